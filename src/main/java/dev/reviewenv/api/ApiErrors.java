@@ -1,0 +1,49 @@
+package dev.reviewenv.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.reviewenv.push.PushRefused;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps every failure to {@code {"error", "detail"}} with its status code. */
+public class ApiErrors {
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return of(e.status(), e.error(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response push(PushRefused e) {
+        return of(e.status(), e.error(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return of(400, "bad request", "the body is not the JSON expected: " + e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException j) {
+            return json(j);
+        }
+        return of(status, Response.Status.fromStatusCode(status) == null ? "error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response other(RuntimeException e) {
+        Log.error("unexpected failure", e);
+        return of(500, "internal error", e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    public static Response of(int status, String error, String detail) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(error, detail)).build();
+    }
+}

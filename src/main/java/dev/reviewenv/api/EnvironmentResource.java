@@ -1,0 +1,73 @@
+package dev.reviewenv.api;
+
+import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.redis.RedisJobStore;
+import dev.reviewenv.job.Job;
+import dev.reviewenv.naming.EnvironmentNames;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The environments, read from their records. */
+@Path("/api/environments")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class EnvironmentResource {
+    private final RecordStore records;
+    private final RedisJobStore jobs;
+
+    public EnvironmentResource(RecordStore records, RedisJobStore jobs) {
+        this.records = records;
+        this.jobs = jobs;
+    }
+
+    @GET
+    public List<EnvironmentView> list() {
+        return records.list().stream().map(this::view).toList();
+    }
+
+    @GET
+    @Path("/{name}")
+    public EnvironmentView get(@PathParam("name") String name) {
+        return view(record(name));
+    }
+
+    /** Manual stop: queues the teardown and answers with its job. */
+    @DELETE
+    @Path("/{name}")
+    public Response stop(@PathParam("name") String name) {
+        EnvironmentRecord r = record(name);
+        var queued = jobs.enqueue(new Job.Request(Job.STOP, r.repository(), r.ref(), r.commit(), r.name(), r.url(),
+                Map.of("reason", "manual"), "manual"), Instant.now());
+        return Response.accepted(Map.of("job", queued.id(), "environment", r.name(), "action", Job.STOP)).build();
+    }
+
+    private EnvironmentRecord record(String name) {
+        if (!EnvironmentNames.isValid(name)) {
+            throw ApiException.notFound("no environment " + name + "; names are DNS labels like feature-login-page");
+        }
+        return records.read(name).orElseThrow(() -> ApiException.notFound("no environment " + name));
+    }
+
+    private EnvironmentView view(EnvironmentRecord r) {
+        Optional<Instant> removeAt;
+        try {
+            removeAt = records.removeAt(r.name());
+        } catch (IllegalStateException e) {
+            removeAt = Optional.empty();
+        }
+        Long expiresIn = removeAt.map(at -> Math.max(0, at.getEpochSecond() - Instant.now().getEpochSecond())).orElse(null);
+        return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status(),
+                r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.reviewenv.config;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the values that types alone cannot: a bad one stops start-up with a message that names
+ * the key, the value that was found, and what to write instead.
+ */
+@Singleton
+public class ConfigCheck {
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(?=.{1,190}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9-]{0,19}");
+    private static final Pattern REDIS_URL = Pattern.compile("rediss?://.+");
+
+    void onStart(@Observes StartupEvent event, ReviewenvConfig config) {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("reviewenv cannot start, its configuration is wrong:\n  "
+                    + String.join("\n  ", problems));
+        }
+    }
+
+    /** Every problem of the configuration, each naming its key; empty when all is well. */
+    public static List<String> problems(ReviewenvConfig c) {
+        List<String> p = new ArrayList<>();
+        checkDomain(p, "reviewenv.domain", c.domain());
+        if (!NETWORK.matcher(c.network()).matches()) {
+            p.add("reviewenv.network: '" + c.network() + "' is not a Docker network name; use letters, digits, '_', '.', '-'");
+        }
+        if (c.apiToken().length() < 16) {
+            p.add("reviewenv.api-token: too short (" + c.apiToken().length()
+                    + " characters); set at least 16 random characters, e.g. `openssl rand -hex 24`");
+        }
+        if (!REDIS_URL.matcher(c.redisUrl()).matches()) {
+            p.add("reviewenv.redis-url: must look like redis://host:port (found a value of another form)");
+        }
+        if (!c.home().isAbsolute()) {
+            p.add("reviewenv.home: '" + c.home() + "' must be an absolute path");
+        }
+        if (!c.gitRoot().isAbsolute()) {
+            p.add("reviewenv.git-root: '" + c.gitRoot() + "' must be an absolute path");
+        }
+        if (c.jobs().workers() < 1 || c.jobs().workers() > 32) {
+            p.add("reviewenv.jobs.workers: " + c.jobs().workers() + " is out of range; use 1 to 32");
+        }
+        if (c.jobs().outputLimit() < 4096) {
+            p.add("reviewenv.jobs.output-limit: " + c.jobs().outputLimit() + " is too small; use at least 4096 bytes");
+        }
+        try {
+            Lifetime every = Lifetime.parse(c.reaper().every());
+            if (every.duration().isEmpty()) {
+                p.add("reviewenv.reaper.every: 'never' is not a period; write e.g. 1m");
+            }
+        } catch (IllegalArgumentException e) {
+            p.add("reviewenv.reaper.every: " + e.getMessage());
+        }
+        c.compose().command().ifPresent(cmd -> {
+            if (cmd.isEmpty() || !(cmd.equals(List.of("docker", "compose")) || cmd.equals(List.of("docker-compose"))
+                    || cmd.get(0).startsWith("/"))) {
+                p.add("reviewenv.compose.command: '" + String.join(" ", cmd)
+                        + "' is not a Compose command; use 'docker compose', 'docker-compose' or an absolute path");
+            }
+        });
+        c.repositories().forEach((name, repo) -> {
+            String key = "reviewenv.repositories.\"" + name + "\"";
+            repo.prefix().ifPresent(prefix -> {
+                if (!PREFIX.matcher(prefix).matches()) {
+                    p.add(key + ".prefix: '" + prefix + "' must be 1 to 20 of a-z, 0-9, '-', starting with a letter or digit");
+                }
+            });
+            repo.domain().ifPresent(d -> checkDomain(p, key + ".domain", d));
+            repo.composeFile().ifPresent(f -> {
+                if (f.startsWith("/") || f.contains("..")) {
+                    p.add(key + ".compose-file: '" + f + "' must be a path inside the repository, like deploy/compose.yml");
+                }
+            });
+            repo.template().ifPresent(t -> {
+                if (t.contains("/") || t.startsWith(".")) {
+                    p.add(key + ".template: '" + t + "' must be a file name in reviewenv.compose-templates");
+                }
+            });
+        });
+        return p;
+    }
+
+    private static void checkDomain(List<String> p, String key, String domain) {
+        if (!DNS_NAME.matcher(domain).matches()) {
+            p.add(key + ": '" + domain + "' is not a lowercase DNS name; write e.g. review.example.com or localhost");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.reviewenv.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration of reviewenv. Every key can be set in application.properties or
+ * overridden by an environment variable ({@code reviewenv.git-root} is {@code REVIEWENV_GIT_ROOT}).
+ * {@link ConfigCheck} validates the values at start-up and names the key of every bad one.
+ */
+@ConfigMapping(prefix = "reviewenv")
+public interface ReviewenvConfig {
+
+    /** The deploy user's home; records live in {@code <home>/.reviewenv/<name>/}. */
+    @WithDefault("${user.home}")
+    Path home();
+
+    /** Directory of bare repositories; a push for a repository outside it is refused. */
+    @WithName("git-root")
+    @WithDefault("/srv/git")
+    Path gitRoot();
+
+    /** Environments are served as {@code <name>.<domain>}. */
+    @WithDefault("localhost")
+    String domain();
+
+    /** Whether URLs are {@code https} (TLS terminated by Traefik). */
+    @WithDefault("false")
+    boolean tls();
+
+    /** Lifetime of an environment after its last deploy, when nothing more specific says. */
+    @WithName("default-lifetime")
+    @WithDefault("7d")
+    @WithConverter(LifetimeConverter.class)
+    Lifetime defaultLifetime();
+
+    /** The external Docker network Traefik is on; routed services join it. */
+    @WithDefault("reviewenv")
+    String network();
+
+    /** Redis holding jobs and the queue, e.g. {@code redis://127.0.0.1:6390}. */
+    @WithName("redis-url")
+    @WithDefault("redis://127.0.0.1:6390")
+    String redisUrl();
+
+    /** Bearer token for every {@code /api/*} call but the webhooks. At least 16 characters. */
+    @WithName("api-token")
+    String apiToken();
+
+    /** Per-environment checkouts; default {@code <home>/.reviewenv-workspaces}. */
+    @WithName("workspace-dir")
+    Optional<Path> workspaceDir();
+
+    /** Compose files used for repositories that have none of their own. */
+    @WithName("compose-templates")
+    @WithDefault("compose-templates")
+    Path composeTemplates();
+
+    Traefik traefik();
+
+    Compose compose();
+
+    Jobs jobs();
+
+    Reaper reaper();
+
+    /** Per-repository settings, keyed by the repository's path under the git root ({@code team/shop}). */
+    Map<String, Repository> repositories();
+
+    /** Where the records live: {@code <home>/.reviewenv}. */
+    default Path recordsDir() {
+        return home().resolve(".reviewenv");
+    }
+
+    default Path workspaces() {
+        return workspaceDir().orElse(home().resolve(".reviewenv-workspaces"));
+    }
+
+    default Path routesDir() {
+        return traefik().dynamicDir().orElse(home().resolve(".reviewenv-traefik").resolve("dynamic"));
+    }
+
+    /** The settings of one repository, if the configuration names it. */
+    default Optional<Repository> repository(String path) {
+        return Optional.ofNullable(repositories().get(path));
+    }
+
+    interface Traefik {
+        /** The directory Traefik's file provider watches; default {@code <home>/.reviewenv-traefik/dynamic}. */
+        @WithName("dynamic-dir")
+        Optional<Path> dynamicDir();
+
+        /** Entry points the routers listen on; empty means all of Traefik's. */
+        @WithName("entry-points")
+        Optional<List<String>> entryPoints();
+    }
+
+    interface Compose {
+        /**
+         * The Compose command, as words: {@code docker compose} (v2) or {@code docker-compose} (v1).
+         * Empty: detected at start, v2 preferred.
+         */
+        Optional<List<String>> command();
+
+        /** How long one {@code up} or {@code down} may take. */
+        @WithDefault("10m")
+        Duration timeout();
+
+        /** How long the deployed containers have to be running (and healthy, if they say how). */
+        @WithName("ready-timeout")
+        @WithDefault("60s")
+        Duration readyTimeout();
+    }
+
+    interface Jobs {
+        /** Jobs run at once (each on its own environment). */
+        @WithDefault("2")
+        int workers();
+
+        /** Bytes of a job's output kept in Redis; older output is cut from the head. */
+        @WithName("output-limit")
+        @WithDefault("262144")
+        int outputLimit();
+
+        /** How long a finished job stays readable. */
+        @WithName("keep-for")
+        @WithDefault("14d")
+        @WithConverter(LifetimeConverter.class)
+        Lifetime keepFor();
+    }
+
+    interface Reaper {
+        /** How often expired environments are reaped. */
+        @WithDefault("1m")
+        String every();
+    }
+
+    interface Repository {
+        /** Prefix of every environment name of this repository, e.g. {@code shop-}. */
+        Optional<String> prefix();
+
+        /** Domain of this repository's environments instead of {@code reviewenv.domain}. */
+        Optional<String> domain();
+
+        /** The compose file in the repository, relative to its root. */
+        @WithName("compose-file")
+        Optional<String> composeFile();
+
+        /** A file of {@code reviewenv.compose-templates} used when the repository has no compose file. */
+        Optional<String> template();
+
+        /** Lifetime of this repository's environments. */
+        @WithConverter(LifetimeConverter.class)
+        Optional<Lifetime> lifetime();
+
+        /** Branches whose environments never expire. */
+        @WithName("never-expire")
+        Optional<List<String>> neverExpire();
+
+        /** Secret that webhooks of this repository are signed with. */
+        @WithName("webhook-secret")
+        Optional<String> webhookSecret();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.reviewenv.engine;
+
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.compose.ComposeCli;
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.git.GitCheckout;
+import dev.reviewenv.engine.git.GitRepositories;
+import dev.reviewenv.engine.process.CommandRunner;
+import dev.reviewenv.engine.record.EnvironmentLocks;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.redis.RedisJobStore;
+import dev.reviewenv.engine.traefik.RouteFiles;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.List;
+
+/** Makes one instance of each adapter from the configuration. */
+@ApplicationScoped
+public class Adapters {
+
+    @Produces
+    @Singleton
+    RecordStore records(ReviewenvConfig config) {
+        return new RecordStore(config.recordsDir());
+    }
+
+    @Produces
+    @Singleton
+    EnvironmentLocks locks(ReviewenvConfig config) {
+        return new EnvironmentLocks(config.recordsDir());
+    }
+
+    @Produces
+    @Singleton
+    RouteFiles routes(ReviewenvConfig config) {
+        return new RouteFiles(config.routesDir(), config.traefik().entryPoints().orElse(List.of()));
+    }
+
+    @Produces
+    @Singleton
+    GitRepositories repositories(ReviewenvConfig config) {
+        return new GitRepositories(config.gitRoot());
+    }
+
+    @Produces
+    @Singleton
+    GitCheckout checkout() {
+        return new GitCheckout();
+    }
+
+    @Produces
+    @Singleton
+    @DefaultBean
+    CommandRunner runner() {
+        return new CommandRunner();
+    }
+
+    @Produces
+    @Singleton
+    ComposeCli compose(ReviewenvConfig config, CommandRunner runner) {
+        return new ComposeCli(ComposeCli.detect(runner, config.compose().command()), runner, config.compose().timeout());
+    }
+
+    @Produces
+    @Singleton
+    DockerEngine docker() {
+        return new DockerEngine();
+    }
+
+    void closeDocker(@Disposes DockerEngine docker) throws IOException {
+        docker.close();
+    }
+
+    @Produces
+    @Singleton
+    RedisJobStore jobs(ReviewenvConfig config) {
+        return new RedisJobStore(config.redisUrl(), config.jobs().outputLimit(),
+                config.jobs().keepFor().duration().orElse(java.time.Duration.ofDays(3650)));
+    }
+
+    void closeJobs(@Disposes RedisJobStore jobs) {
+        jobs.close();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.reviewenv.engine.compose;
+
+import dev.reviewenv.engine.process.CommandRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Runs Compose (v2 or v1, as detected at start) for one project at a time. */
+public class ComposeCli {
+    private final ComposeCommands commands;
+    private final CommandRunner runner;
+    private final Duration timeout;
+
+    public ComposeCli(ComposeCommands commands, CommandRunner runner, Duration timeout) {
+        this.commands = commands;
+        this.runner = runner;
+        this.timeout = timeout;
+    }
+
+    /**
+     * The Compose to use: the configured one, or v2 when {@code docker compose version} works,
+     * else v1. Fails with the next step when neither is installed.
+     */
+    public static ComposeCommands detect(CommandRunner runner, java.util.Optional<List<String>> configured) {
+        if (configured.isPresent()) {
+            ComposeCommands c = ComposeCommands.of(configured.get());
+            requireWorking(runner, c);
+            return c;
+        }
+        for (List<String> candidate : List.of(ComposeCommands.V2, ComposeCommands.V1)) {
+            ComposeCommands c = ComposeCommands.of(candidate);
+            if (works(runner, c)) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("neither 'docker compose' (v2) nor 'docker-compose' (v1) runs here;"
+                + " install one (deploy/host-deps.sh installs both) or set reviewenv.compose.command");
+    }
+
+    private static boolean works(CommandRunner runner, ComposeCommands c) {
+        try {
+            return runner.run(c.version(), null, Map.of(), Duration.ofSeconds(20), line -> { }).ok();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void requireWorking(CommandRunner runner, ComposeCommands c) {
+        if (!works(runner, c)) {
+            throw new IllegalStateException("reviewenv.compose.command: '" + String.join(" ", c.command())
+                    + " version' fails; install it or leave the key unset to detect Compose");
+        }
+    }
+
+    public ComposeCommands commands() {
+        return commands;
+    }
+
+    public void config(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("config", commands.config(project, file, projectDir), out);
+    }
+
+    public void up(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("up", commands.up(project, file, projectDir), out);
+    }
+
+    public void down(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("down", commands.down(project, file, projectDir), out);
+    }
+
+    private void run(String verb, List<String> argv, Consumer<String> out) {
+        out.accept("$ " + String.join(" ", argv));
+        CommandRunner.Result r = runner.run(argv, null, Map.of(), timeout, out);
+        if (r.timedOut()) {
+            throw new ComposeException("compose " + verb + " did not finish within " + timeout.toSeconds() + " s and was killed");
+        }
+        if (!r.ok()) {
+            throw new ComposeException("compose " + verb + " failed (exit " + r.exitCode() + "):\n" + r.tailText());
+        }
+    }
+}

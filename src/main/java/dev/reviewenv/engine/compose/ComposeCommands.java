@@ -1,0 +1,66 @@
+package dev.reviewenv.engine.compose;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the argv of every Compose call, for v2 ({@code docker compose}) and v1
+ * ({@code docker-compose}). It never runs anything; {@link ComposeCli} does.
+ */
+public record ComposeCommands(List<String> command, Flavor flavor) {
+
+    public enum Flavor { V1, V2 }
+
+    public static final List<String> V2 = List.of("docker", "compose");
+    public static final List<String> V1 = List.of("docker-compose");
+
+    public ComposeCommands {
+        command = List.copyOf(command);
+    }
+
+    public static ComposeCommands of(List<String> command) {
+        return new ComposeCommands(command, command.equals(V2) ? Flavor.V2 : Flavor.V1);
+    }
+
+    public List<String> version() {
+        List<String> argv = new ArrayList<>(command);
+        argv.add("version");
+        return argv;
+    }
+
+    /** Validates the file as Compose itself reads it, without creating anything. */
+    public List<String> config(String project, Path file, Path projectDir) {
+        List<String> argv = base(project, file, projectDir);
+        argv.add("config");
+        argv.add("--quiet");
+        return argv;
+    }
+
+    /** Builds what has {@code build:}, starts everything, and removes services no longer in the file. */
+    public List<String> up(String project, Path file, Path projectDir) {
+        List<String> argv = base(project, file, projectDir);
+        argv.addAll(List.of("up", "-d", "--build", "--remove-orphans"));
+        return argv;
+    }
+
+    /** Removes containers, networks, named and anonymous volumes, every image the services use, and orphans. */
+    public List<String> down(String project, Path file, Path projectDir) {
+        List<String> argv = base(project, file, projectDir);
+        argv.addAll(List.of("down", "--rmi", "all", "--volumes", "--remove-orphans"));
+        return argv;
+    }
+
+    private List<String> base(String project, Path file, Path projectDir) {
+        List<String> argv = new ArrayList<>(command);
+        argv.addAll(List.of("--ansi", "never"));
+        if (flavor == Flavor.V2) {
+            argv.addAll(List.of("--progress", "plain"));
+        }
+        argv.addAll(List.of("-p", project, "-f", file.toString()));
+        if (projectDir != null) {
+            argv.addAll(List.of("--project-directory", projectDir.toString()));
+        }
+        return argv;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.reviewenv.engine.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The Docker engine over its API (docker-java), for what the Compose CLI does not tell: the
+ * containers of a project by label, their state and health, their logs, the shared network, and
+ * the sweep of whatever still carries a project's label.
+ */
+public class DockerEngine implements Closeable {
+
+    /** One container of a project, as the engine sees it now. */
+    public record ProjectContainer(String id, String name, String service, String state, String health, Integer exitCode) {
+        public boolean running() {
+            return "running".equals(state);
+        }
+
+        /** Running, and healthy if it has a health check. */
+        public boolean ready() {
+            return running() && (health == null || "healthy".equals(health));
+        }
+
+        public boolean failed() {
+            return "exited".equals(state) && exitCode != null && exitCode != 0
+                    || "dead".equals(state) || "unhealthy".equals(health) || "restarting".equals(state);
+        }
+    }
+
+    private final DockerClient client;
+
+    public DockerEngine() {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(10))
+                .responseTimeout(Duration.ofMinutes(2))
+                .build();
+        this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    /** Fails with the next step when the engine does not answer. */
+    public void ping() {
+        try {
+            client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the Docker engine does not answer (" + e.getMessage()
+                    + "); start it (deploy/host-deps.sh does) or set DOCKER_HOST", e);
+        }
+    }
+
+    /** Every container, running or not, labelled with the compose project. */
+    public List<ProjectContainer> containers(String project) {
+        List<Container> found = client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project)).exec();
+        List<ProjectContainer> out = new ArrayList<>();
+        for (Container c : found) {
+            var inspect = client.inspectContainerCmd(c.getId()).exec();
+            var state = inspect.getState();
+            String health = state.getHealth() == null ? null : state.getHealth().getStatus();
+            String name = inspect.getName() == null ? c.getId() : inspect.getName().replaceFirst("^/", "");
+            out.add(new ProjectContainer(c.getId(), name, c.getLabels().get(Labels.COMPOSE_SERVICE), state.getStatus(),
+                    health, state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue()));
+        }
+        return out;
+    }
+
+    /** The last lines a container printed, for a failure report. */
+    public List<String> logTail(String containerId, int lines) {
+        List<String> out = new ArrayList<>();
+        try {
+            client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            out.add(new String(frame.getPayload()).stripTrailing());
+                        }
+                    }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NotFoundException e) {
+            // gone already: no logs to show
+        }
+        return out;
+    }
+
+    public boolean networkExists(String name) {
+        return client.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> n.getName().equals(name));
+    }
+
+    /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
+    public void ensureNetwork(String name) {
+        if (!networkExists(name)) {
+            client.createNetworkCmd().withName(name).withDriver("bridge")
+                    .withLabels(Map.of("dev.reviewenv.shared-network", "true")).exec();
+        }
+    }
+
+    /**
+     * Removes whatever still carries the project's label: containers first, then networks, then
+     * volumes. "Not found" counts as removed. Returns what was removed, one line each.
+     */
+    public List<String> sweep(String project, Consumer<String> out) {
+        List<String> removed = new ArrayList<>();
+        Map<String, String> label = Map.of(Labels.COMPOSE_PROJECT, project);
+        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()) {
+            try {
+                client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+                removed.add("container " + String.join(",", c.getNames()));
+            } catch (NotFoundException ignored) {
+                // already gone
+            }
+        }
+        for (Network n : client.listNetworksCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project)).exec()) {
+            try {
+                client.removeNetworkCmd(n.getId()).exec();
+                removed.add("network " + n.getName());
+            } catch (NotFoundException ignored) {
+                // already gone
+            }
+        }
+        var volumes = client.listVolumesCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project)).exec();
+        if (volumes.getVolumes() != null) {
+            for (var v : volumes.getVolumes()) {
+                try {
+                    client.removeVolumeCmd(v.getName()).exec();
+                    removed.add("volume " + v.getName());
+                } catch (NotFoundException ignored) {
+                    // already gone
+                }
+            }
+        }
+        removed.forEach(r -> out.accept("swept " + r));
+        return removed;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

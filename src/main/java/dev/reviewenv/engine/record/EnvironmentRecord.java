@@ -1,0 +1,71 @@
+package dev.reviewenv.engine.record;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code environment.json}: what an environment is and how it got there. Field names are part of
+ * the public contract (shell scripts read them).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EnvironmentRecord(
+        String name,
+        String repository,
+        String branch,
+        String ref,
+        String commit,
+        String url,
+        String status,
+        Instant createdAt,
+        Instant deployedAt,
+        String service,
+        Integer port,
+        String lastJob,
+        List<Event> history) {
+
+    /** Status values written to {@code environment.json}. */
+    public static final String DEPLOYING = "deploying";
+    public static final String RUNNING = "running";
+    public static final String STOPPING = "stopping";
+    public static final String FAILED = "failed";
+
+    /** Bounded: the oldest events are dropped past this many. */
+    public static final int HISTORY_LIMIT = 50;
+
+    /** One line of an environment's history: what happened, when, and why. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Event(Instant at, String event, String reason, String commit, String job) {
+    }
+
+    public EnvironmentRecord {
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    public boolean belongsTo(String otherRepository, String otherRef) {
+        return repository.equals(otherRepository) && ref.equals(otherRef);
+    }
+
+    public EnvironmentRecord withStatus(String newStatus) {
+        return new EnvironmentRecord(name, repository, branch, ref, commit, url, newStatus, createdAt, deployedAt,
+                service, port, lastJob, history);
+    }
+
+    public EnvironmentRecord deployed(String newCommit, String newStatus, Instant at, String route, int routePort, String job) {
+        return new EnvironmentRecord(name, repository, branch, ref, newCommit, url, newStatus, createdAt, at,
+                route, routePort, job, history);
+    }
+
+    public EnvironmentRecord with(Event event) {
+        List<Event> h = new ArrayList<>(history);
+        h.add(event);
+        if (h.size() > HISTORY_LIMIT) {
+            h = h.subList(h.size() - HISTORY_LIMIT, h.size());
+        }
+        return new EnvironmentRecord(name, repository, branch, ref, commit, url, status, createdAt, deployedAt,
+                service, port, lastJob, h);
+    }
+}

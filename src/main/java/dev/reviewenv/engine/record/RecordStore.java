@@ -1,0 +1,168 @@
+package dev.reviewenv.engine.record;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.reviewenv.engine.AtomicFiles;
+import dev.reviewenv.naming.EnvironmentNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The records on disk, the source of truth: {@code <home>/.reviewenv/<name>/} holding
+ * {@code docker-compose.yml}, {@code removeat} (epoch seconds; absent means never) and
+ * {@code environment.json}. Every file is written to a temp file in the same directory and renamed.
+ */
+public class RecordStore {
+    public static final String COMPOSE_FILE = "docker-compose.yml";
+    public static final String REMOVE_AT = "removeat";
+    public static final String ENVIRONMENT = "environment.json";
+
+    private final Path root;
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public RecordStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The record directory of a name; refuses anything that is not an environment name. */
+    public Path dir(String name) {
+        if (!EnvironmentNames.isValid(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not an environment name");
+        }
+        return root.resolve(name);
+    }
+
+    public Path composeFile(String name) {
+        return dir(name).resolve(COMPOSE_FILE);
+    }
+
+    public boolean exists(String name) {
+        return Files.isRegularFile(dir(name).resolve(ENVIRONMENT));
+    }
+
+    public Optional<EnvironmentRecord> read(String name) {
+        Path file = dir(name).resolve(ENVIRONMENT);
+        try {
+            return Optional.of(json.readValue(Files.readAllBytes(file), EnvironmentRecord.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Every environment that has a record, by name. Directories without environment.json are skipped. */
+    public List<EnvironmentRecord> list() {
+        List<EnvironmentRecord> all = new ArrayList<>();
+        for (String name : names()) {
+            read(name).ifPresent(all::add);
+        }
+        all.sort(Comparator.comparing(EnvironmentRecord::name));
+        return all;
+    }
+
+    /** The names of every record directory (including ones whose environment.json is missing). */
+    public List<String> names() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path d : dirs) {
+                String n = d.getFileName().toString();
+                if (EnvironmentNames.isValid(n)) {
+                    names.add(n);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
+        return names;
+    }
+
+    public Optional<EnvironmentRecord> findByBranch(String repository, String ref) {
+        return list().stream().filter(r -> r.belongsTo(repository, ref)).findFirst();
+    }
+
+    public void write(EnvironmentRecord record) {
+        try {
+            writeAtomically(dir(record.name()).resolve(ENVIRONMENT), json.writeValueAsBytes(record));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the record of " + record.name(), e);
+        }
+    }
+
+    public void writeComposeFile(String name, String yaml) {
+        writeAtomically(composeFile(name), yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code removeat}, or deletes it when the environment never expires. */
+    public void writeRemoveAt(String name, Optional<Instant> at) {
+        Path file = dir(name).resolve(REMOVE_AT);
+        if (at.isPresent()) {
+            writeAtomically(file, (at.get().getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
+        } else {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + file, e);
+            }
+        }
+    }
+
+    /**
+     * When the environment is to be removed; empty when there is no {@code removeat} (never).
+     * A file that cannot be read as epoch seconds is reported, not guessed at.
+     */
+    public Optional<Instant> removeAt(String name) {
+        Path file = dir(name).resolve(REMOVE_AT);
+        try {
+            String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(text)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(file + ": expected epoch seconds on one line, e.g. 1767225600");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Deletes the whole record directory; called last in a teardown. */
+    public void delete(String name) {
+        Path dir = dir(name);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the record " + dir, e);
+        }
+    }
+
+    private static void writeAtomically(Path target, byte[] content) {
+        AtomicFiles.write(target, content);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.reviewenv.teardown;
+
+import dev.reviewenv.engine.compose.ComposeCli;
+import dev.reviewenv.engine.compose.ComposeException;
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.git.GitCheckout;
+import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.redis.RedisJobStore;
+import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.deploy.Environments;
+import io.quarkus.logging.Log;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * Ends an environment and leaves nothing behind: the route first (no route to nothing), then
+ * {@code compose down --rmi all --volumes --remove-orphans}, then a sweep of whatever still
+ * carries the project label, the checkout, and the record last, so a teardown that fails
+ * half-way is found and retried. The caller holds the environment's lock.
+ */
+@Singleton
+public class Teardown {
+    private final RecordStore records;
+    private final RouteFiles routes;
+    private final ComposeCli compose;
+    private final DockerEngine docker;
+    private final RedisJobStore jobs;
+    private final ReviewenvConfig config;
+
+    public Teardown(RecordStore records, RouteFiles routes, ComposeCli compose, DockerEngine docker, RedisJobStore jobs,
+            ReviewenvConfig config) {
+        this.records = records;
+        this.routes = routes;
+        this.compose = compose;
+        this.docker = docker;
+        this.jobs = jobs;
+        this.config = config;
+    }
+
+    /**
+     * Removes the environment {@code name}; {@code reason} is recorded (branch-deleted, manual,
+     * expired, failed, orphan). Returns false when there was nothing to remove.
+     */
+    public boolean remove(String name, String reason, String job, Consumer<String> out) {
+        var record = records.read(name);
+        boolean hadAnything = record.isPresent() || routes.exists(name) || !docker.containers(name).isEmpty();
+        record.ifPresent(r -> records.write(r.withStatus(EnvironmentRecord.STOPPING)
+                .with(new EnvironmentRecord.Event(Instant.now(), "teardown", reason, r.commit(), job))));
+        Log.infof("tearing down %s (%s)", name, reason);
+        out.accept("tearing down " + name + " (" + reason + ")");
+        routes.remove(name);
+        Path composeFile = records.composeFile(name);
+        if (Files.isRegularFile(composeFile)) {
+            Path projectDir = record.map(r -> Environments.workspace(config, name, r.commit())).filter(Files::isDirectory).orElse(null);
+            try {
+                compose.down(name, composeFile, projectDir, out);
+            } catch (ComposeException e) {
+                out.accept("compose down failed; sweeping by label instead: " + e.getMessage());
+            }
+        }
+        docker.sweep(name, out);
+        if (!docker.containers(name).isEmpty()) {
+            throw new IllegalStateException("containers of " + name + " are still there after the sweep; the teardown is retried");
+        }
+        deleteWorkspace(name);
+        records.delete(name);
+        jobs.release(name);
+        Log.infof("environment %s removed (%s)", name, reason);
+        out.accept("environment " + name + " removed (" + reason + ")");
+        return hadAnything;
+    }
+
+    private void deleteWorkspace(String name) {
+        try {
+            GitCheckout.deleteTree(config.workspaces().resolve(name));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot delete the checkout of " + name + ": " + e.getMessage(), e);
+        }
+    }
+}
