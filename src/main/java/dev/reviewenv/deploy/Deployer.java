@@ -139,15 +139,16 @@ public class Deployer {
             waitUntilReady(name, out);
             routes.write(name, environments.host(job.repository(), name), p.rendered().service(), p.rendered().port());
         } catch (RuntimeException e) {
-            Log.warnf("deploy of %s failed: %s", name, e.getMessage());
-            out.accept("deploy failed: " + e.getMessage());
+            String reason = e.getMessage() + missingImages(p.rendered().document());
+            Log.warnf("deploy of %s failed: %s", name, reason.lines().findFirst().orElse(""));
+            out.accept("deploy failed: " + reason.lines().findFirst().orElse(""));
             out.accept("removing what the deploy created");
             try {
                 teardown.remove(name, "failed", job.id(), out);
             } catch (RuntimeException cleanup) {
                 out.accept("cleanup failed too, the reaper retries it: " + cleanup.getMessage());
             }
-            throw new DeployException(e.getMessage(), e);
+            throw new DeployException(reason, e);
         }
         records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), p.rendered().service(),
                 p.rendered().port(), job.id()));
@@ -156,8 +157,24 @@ public class Deployer {
         return url;
     }
 
+    /** Names the images the file uses that are neither built nor on this host, for the failure report. */
+    private String missingImages(Map<String, Object> doc) {
+        StringBuilder sb = new StringBuilder();
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            services.forEach((service, def) -> {
+                if (def instanceof Map<?, ?> d && d.get("image") != null && d.get("build") == null
+                        && !docker.imageExists(String.valueOf(d.get("image")))) {
+                    sb.append("\nimage ").append(d.get("image")).append(" of service ").append(service)
+                            .append(" is not on this host and could not be pulled; build it here, or add a build: section");
+                }
+            });
+        }
+        return sb.toString();
+    }
+
     private void waitUntilReady(String name, Consumer<String> out) {
         Instant deadline = clock.instant().plus(config.compose().readyTimeout());
+        boolean settled = false;
         while (true) {
             List<DockerEngine.ProjectContainer> containers = docker.containers(name);
             if (containers.isEmpty()) {
@@ -172,15 +189,17 @@ public class Deployer {
                 }
             }
             boolean ready = containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()));
-            if (ready) {
+            if (ready && settled) {
                 out.accept("containers ready: " + containers.stream().map(c -> c.name() + " " + c.state()).toList());
                 return;
             }
+            // Ready twice in a row, a second apart: a container that dies right after its start is caught.
+            settled = ready;
             if (clock.instant().isAfter(deadline)) {
                 throw new IllegalStateException("containers not ready within " + config.compose().readyTimeout().toSeconds()
                         + " s: " + containers.stream().map(c -> c.name() + " " + c.state() + (c.health() == null ? "" : "/" + c.health())).toList());
             }
-            sleep(Duration.ofMillis(500));
+            sleep(Duration.ofMillis(settled ? 1000 : 500));
         }
     }
 

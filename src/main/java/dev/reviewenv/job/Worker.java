@@ -103,7 +103,10 @@ public class Worker {
             };
             jobs.finish(job, Job.SUCCEEDED, url, null, Instant.now());
             Log.infof("job %s succeeded", job.id());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            if (!(e instanceof RuntimeException)) {
+                Log.errorf(e, "job %s broke the worker", job.id());
+            }
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             out.accept("job failed: " + reason);
             jobs.finish(job, Job.FAILED, null, reason.lines().findFirst().orElse(reason), Instant.now());

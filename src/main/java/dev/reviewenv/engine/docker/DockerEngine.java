@@ -101,6 +101,15 @@ public class DockerEngine implements Closeable {
         return out;
     }
 
+    public boolean imageExists(String image) {
+        try {
+            client.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
     public boolean networkExists(String name) {
         return client.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> n.getName().equals(name));
     }

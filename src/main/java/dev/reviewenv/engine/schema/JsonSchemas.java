@@ -1,6 +1,8 @@
 package dev.reviewenv.engine.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -26,10 +28,21 @@ public final class JsonSchemas {
             if (in == null) {
                 throw new IllegalStateException("schema " + resource + " is missing from the classpath");
             }
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+            schema = load(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load schema " + resource, e);
         }
+    }
+
+    /**
+     * Loads a draft-07 schema. Its {@code $id} and {@code $schema} are dropped first: the compose
+     * schema's relative {@code $id} is no valid base URI, and both are draft-07 anyway.
+     */
+    public static JsonSchema load(InputStream in) throws IOException {
+        ObjectNode node = (ObjectNode) new ObjectMapper().readTree(in);
+        node.remove("$id");
+        node.remove("$schema");
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(node);
     }
 
     /** Each violation as {@code path: message}, in a stable order; empty when the document is valid. */

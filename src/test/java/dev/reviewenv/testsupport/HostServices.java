@@ -1,0 +1,88 @@
+package dev.reviewenv.testsupport;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The real parts a service test runs against, made for the test and removed after it: a Redis
+ * server, a Docker network, a Traefik container (the image deploy/host-deps.sh builds, with the
+ * repository's own traefik/traefik.yml) watching the test's route directory, and temp
+ * directories for home and git root. A missing Docker engine or image fails the test.
+ *
+ * Init args: {@code compose} = the Compose command words (e.g. "docker-compose"); absent = detect.
+ */
+public class HostServices implements QuarkusTestResourceLifecycleManager {
+    public static final String TOKEN = "test-token-0123456789abcdef";
+
+    private RedisServer redis;
+    private String network;
+    private String traefik;
+    private Path root;
+    private String compose;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        compose = initArgs.get("compose");
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Cmd.Out info = Cmd.run(null, Map.of(), "docker", "info", "--format", "{{.ServerVersion}}");
+        if (info.code() != 0) {
+            throw new IllegalStateException("the Docker engine is not running; run deploy/host-deps.sh first:\n" + info.text());
+        }
+        try {
+            root = Files.createTempDirectory("reviewenv-it");
+            Path home = Files.createDirectories(root.resolve("home"));
+            Path gitRoot = Files.createDirectories(root.resolve("git"));
+            Path routes = Files.createDirectories(home.resolve(".reviewenv-traefik/dynamic"));
+            redis = RedisServer.start();
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            network = "reviewenv-it-" + id;
+            Cmd.ok("docker", "network", "create", network);
+            Path staticConfig = Path.of("traefik/traefik.yml").toAbsolutePath();
+            traefik = Cmd.ok("docker", "run", "-d", "--name", "reviewenv-it-traefik-" + id, "--network", network,
+                    "-p", "127.0.0.1::80", "-v", routes + ":/etc/traefik/dynamic:ro",
+                    "-v", staticConfig + ":/etc/traefik/traefik.yml:ro", "reviewenv/traefik:local").trim();
+            String port = Cmd.ok("docker", "port", traefik, "80/tcp").lines().findFirst().orElseThrow().replaceAll(".*:", "");
+
+            Map<String, String> config = new HashMap<>();
+            config.put("reviewenv.home", home.toString());
+            config.put("reviewenv.git-root", gitRoot.toString());
+            config.put("reviewenv.redis-url", redis.url());
+            config.put("reviewenv.network", network);
+            config.put("reviewenv.api-token", TOKEN);
+            config.put("reviewenv.compose-templates", Path.of("compose-templates").toAbsolutePath().toString());
+            config.put("reviewenv.compose.ready-timeout", "30s");
+            config.put("quarkus.http.test-port", "0");
+            config.put("reviewenv-test.traefik-port", port);
+            if (compose != null) {
+                config.put("reviewenv.compose.command", compose.replace(' ', ','));
+            }
+            return config;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (traefik != null) {
+            Cmd.run(null, Map.of(), "docker", "rm", "-f", traefik);
+        }
+        if (network != null) {
+            Cmd.run(null, Map.of(), "docker", "network", "rm", network);
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (root != null) {
+            Cmd.run(null, Map.of(), "rm", "-rf", root.toString());
+        }
+    }
+}
