@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -133,6 +134,7 @@ public class Deployer {
         records.writeComposeFile(name, p.yaml());
         records.writeRemoveAt(name, p.lifetime().removeAt(now));
         records.write(record);
+        Set<String> previousImages = docker.imageIds(name);
         try {
             docker.ensureNetwork(config.network());
             compose.up(name, records.composeFile(name), checkout, out);
@@ -153,8 +155,19 @@ public class Deployer {
         records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), p.rendered().service(),
                 p.rendered().port(), job.id()));
         keepOnly(name, Optional.of(commit));
+        removeReplacedImages(name, previousImages, out);
         out.accept("environment " + name + " is up at " + url);
         return url;
+    }
+
+    /** Images the environment ran before this deploy and runs no more (replaced builds) are removed. */
+    private void removeReplacedImages(String name, Set<String> previous, Consumer<String> out) {
+        Set<String> now = docker.imageIds(name);
+        for (String id : previous) {
+            if (!now.contains(id) && docker.removeUnusedImage(id)) {
+                out.accept("removed replaced image " + id);
+            }
+        }
     }
 
     /** Names the images the file uses that are neither built nor on this host, for the failure report. */

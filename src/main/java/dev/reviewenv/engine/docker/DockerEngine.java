@@ -101,6 +101,29 @@ public class DockerEngine implements Closeable {
         return out;
     }
 
+    /** The ids of the images the project's containers run. */
+    public java.util.Set<String> imageIds(String project) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Container c : client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project)).exec()) {
+            ids.add(c.getImageId());
+        }
+        return ids;
+    }
+
+    /**
+     * Removes an image that nothing uses any more (an update's replaced build). One still used by
+     * a container, or already gone, is left alone; returns whether it was removed.
+     */
+    public boolean removeUnusedImage(String id) {
+        try {
+            client.removeImageCmd(id).withForce(false).exec();
+            return true;
+        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
+            return false;
+        }
+    }
+
     public boolean imageExists(String image) {
         try {
             client.inspectImageCmd(image).exec();

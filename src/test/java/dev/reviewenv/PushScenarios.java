@@ -15,9 +15,7 @@ import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.net.URL;
 import java.nio.file.Files;
@@ -36,11 +34,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole path, for real: git push through the real hook, the HTTP API, Redis, JGit, Compose,
  * Docker and Traefik; then a new commit, then broken branches that must leave nothing behind.
+ * Run once with Compose v2 and once with v1.
  */
-@QuarkusTest
-@WithTestResource(HostServices.class)
-class PushToRoutedEnvironmentTest {
+abstract class PushScenarios {
     static final Pattern STARTED = Pattern.compile("started job ([0-9a-f-]{36}) for (\\S+)");
+
+    /** How the job output shows the Compose command in use, e.g. {@code "$ docker compose "}. */
+    abstract String composeCommand();
 
     @TestHTTPResource("/")
     URL service;
@@ -113,6 +113,7 @@ class PushToRoutedEnvironmentTest {
         assertEquals(first, done.getString("revision"));
         assertEquals("http://" + host, done.getString("url"));
         assertTrue(done.getString("output").contains("is up at http://" + host));
+        assertTrue(done.getString("output").contains(composeCommand() + "--ansi never"), "ran " + composeCommand());
 
         List<String> containers = Stacks.containers(name);
         assertEquals(2, containers.size(), "web and side run as project " + name + ": " + containers);
@@ -167,6 +168,7 @@ class PushToRoutedEnvironmentTest {
         assertEquals(second, env2.get("commit").asText());
         assertEquals(createdAt, env2.get("createdAt").asText(), "an update keeps the environment's creation time");
         assertEquals(2, Stacks.containers(name).size());
+        assertTrue(followed.contains("removed replaced image"), "the first commit's build is removed:\n" + followed);
 
         stopAndAssertNothingLeft(name);
     }
