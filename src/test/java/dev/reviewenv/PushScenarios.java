@@ -211,6 +211,8 @@ abstract class PushScenarios {
             assertTrue(done.getString("output").contains(b.reason()),
                     b.branch() + " says why (" + b.reason() + "):\n" + done.getString("output"));
             assertEquals(List.of(), Stacks.leftovers(name), b.branch() + " leaves nothing in Docker");
+            assertEquals(List.of(), Cmd.lines(Cmd.ok("docker", "ps", "-aq", "--filter", "ancestor=reviewenv/busybox:local")),
+                    b.branch() + " leaves no container of a failed build step");
             assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)), b.branch() + " leaves no record");
             assertFalse(Files.exists(home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), b.branch() + " leaves no route");
             given().auth().oauth2(HostServices.TOKEN).get("/api/environments/" + name).then().statusCode(404);

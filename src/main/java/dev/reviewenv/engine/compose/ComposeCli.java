@@ -63,7 +63,9 @@ public class ComposeCli {
     }
 
     public void up(String project, Path file, Path projectDir, Consumer<String> out) {
-        run("up", commands.up(project, file, projectDir), out);
+        for (List<String> argv : commands.up(project, file, projectDir)) {
+            run(argv.contains("build") ? "build" : "up", argv, out);
+        }
     }
 
     public void down(String project, Path file, Path projectDir, Consumer<String> out) {

@@ -37,11 +37,21 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
         return argv;
     }
 
-    /** Builds what has {@code build:}, starts everything, and removes services no longer in the file. */
-    public List<String> up(String project, Path file, Path projectDir) {
-        List<String> argv = base(project, file, projectDir);
-        argv.addAll(List.of("up", "-d", "--build", "--remove-orphans"));
-        return argv;
+    /**
+     * The calls that build what has {@code build:}, start everything, and remove services no longer
+     * in the file. v1 builds in a call of its own with {@code --force-rm}: its {@code up --build}
+     * leaves the container of a failed build step behind, unlabelled.
+     */
+    public List<List<String>> up(String project, Path file, Path projectDir) {
+        List<String> up = base(project, file, projectDir);
+        if (flavor == Flavor.V1) {
+            List<String> build = base(project, file, projectDir);
+            build.addAll(List.of("build", "--force-rm"));
+            up.addAll(List.of("up", "-d", "--remove-orphans"));
+            return List.of(build, up);
+        }
+        up.addAll(List.of("up", "-d", "--build", "--remove-orphans"));
+        return List.of(up);
     }
 
     /** Removes containers, networks, named and anonymous volumes, every image the services use, and orphans. */

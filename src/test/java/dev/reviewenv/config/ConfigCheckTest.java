@@ -1,0 +1,73 @@
+package dev.reviewenv.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigCheckTest {
+
+    static ReviewenvConfig config(Map<String, String> values) {
+        Map<String, String> all = new HashMap<>(Map.of("reviewenv.api-token", "0123456789abcdef0123"));
+        all.putAll(values);
+        SmallRyeConfig config = builder()
+                .withSources(new PropertiesConfigSource(all, "test", 500))
+                .build();
+        return config.getConfigMapping(ReviewenvConfig.class);
+    }
+
+    /** The mapping as Quarkus builds it, with Quarkus's converter for durations like 10m. */
+    static SmallRyeConfigBuilder builder() {
+        return new SmallRyeConfigBuilder().withMapping(ReviewenvConfig.class)
+                .addDefaultInterceptors().addSystemSources()
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter());
+    }
+
+    @Test
+    void theDefaultsAreValidAndMatchTheContract() {
+        ReviewenvConfig c = config(Map.of());
+        assertEquals(List.of(), ConfigCheck.problems(c));
+        assertEquals("localhost", c.domain());
+        assertEquals("7d", c.defaultLifetime().toString());
+        assertEquals("reviewenv", c.network());
+        assertEquals(c.home().resolve(".reviewenv"), c.recordsDir());
+    }
+
+    @Test
+    void everyBadValueIsReportedWithItsKey() {
+        ReviewenvConfig c = config(Map.of(
+                "reviewenv.domain", "Review_Apps.example",
+                "reviewenv.api-token", "tiny-tok",
+                "reviewenv.network", "bad network",
+                "reviewenv.git-root", "relative/path",
+                "reviewenv.reaper.every", "often",
+                "reviewenv.repositories.\"team/shop\".prefix", "Shop_",
+                "reviewenv.repositories.\"team/shop\".compose-file", "../../etc/passwd"));
+        List<String> problems = ConfigCheck.problems(c);
+        for (String key : List.of("reviewenv.domain:", "reviewenv.api-token:", "reviewenv.network:", "reviewenv.git-root:",
+                "reviewenv.reaper.every:", "reviewenv.repositories.\"team/shop\".prefix:",
+                "reviewenv.repositories.\"team/shop\".compose-file:")) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(key)), key + " in " + problems);
+        }
+        assertTrue(problems.stream().noneMatch(p -> p.contains("tiny-tok")), "the token itself is never echoed");
+    }
+
+    @Test
+    void aBadLifetimeStopsStartUpNamingTheKey() {
+        Exception e = assertThrows(Exception.class, () -> config(Map.of("reviewenv.default-lifetime", "a week")));
+        assertTrue(e.getMessage().contains("reviewenv.default-lifetime"), e.getMessage());
+    }
+
+    @Test
+    void aMissingTokenStopsStartUpNamingTheKey() {
+        Exception e = assertThrows(Exception.class, () -> builder().build());
+        assertTrue(e.getMessage().contains("reviewenv.api-token"), e.getMessage());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.reviewenv.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.engine.traefik.SharedSchemas;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ComposeRendererTest {
+    static final Path CHECKOUT = Path.of("/ws/feature-x/abc");
+
+    static ComposeRenderer.Rendered render(String yaml) {
+        return ComposeRenderer.render("docker-compose.yml", ComposeDocument.parse("docker-compose.yml", yaml), "feature-x",
+                "reviewenv", CHECKOUT);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> at(Map<String, Object> doc, String... path) {
+        Object o = doc;
+        for (String p : path) {
+            o = ((Map<String, Object>) o).get(p);
+        }
+        return (Map<String, Object>) o;
+    }
+
+    @Test
+    void theRoutedServiceJoinsTheSharedNetworkWithItsAliasAndKeepsItsDefaultNetwork() {
+        var r = render("""
+                services:
+                  db:
+                    image: postgres
+                  web:
+                    build: ./app
+                    expose: ["8080"]
+                """);
+        assertEquals("web", r.service());
+        assertEquals(8080, r.port());
+        Map<String, Object> nets = at(r.document(), "services", "web", "networks");
+        assertTrue(nets.containsKey("default"));
+        assertEquals(List.of("feature-x-web"), at(nets, "reviewenv").get("aliases"));
+        assertEquals(Map.of("external", true, "name", "reviewenv"), at(r.document(), "networks", "reviewenv"));
+        assertEquals(null, at(r.document(), "services", "db").get("networks"), "only the routed service joins");
+    }
+
+    @Test
+    void everyServiceGetsTheEnvironmentLabelWhateverFormItsLabelsHave() {
+        var r = render("""
+                services:
+                  a: {image: x, labels: ["keep=1"], expose: [80]}
+                  b: {image: x, labels: {keep: "2"}}
+                  c: {image: x}
+                """);
+        assertEquals(Map.of("keep", "1", "dev.reviewenv.environment", "feature-x"), at(r.document(), "services", "a", "labels"));
+        assertEquals(Map.of("keep", "2", "dev.reviewenv.environment", "feature-x"), at(r.document(), "services", "b", "labels"));
+        assertEquals(Map.of("dev.reviewenv.environment", "feature-x"), at(r.document(), "services", "c", "labels"));
+    }
+
+    @Test
+    void buildContextsBecomeAbsolutePathsIntoTheCheckout() {
+        var r = render("""
+                services:
+                  a: {build: ./app, expose: [80]}
+                  b: {build: {context: sub, dockerfile: Dockerfile.dev}}
+                  c: {build: {dockerfile: Dockerfile}}
+                """);
+        assertEquals("/ws/feature-x/abc/app", at(r.document(), "services", "a", "build").get("context"));
+        assertEquals("/ws/feature-x/abc/sub", at(r.document(), "services", "b", "build").get("context"));
+        assertEquals("Dockerfile.dev", at(r.document(), "services", "b", "build").get("dockerfile"));
+        assertEquals("/ws/feature-x/abc", at(r.document(), "services", "c", "build").get("context"));
+    }
+
+    @Test
+    void theExtensionChoosesServicePortAndLifetime() {
+        var r = render("""
+                x-reviewenv: {service: api, port: 3000, lifetime: 3d}
+                services:
+                  web: {image: x, expose: [80]}
+                  api: {image: y}
+                """);
+        assertEquals("api", r.service());
+        assertEquals(3000, r.port());
+        assertEquals("3d", r.lifetime().orElseThrow().toString());
+    }
+
+    @Test
+    void portsOfEveryShapeGiveTheContainerPort() {
+        assertEquals(8080, render("services: {w: {image: x, ports: [\"127.0.0.1:80:8080/tcp\"]}}").port());
+        assertEquals(9000, render("services: {w: {image: x, ports: [{target: 9000, published: 80}]}}").port());
+        assertEquals(5000, render("services: {w: {image: x, expose: [\"5000-5010\"]}}").port());
+    }
+
+    @Test
+    void theProjectNameIsAlwaysTheEnvironmentsAndTheOriginalIsUntouched() {
+        var original = ComposeDocument.parse("f", "name: other\nservices: {w: {image: x, expose: [80]}}\n");
+        var r = ComposeRenderer.render("f", original, "feature-x", "reviewenv", CHECKOUT);
+        assertEquals(null, r.document().get("name"));
+        assertEquals("other", original.get("name"));
+        assertEquals(null, at(original, "services", "w").get("labels"));
+    }
+
+    @Test
+    void withoutARoutableServiceTheErrorSaysWhatToAdd() {
+        var e = assertThrows(ComposeFileException.class, () -> render("services: {w: {image: x}}"));
+        assertTrue(e.getMessage().startsWith("docker-compose.yml:"), e.getMessage());
+        assertTrue(e.getMessage().contains("x-reviewenv: {service: web, port: 8080}"), e.getMessage());
+        var bad = assertThrows(ComposeFileException.class,
+                () -> render("x-reviewenv: {service: nope, lifetime: soon}\nservices: {w: {image: x}}"));
+        assertEquals(2, bad.problems().size(), "every problem at once: " + bad.problems());
+    }
+
+    @Test
+    void theRenderedFileIsValidAgainstTheComposeSpecification() {
+        var r = render("""
+                services:
+                  web:
+                    build: ./web
+                    networks: [back]
+                    expose: ["8080"]
+                    volumes: ["data:/data"]
+                networks:
+                  back: {}
+                volumes:
+                  data: {}
+                """);
+        assertEquals(List.of(), SharedSchemas.composeViolations(new ObjectMapper().valueToTree(r.document())));
+        String yaml = ComposeDocument.toYaml(r.document());
+        assertEquals(r.document(), ComposeDocument.parse("again", yaml), "the written file reads back the same");
+    }
+
+    @Test
+    void badYamlAndSchemaViolationsNameTheFileAndThePlace() {
+        var yaml = assertThrows(ComposeFileException.class, () -> ComposeDocument.parse("docker-compose.yml", "services:\n  web: [x\n"));
+        assertTrue(yaml.getMessage().contains("docker-compose.yml") && yaml.getMessage().contains("line"), yaml.getMessage());
+        var dup = assertThrows(ComposeFileException.class, () -> ComposeDocument.parse("f", "a: 1\na: 2\n"));
+        assertTrue(dup.getMessage().contains("duplicate"), dup.getMessage());
+        var bomb = assertThrows(ComposeFileException.class, () -> ComposeDocument.parse("f",
+                "a: &a [x,x,x,x,x,x,x,x,x]\n" + "b: &b [" + "*a,".repeat(120) + "*a]\n"));
+        assertTrue(bomb.getMessage().contains("f:"), bomb.getMessage());
+        var schema = assertThrows(ComposeFileException.class,
+                () -> ComposeDocument.requireValid("f", ComposeDocument.parse("f", "services: {web: {image: 42, bogus: 1}}")));
+        assertTrue(schema.problems().size() >= 2, schema.problems().toString());
+        assertTrue(schema.getMessage().contains("services.web"), schema.getMessage());
+    }
+}

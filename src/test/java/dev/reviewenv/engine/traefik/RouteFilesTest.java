@@ -1,0 +1,69 @@
+package dev.reviewenv.engine.traefik;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RouteFilesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theRouteFileHasARouterAndServiceNamedAfterTheEnvironment() throws Exception {
+        Path dir = tmp.resolve("dynamic");
+        RouteFiles routes = new RouteFiles(dir, List.of("web"));
+        routes.write("feature-x", "feature-x.localhost", "web", 8080);
+        var doc = new YAMLMapper().readTree(dir.resolve("feature-x.yml").toFile());
+        assertEquals("Host(`feature-x.localhost`)", doc.at("/http/routers/feature-x/rule").asText());
+        assertEquals("feature-x", doc.at("/http/routers/feature-x/service").asText());
+        assertEquals("web", doc.at("/http/routers/feature-x/entryPoints/0").asText());
+        assertEquals("http://feature-x-web:8080", doc.at("/http/services/feature-x/loadBalancer/servers/0/url").asText());
+        assertEquals(List.of(), SharedSchemas.traefikViolations(doc));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("feature-x.yml")), files.toList(), "no temp file is ever in the watched directory");
+        }
+    }
+
+    @Test
+    void rewritingAndRemovingAreAtomicAndIdempotent() {
+        RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
+        routes.write("a", "a.localhost", "web", 80);
+        routes.write("a", "a.localhost", "web", 81);
+        assertTrue(routes.exists("a"));
+        routes.remove("a");
+        routes.remove("a");
+        assertFalse(routes.exists("a"));
+    }
+
+    @Test
+    void namesAndHostsThatCouldInjectAreRefused() {
+        RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
+        assertThrows(IllegalArgumentException.class, () -> routes.write("../etc", "x.localhost", "web", 80));
+        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "{{ .Env.X }}", "web", 80));
+        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web`)||Host(`x", 80));
+        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web", 70000));
+    }
+
+    @Test
+    void theStaticConfigurationIsValidTraefikV3() throws Exception {
+        var doc = new YAMLMapper().readTree(Path.of("traefik/traefik.yml").toFile());
+        assertEquals(List.of(), SharedSchemas.traefikStaticViolations(doc));
+        assertEquals("/etc/traefik/dynamic", doc.at("/providers/file/directory").asText());
+    }
+
+    @Test
+    void theBundledSchemasAreTheSharedOnesUnchanged() throws Exception {
+        for (String f : List.of("compose-spec.json", "traefik-v3-file-provider.json")) {
+            assertEquals(Files.readString(SharedSchemas.DIR.resolve(f)),
+                    Files.readString(Path.of("src/main/resources/schemas").resolve(f)), f);
+        }
+    }
+}
