@@ -61,6 +61,13 @@ public final class GitFixture {
         return this;
     }
 
+    public GitFixture executable(String path) {
+        if (!work.resolve(path).toFile().setExecutable(true)) {
+            throw new IllegalStateException("cannot chmod +x " + path);
+        }
+        return this;
+    }
+
     public GitFixture delete(String path) {
         Cmd.ok(work, env, "git", "rm", "-q", "-r", "--ignore-unmatch", path);
         return this;
