@@ -186,7 +186,7 @@ abstract class PushScenarios {
                             image: reviewenv-it/does-not-exist:1
                             expose: ["8080"]
                         """, null, "does-not-exist"),
-                new Broken("broken/build", compose("web"), "FROM reviewenv/busybox:local\nRUN exit 3\n", "compose up failed"),
+                new Broken("broken/build", compose("web"), "FROM reviewenv/busybox:local\nRUN exit 3\n", "failed (exit"),
                 new Broken("broken/crash", """
                         services:
                           web:
