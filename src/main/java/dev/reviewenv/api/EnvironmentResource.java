@@ -6,7 +6,11 @@ import dev.reviewenv.engine.redis.RedisJobStore;
 import dev.reviewenv.job.Job;
 import dev.reviewenv.naming.EnvironmentNames;
 import io.smallrye.common.annotation.Blocking;
+import dev.reviewenv.config.Lifetime;
+import dev.reviewenv.deploy.Environments;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,10 +29,12 @@ import java.util.Optional;
 public class EnvironmentResource {
     private final RecordStore records;
     private final RedisJobStore jobs;
+    private final Environments environments;
 
-    public EnvironmentResource(RecordStore records, RedisJobStore jobs) {
+    public EnvironmentResource(RecordStore records, RedisJobStore jobs, Environments environments) {
         this.records = records;
         this.jobs = jobs;
+        this.environments = environments;
     }
 
     @GET
@@ -50,6 +56,29 @@ public class EnvironmentResource {
         var queued = jobs.enqueue(new Job.Request(Job.STOP, r.repository(), r.ref(), r.commit(), r.name(), r.url(),
                 Map.of("reason", "manual"), "manual"), Instant.now());
         return Response.accepted(Map.of("job", queued.id(), "environment", r.name(), "action", Job.STOP)).build();
+    }
+
+    /** The body of an extend call. */
+    public record Extend(String lifetime) {
+    }
+
+    /** Moves {@code removeat} to now + the lifetime; returns the environment. */
+    @POST
+    @Path("/{name}/extend")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public EnvironmentView extend(@PathParam("name") String name, Extend body) {
+        record(name);
+        if (body == null || body.lifetime() == null) {
+            throw new ApiException(400, "bad request", "send {\"lifetime\": \"2d\"} (90s, 30m, 12h, 7d or never)");
+        }
+        Lifetime lifetime;
+        try {
+            lifetime = Lifetime.parse(body.lifetime());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(422, "bad lifetime", "lifetime: " + e.getMessage());
+        }
+        return view(environments.extend(name, lifetime, Instant.now())
+                .orElseThrow(() -> ApiException.notFound("no environment " + name)));
     }
 
     private EnvironmentRecord record(String name) {

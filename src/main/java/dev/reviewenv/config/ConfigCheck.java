@@ -47,8 +47,8 @@ public class ConfigCheck {
         if (!c.gitRoot().isAbsolute()) {
             p.add("reviewenv.git-root: '" + c.gitRoot() + "' must be an absolute path");
         }
-        if (c.jobs().workers() < 1 || c.jobs().workers() > 32) {
-            p.add("reviewenv.jobs.workers: " + c.jobs().workers() + " is out of range; use 1 to 32");
+        if (c.jobs().workers() < 0 || c.jobs().workers() > 32) {
+            p.add("reviewenv.jobs.workers: " + c.jobs().workers() + " is out of range; use 0 (run no jobs) to 32");
         }
         if (c.jobs().outputLimit() < 4096) {
             p.add("reviewenv.jobs.output-limit: " + c.jobs().outputLimit() + " is too small; use at least 4096 bytes");

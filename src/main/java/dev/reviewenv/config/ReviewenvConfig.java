@@ -120,7 +120,7 @@ public interface ReviewenvConfig {
     }
 
     interface Jobs {
-        /** Jobs run at once (each on its own environment). */
+        /** Jobs run at once (each on its own environment); 0 runs none (the one-shot reaper). */
         @WithDefault("2")
         int workers();
 

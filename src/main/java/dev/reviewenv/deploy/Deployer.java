@@ -69,6 +69,7 @@ public class Deployer {
         String name = job.environment();
         String branch = EnvironmentNames.branchOf(job.ref());
         try (EnvironmentLocks.Held lock = locks.hold(name)) {
+            environments.reclaim(name, job.repository(), job.ref());
             Path bare = repositories.locate(job.repository());
             String commit = git.resolve(bare, job.revision());
             Path checkoutDir = Environments.workspace(config, name, commit);
@@ -128,7 +129,7 @@ public class Deployer {
         Instant now = clock.instant();
         String url = environments.url(job.repository(), name);
         EnvironmentRecord record = records.read(name).orElse(new EnvironmentRecord(name, job.repository(), branch,
-                job.ref(), commit, url, EnvironmentRecord.DEPLOYING, now, null, null, null, job.id(), List.of()));
+                job.ref(), commit, url, EnvironmentRecord.DEPLOYING, now, null, null, null, job.id(), null, List.of()));
         record = record.withStatus(EnvironmentRecord.DEPLOYING)
                 .with(new EnvironmentRecord.Event(now, "deploy", job.options().isEmpty() ? null : "options " + job.options(), commit, job.id()));
         records.writeComposeFile(name, p.yaml());

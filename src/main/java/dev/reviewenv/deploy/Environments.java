@@ -2,10 +2,13 @@ package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.record.EnvironmentLocks;
+import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.redis.RedisJobStore;
 import dev.reviewenv.naming.EnvironmentNames;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,11 +21,36 @@ public class Environments {
     private final ReviewenvConfig config;
     private final RecordStore records;
     private final RedisJobStore jobs;
+    private final EnvironmentLocks locks;
 
-    public Environments(ReviewenvConfig config, RecordStore records, RedisJobStore jobs) {
+    public Environments(ReviewenvConfig config, RecordStore records, RedisJobStore jobs, EnvironmentLocks locks) {
         this.config = config;
         this.records = records;
         this.jobs = jobs;
+        this.locks = locks;
+    }
+
+    /**
+     * Moves an environment's removal to {@code now + lifetime} ({@code never} removes
+     * {@code removeat}); empty when there is no such environment.
+     */
+    public Optional<EnvironmentRecord> extend(String name, Lifetime lifetime, Instant now) {
+        try (EnvironmentLocks.Held lock = locks.hold(name)) {
+            Optional<EnvironmentRecord> record = records.read(name);
+            record.ifPresent(r -> {
+                records.writeRemoveAt(name, lifetime.removeAt(now));
+                records.write(r.with(new EnvironmentRecord.Event(now, "extend", "lifetime " + lifetime, r.commit(), null)));
+            });
+            return record;
+        }
+    }
+
+    /** Takes the name for the branch again before a deploy: a teardown in between may have released it. */
+    public void reclaim(String name, String repository, String ref) {
+        boolean heldByOther = records.read(name).map(r -> !r.belongsTo(repository, ref)).orElse(false);
+        if (heldByOther || !jobs.claim(name, repository, ref)) {
+            throw new IllegalStateException("the name " + name + " was taken by another branch meanwhile; push again to get a new one");
+        }
     }
 
     /** The branch's environment name: its record's, else the slug name, else the slug name with a suffix. */

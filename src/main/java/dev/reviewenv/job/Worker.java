@@ -46,6 +46,9 @@ public class Worker {
 
     void start(@Observes StartupEvent event) {
         docker.ping();
+        if (config.jobs().workers() == 0) {
+            return;
+        }
         jobs.ping();
         jobs.heartbeat();
         int recovered = jobs.recoverAbandoned(Instant.now());

@@ -9,6 +9,7 @@ import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.redis.RedisJobStore;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.deploy.ComposeDocument;
 import dev.reviewenv.deploy.Environments;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
@@ -16,6 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -32,9 +37,11 @@ public class Teardown {
     private final DockerEngine docker;
     private final RedisJobStore jobs;
     private final ReviewenvConfig config;
+    private final EndingsLog audit;
 
     public Teardown(RecordStore records, RouteFiles routes, ComposeCli compose, DockerEngine docker, RedisJobStore jobs,
-            ReviewenvConfig config) {
+            ReviewenvConfig config, EndingsLog audit) {
+        this.audit = audit;
         this.records = records;
         this.routes = routes;
         this.compose = compose;
@@ -48,6 +55,27 @@ public class Teardown {
      * expired, failed, orphan). Returns false when there was nothing to remove.
      */
     public boolean remove(String name, String reason, String job, Consumer<String> out) {
+        try {
+            return removeOnce(name, reason, job, out);
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            records.read(name).ifPresent(r -> records.write(r.teardownFailed(Instant.now(), reason, why)));
+            throw e;
+        }
+    }
+
+    /** The reason of the last teardown an environment's history records, for a retry. */
+    public static Optional<String> lastReason(EnvironmentRecord record) {
+        for (int i = record.history().size() - 1; i >= 0; i--) {
+            var event = record.history().get(i);
+            if (event.event().equals("teardown")) {
+                return Optional.ofNullable(event.reason());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean removeOnce(String name, String reason, String job, Consumer<String> out) {
         var record = records.read(name);
         boolean hadAnything = record.isPresent() || routes.exists(name) || !docker.containers(name).isEmpty();
         record.ifPresent(r -> records.write(r.withStatus(EnvironmentRecord.STOPPING)
@@ -68,12 +96,46 @@ public class Teardown {
         if (!docker.containers(name).isEmpty()) {
             throw new IllegalStateException("containers of " + name + " are still there after the sweep; the teardown is retried");
         }
+        docker.removeImages(name, imagesOf(name, composeFile), out);
         deleteWorkspace(name);
+        audit.ended(name, reason, record.map(EnvironmentRecord::repository).orElse(null),
+                record.map(EnvironmentRecord::ref).orElse(null), job);
         records.delete(name);
-        jobs.release(name);
+        try {
+            jobs.release(name);
+        } catch (RuntimeException e) {
+            Log.warnf("could not release the name %s in Redis (%s); the next push of its branch takes it again", name, e.getMessage());
+        }
         Log.infof("environment %s removed (%s)", name, reason);
         out.accept("environment " + name + " removed (" + reason + ")");
         return hadAnything;
+    }
+
+    /**
+     * What {@code down --rmi all} removes, for when it could not run: every service's image, or
+     * the name Compose gives a built one ({@code <project>-<service>} in v2, {@code <project>_<service>} in v1).
+     */
+    static List<String> imagesOf(String name, Path composeFile) {
+        List<String> images = new ArrayList<>();
+        if (!Files.isRegularFile(composeFile)) {
+            return images;
+        }
+        try {
+            Map<String, Object> doc = ComposeDocument.parse(composeFile.toString(), Files.readString(composeFile));
+            if (doc.get("services") instanceof Map<?, ?> services) {
+                services.forEach((service, def) -> {
+                    if (def instanceof Map<?, ?> d && d.get("image") != null) {
+                        images.add(String.valueOf(d.get("image")));
+                    } else {
+                        images.add(name + "-" + service);
+                        images.add(name + "_" + service);
+                    }
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.warnf("cannot read %s for its images: %s", composeFile, e.getMessage());
+        }
+        return images;
     }
 
     private void deleteWorkspace(String name) {

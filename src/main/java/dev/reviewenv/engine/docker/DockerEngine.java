@@ -101,6 +101,45 @@ public class DockerEngine implements Closeable {
         return out;
     }
 
+    /**
+     * The environments that have containers, by reviewenv's own label: what the reconcile
+     * compares with the records. Containers without that label are never reviewenv's.
+     */
+    public java.util.Set<String> environmentsWithContainers() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(Labels.ENVIRONMENT)).exec()) {
+            String env = c.getLabels().get(Labels.ENVIRONMENT);
+            if (env != null && env.equals(c.getLabels().get(Labels.COMPOSE_PROJECT))) {
+                names.add(env);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Removes the images a project built or used: the given names, and the images labelled with
+     * the project (Compose v2 labels what it builds). An image another container still uses is
+     * left for it and reported; "not found" counts as removed.
+     */
+    public List<String> removeImages(String project, java.util.Collection<String> names, Consumer<String> out) {
+        java.util.Set<String> targets = new java.util.LinkedHashSet<>(names);
+        client.listImagesCmd().withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project)).exec()
+                .forEach(i -> targets.add(i.getId()));
+        List<String> left = new ArrayList<>();
+        for (String image : targets) {
+            try {
+                client.removeImageCmd(image).withForce(false).exec();
+                out.accept("removed image " + image);
+            } catch (NotFoundException ignored) {
+                // gone already
+            } catch (com.github.dockerjava.api.exception.ConflictException e) {
+                left.add(image);
+                out.accept("left image " + image + ": still used by another container");
+            }
+        }
+        return left;
+    }
+
     /** The ids of the images the project's containers run. */
     public java.util.Set<String> imageIds(String project) {
         java.util.Set<String> ids = new java.util.HashSet<>();

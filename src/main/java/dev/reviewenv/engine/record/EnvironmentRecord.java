@@ -25,6 +25,7 @@ public record EnvironmentRecord(
         String service,
         Integer port,
         String lastJob,
+        Integer teardownFailures,
         List<Event> history) {
 
     /** Status values written to {@code environment.json}. */
@@ -32,6 +33,8 @@ public record EnvironmentRecord(
     public static final String RUNNING = "running";
     public static final String STOPPING = "stopping";
     public static final String FAILED = "failed";
+    /** A teardown failed; the reaper retries it (see {@code teardownFailures}). */
+    public static final String TEARDOWN_FAILED = "teardown-failed";
 
     /** Bounded: the oldest events are dropped past this many. */
     public static final int HISTORY_LIMIT = 50;
@@ -51,12 +54,23 @@ public record EnvironmentRecord(
 
     public EnvironmentRecord withStatus(String newStatus) {
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, newStatus, createdAt, deployedAt,
-                service, port, lastJob, history);
+                service, port, lastJob, teardownFailures, history);
     }
 
     public EnvironmentRecord deployed(String newCommit, String newStatus, Instant at, String route, int routePort, String job) {
         return new EnvironmentRecord(name, repository, branch, ref, newCommit, url, newStatus, createdAt, at,
-                route, routePort, job, history);
+                route, routePort, job, null, history);
+    }
+
+    /** One more failed teardown, with the reason in the history. */
+    public EnvironmentRecord teardownFailed(Instant at, String reason, String error) {
+        int failures = teardownFailures == null ? 1 : teardownFailures + 1;
+        return new EnvironmentRecord(name, repository, branch, ref, commit, url, TEARDOWN_FAILED, createdAt, deployedAt,
+                service, port, lastJob, failures, history).with(new Event(at, "teardown-failed", reason + ": " + error, commit, null));
+    }
+
+    public int failures() {
+        return teardownFailures == null ? 0 : teardownFailures;
     }
 
     public EnvironmentRecord with(Event event) {
@@ -66,6 +80,6 @@ public record EnvironmentRecord(
             h = h.subList(h.size() - HISTORY_LIMIT, h.size());
         }
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, status, createdAt, deployedAt,
-                service, port, lastJob, h);
+                service, port, lastJob, teardownFailures, h);
     }
 }
