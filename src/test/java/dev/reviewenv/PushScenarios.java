@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.Stack;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -68,28 +70,11 @@ abstract class PushScenarios {
     }
 
     String compose(String webDir) {
-        return """
-                services:
-                  web:
-                    build: ./%s
-                    init: true
-                    expose: ["8080"]
-                    volumes: ["data:/data"]
-                  side:
-                    image: %s
-                    init: true
-                    command: ["sleep", "3600"]
-                volumes:
-                  data: {}
-                """.formatted(webDir, sideImage);
+        return Stack.compose(webDir, sideImage);
     }
 
     static String dockerfile(String page) {
-        return """
-                FROM reviewenv/busybox:local
-                RUN mkdir -p /www && echo '%s' > /www/index.html
-                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
-                """.formatted(page);
+        return Stack.dockerfile(page);
     }
 
     @Test
@@ -220,19 +205,7 @@ abstract class PushScenarios {
     }
 
     JsonPath awaitJob(String id) {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (true) {
-            JsonPath job = given().auth().oauth2(HostServices.TOKEN).get("/api/jobs/" + id).then().statusCode(200)
-                    .extract().jsonPath();
-            String status = job.getString("status");
-            if (List.of("succeeded", "failed", "cancelled").contains(status)) {
-                return job;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("job " + id + " still " + status + ":\n" + job.getString("output"));
-            }
-            sleep(300);
-        }
+        return Api.awaitJob(id);
     }
 
     void stopAndAssertNothingLeft(String name) {
@@ -243,11 +216,4 @@ abstract class PushScenarios {
         assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)));
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

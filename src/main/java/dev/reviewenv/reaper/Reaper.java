@@ -132,12 +132,12 @@ public class Reaper {
     /** Checked again under the lock: a deploy may have renewed or created the environment meanwhile. */
     private Optional<String> stillDue(Ending e, Instant now) {
         boolean hasRecord = records.exists(e.name());
-        if (e.reason().equals("expired")) {
-            return hasRecord && expired(e.name(), now) ? Optional.of("expired") : Optional.empty();
-        }
         Optional<EnvironmentRecord> record = records.read(e.name());
         if (record.filter(Reaper::teardownUnfinished).isPresent()) {
             return Optional.of(e.reason());
+        }
+        if (e.reason().equals("expired")) {
+            return hasRecord && expired(e.name(), now) ? Optional.of("expired") : Optional.empty();
         }
         boolean hasContainers = !docker.containers(e.name()).isEmpty();
         if (!hasRecord && hasContainers) {

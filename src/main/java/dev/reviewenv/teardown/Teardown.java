@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -84,10 +85,12 @@ public class Teardown {
         out.accept("tearing down " + name + " (" + reason + ")");
         routes.remove(name);
         Path composeFile = records.composeFile(name);
+        List<String> images = imagesOf(name, composeFile);
+        Map<String, Set<String>> shared = sharedImages(name, images);
         if (Files.isRegularFile(composeFile)) {
             Path projectDir = record.map(r -> Environments.workspace(config, name, r.commit())).filter(Files::isDirectory).orElse(null);
             try {
-                compose.down(name, composeFile, projectDir, out);
+                compose.down(name, composeFile, projectDir, shared.isEmpty(), out);
             } catch (ComposeException e) {
                 out.accept("compose down failed; sweeping by label instead: " + e.getMessage());
             }
@@ -96,7 +99,8 @@ public class Teardown {
         if (!docker.containers(name).isEmpty()) {
             throw new IllegalStateException("containers of " + name + " are still there after the sweep; the teardown is retried");
         }
-        docker.removeImages(name, imagesOf(name, composeFile), out);
+        shared.forEach((image, users) -> out.accept("left image " + image + ": still used by " + String.join(", ", users)));
+        docker.removeImages(name, images.stream().filter(i -> !shared.containsKey(i)).toList(), out);
         deleteWorkspace(name);
         audit.ended(name, reason, record.map(EnvironmentRecord::repository).orElse(null),
                 record.map(EnvironmentRecord::ref).orElse(null), job);
@@ -109,6 +113,24 @@ public class Teardown {
         Log.infof("environment %s removed (%s)", name, reason);
         out.accept("environment " + name + " removed (" + reason + ")");
         return hadAnything;
+    }
+
+    /** The images of this stack that another environment also uses (a container of it, or its recorded compose file). */
+    private Map<String, Set<String>> sharedImages(String name, List<String> images) {
+        Map<String, Set<String>> shared = new java.util.LinkedHashMap<>();
+        for (String image : images) {
+            Set<String> users = new java.util.TreeSet<>(docker.imageUsers(image));
+            users.remove(name);
+            for (String other : records.names()) {
+                if (!other.equals(name) && imagesOf(other, records.composeFile(other)).contains(image)) {
+                    users.add(other);
+                }
+            }
+            if (!users.isEmpty()) {
+                shared.put(image, users);
+            }
+        }
+        return shared;
     }
 
     /**

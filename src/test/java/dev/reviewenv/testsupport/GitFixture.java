@@ -44,9 +44,14 @@ public final class GitFixture {
         return bare;
     }
 
-    /** Switches to {@code branch} (created from the current state if new). */
+    /** Switches to {@code branch}, or creates it from the current state if new. */
     public GitFixture branch(String branch) {
-        Cmd.ok(work, env, "git", "checkout", "-q", "-B", branch);
+        boolean exists = Cmd.run(work, env, "git", "rev-parse", "--verify", "-q", "refs/heads/" + branch).code() == 0;
+        if (exists) {
+            Cmd.ok(work, env, "git", "checkout", "-q", "-f", branch);
+        } else {
+            Cmd.ok(work, env, "git", "checkout", "-q", "-b", branch);
+        }
         return this;
     }
 

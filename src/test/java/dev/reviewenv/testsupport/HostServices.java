@@ -15,6 +15,7 @@ import java.util.UUID;
  * directories for home and git root. A missing Docker engine or image fails the test.
  *
  * Init args: {@code compose} = the Compose command words (e.g. "docker-compose"); absent = detect.
+ * {@code reaper-every} = the reaper period (default 1h: tests call the reaper themselves).
  */
 public class HostServices implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "test-token-0123456789abcdef";
@@ -24,10 +25,12 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
     private String traefik;
     private Path root;
     private String compose;
+    private String reaperEvery;
 
     @Override
     public void init(Map<String, String> initArgs) {
         compose = initArgs.get("compose");
+        reaperEvery = initArgs.getOrDefault("reaper-every", "1h");
     }
 
     @Override
@@ -60,6 +63,7 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             config.put("reviewenv.compose-templates", Path.of("compose-templates").toAbsolutePath().toString());
             config.put("reviewenv.compose.ready-timeout", "30s");
             config.put("quarkus.http.test-port", "0");
+            config.put("reviewenv.reaper.every", reaperEvery);
             config.put("reviewenv-test.traefik-port", port);
             if (compose != null) {
                 config.put("reviewenv.compose.command", compose.replace(' ', ','));

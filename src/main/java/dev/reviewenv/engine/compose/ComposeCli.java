@@ -68,8 +68,8 @@ public class ComposeCli {
         }
     }
 
-    public void down(String project, Path file, Path projectDir, Consumer<String> out) {
-        run("down", commands.down(project, file, projectDir), out);
+    public void down(String project, Path file, Path projectDir, boolean allImages, Consumer<String> out) {
+        run("down", commands.down(project, file, projectDir, allImages), out);
     }
 
     private void run(String verb, List<String> argv, Consumer<String> out) {

@@ -54,10 +54,14 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
         return List.of(up);
     }
 
-    /** Removes containers, networks, named and anonymous volumes, every image the services use, and orphans. */
-    public List<String> down(String project, Path file, Path projectDir) {
+    /**
+     * Removes containers, networks, named and anonymous volumes, orphans and every image the
+     * services use ({@code --rmi all}), or with {@code allImages} false only the images Compose
+     * built without a name ({@code --rmi local}), when another environment still uses one of them.
+     */
+    public List<String> down(String project, Path file, Path projectDir, boolean allImages) {
         List<String> argv = base(project, file, projectDir);
-        argv.addAll(List.of("down", "--rmi", "all", "--volumes", "--remove-orphans"));
+        argv.addAll(List.of("down", "--rmi", allImages ? "all" : "local", "--volumes", "--remove-orphans"));
         return argv;
     }
 

@@ -140,6 +140,20 @@ public class DockerEngine implements Closeable {
         return left;
     }
 
+    /** The compose projects (or container names) of the containers, in any state, that run {@code image}. */
+    public java.util.Set<String> imageUsers(String image) {
+        java.util.Set<String> users = new java.util.TreeSet<>();
+        try {
+            for (Container c : client.listContainersCmd().withShowAll(true).withAncestorFilter(List.of(image)).exec()) {
+                String project = c.getLabels() == null ? null : c.getLabels().get(Labels.COMPOSE_PROJECT);
+                users.add(project != null ? project : String.join(",", c.getNames()));
+            }
+        } catch (RuntimeException noSuchImage) {
+            // an image that is not there has no users
+        }
+        return users;
+    }
+
     /** The ids of the images the project's containers run. */
     public java.util.Set<String> imageIds(String project) {
         java.util.Set<String> ids = new java.util.HashSet<>();

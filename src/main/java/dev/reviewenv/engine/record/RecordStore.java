@@ -153,10 +153,14 @@ public class RecordStore {
         if (!Files.exists(dir)) {
             return;
         }
+        Path environment = dir.resolve(ENVIRONMENT);
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            // environment.json goes last but the directory: a delete that fails half-way leaves a record to retry.
+            for (Path p : walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(environment) && !p.equals(dir)).toList()) {
                 Files.deleteIfExists(p);
             }
+            Files.deleteIfExists(environment);
+            Files.deleteIfExists(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the record " + dir, e);
         }
