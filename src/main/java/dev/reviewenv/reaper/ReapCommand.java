@@ -16,7 +16,7 @@ import java.util.List;
  */
 public class ReapCommand implements QuarkusApplication {
     /** Set while a one-shot pass runs, so that the process serves nothing else. */
-    public static final String PROPERTY = "reviewenv.one-shot";
+    public static final String PROPERTY = "dev.reviewenv.one-shot";
 
     @Inject
     Reaper reaper;
