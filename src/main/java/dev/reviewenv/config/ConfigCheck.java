@@ -81,6 +81,13 @@ public class ConfigCheck {
                     p.add(key + ".compose-file: '" + f + "' must be a path inside the repository, like deploy/compose.yml");
                 }
             });
+            repo.allow().ifPresent(rules -> rules.forEach(rule -> {
+                try {
+                    dev.reviewenv.deploy.ComposePolicy.Rule.of(rule);
+                } catch (IllegalArgumentException e) {
+                    p.add(key + ".allow: " + e.getMessage());
+                }
+            }));
             repo.template().ifPresent(t -> {
                 if (t.contains("/") || t.startsWith(".")) {
                     p.add(key + ".template: '" + t + "' must be a file name in reviewenv.compose-templates");

@@ -164,6 +164,12 @@ public interface ReviewenvConfig {
         @WithName("never-expire")
         Optional<List<String>> neverExpire();
 
+        /**
+         * Policy rules relaxed for this trusted repository (e.g. {@code ports,bind-mounts}); each
+         * relaxation is logged on every deploy. Rules: see {@code ComposePolicy.Rule}.
+         */
+        Optional<List<String>> allow();
+
         /** Secret that webhooks of this repository are signed with. */
         @WithName("webhook-secret")
         Optional<String> webhookSecret();

@@ -100,6 +100,13 @@ public class Deployer {
         out.accept("compose file: " + found.label());
         Map<String, Object> doc = ComposeDocument.parse(found.label(), found.text());
         ComposeDocument.requireValid(found.label(), doc);
+        ComposePolicy.Verdict verdict = ComposePolicy.enforce(found.label(), doc, checkout,
+                ComposePolicy.rules(settings.flatMap(ReviewenvConfig.Repository::allow).orElse(List.of())));
+        for (ComposePolicy.Violation relaxed : verdict.relaxed()) {
+            out.accept("policy: allowed because " + job.repository() + " is trusted with '" + relaxed.rule().key + "': " + relaxed);
+            Log.warnf("policy relaxed for %s (%s): %s", job.repository(), relaxed.rule().key, relaxed);
+        }
+        verdict.rewrites().forEach(r -> out.accept("policy: " + r));
         ComposeRenderer.Rendered rendered = ComposeRenderer.render(found.label(), doc, name, config.network(), checkout);
         ComposeDocument.requireValid("the rendered " + found.label(), rendered.document());
         String yaml = ComposeDocument.toYaml(rendered.document());

@@ -14,7 +14,7 @@ public class ReaperSchedule {
         this.reaper = reaper;
     }
 
-    @Scheduled(every = "${reviewenv.reaper.every}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${reviewenv.reaper.every}", delayed = "${reviewenv.reaper.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = ReapCommand.OneShot.class)
     void pass() {
         reaper.reap(clock.instant(), false);

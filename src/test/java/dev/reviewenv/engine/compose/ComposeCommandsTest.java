@@ -32,7 +32,7 @@ class ComposeCommandsTest {
         assertEquals(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "-p", "feature-x", "-f",
                 FILE.toString(), "down", "--rmi", "all", "--volumes", "--remove-orphans"),
                 ComposeCommands.of(ComposeCommands.V2).down("feature-x", FILE, null, true));
-        assertEquals("local", ComposeCommands.of(ComposeCommands.V1).down("p", FILE, null, false).get(8));
+        assertEquals("local", ComposeCommands.of(ComposeCommands.V1).down("p", FILE, null, false).get(9));
     }
 
     @Test

@@ -1,0 +1,89 @@
+package dev.reviewenv.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reviewenv.deploy.ComposeDocument;
+import dev.reviewenv.deploy.ComposeFileException;
+import dev.reviewenv.deploy.ComposePolicy;
+import dev.reviewenv.deploy.ComposePolicy.Rule;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class ComposePolicyTest {
+    static final Path CHECKOUT = Path.of("/ws/x/abc");
+
+    static List<HostileCompose.Case> cases() {
+        return HostileCompose.cases();
+    }
+
+    static ComposePolicy.Verdict enforce(String yaml, Set<Rule> allowed) {
+        Map<String, Object> doc = ComposeDocument.parse("docker-compose.yml", yaml);
+        return ComposePolicy.enforce("docker-compose.yml", doc, CHECKOUT, allowed);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void aHostileComposeFileIsRefusedNamingFilePathAndFix(HostileCompose.Case c) {
+        ComposeFileException e = assertThrows(ComposeFileException.class, () -> enforce(c.compose(), EnumSet.noneOf(Rule.class)));
+        assertTrue(e.getMessage().startsWith("docker-compose.yml:"), e.getMessage());
+        assertTrue(e.getMessage().contains(c.expected()), c.title() + ": " + e.getMessage());
+    }
+
+    @Test
+    void everyViolationIsListedAtOnce() {
+        var e = assertThrows(ComposeFileException.class, () -> enforce(HostileCompose.web(
+                "    privileged: true\n    ports: [\"80:80\"]\n    container_name: x\n    volumes: [\"/:/h\"]\n"), Set.of()));
+        assertEquals(4, e.problems().size(), e.problems().toString());
+    }
+
+    @Test
+    void restartIsRewrittenToNoRatherThanRefused() {
+        Map<String, Object> doc = ComposeDocument.parse("f", HostileCompose.web("    restart: always\n"));
+        var verdict = ComposePolicy.enforce("f", doc, CHECKOUT, Set.of());
+        assertEquals("no", ((Map<?, ?>) ((Map<?, ?>) doc.get("services")).get("web")).get("restart"));
+        assertTrue(verdict.rewrites().get(0).contains("services.web.restart"));
+    }
+
+    @Test
+    void whatIsHarmlessPasses() {
+        var verdict = enforce("""
+                services:
+                  web:
+                    build: {context: ./app, dockerfile: Dockerfile.dev}
+                    expose: ["8080"]
+                    volumes: ["data:/data", "/anonymous"]
+                    env_file: [.env]
+                    networks: [back]
+                    security_opt: ["no-new-privileges:true"]
+                    tmpfs: [/tmp]
+                  db:
+                    image: postgres
+                    network_mode: "service:web"
+                networks:
+                  back: {}
+                volumes:
+                  data: {}
+                """, Set.of());
+        assertEquals(List.of(), verdict.violations());
+        assertEquals(List.of(), verdict.relaxed());
+    }
+
+    @Test
+    void aTrustedRepositoryIsAllowedOnlyTheRulesItNames() {
+        var verdict = enforce(HostileCompose.web("    ports: [\"80:8080\"]\n"), EnumSet.of(Rule.PORTS));
+        assertEquals(1, verdict.relaxed().size());
+        assertEquals(Rule.PORTS, verdict.relaxed().get(0).rule());
+        assertThrows(ComposeFileException.class,
+                () -> enforce(HostileCompose.web("    ports: [\"80:8080\"]\n    privileged: true\n"), EnumSet.of(Rule.PORTS)));
+        var e = assertThrows(IllegalArgumentException.class, () -> ComposePolicy.rules(List.of("everything")));
+        assertTrue(e.getMessage().contains("privileged"), e.getMessage());
+    }
+}
