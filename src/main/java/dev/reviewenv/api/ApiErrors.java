@@ -22,7 +22,15 @@ public class ApiErrors {
     }
 
     @ServerExceptionMapper
+    public Response webhook(dev.reviewenv.push.webhook.WebhookRefused e) {
+        return of(e.status(), e.error(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+            return of(400, "bad request", "unknown field '" + u.getPropertyName() + "'; known fields: " + u.getKnownPropertyIds());
+        }
         return of(400, "bad request", "the body is not the JSON expected: " + e.getOriginalMessage());
     }
 

@@ -17,6 +17,7 @@ public class ConfigCheck {
             Pattern.compile("(?=.{1,190}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9-]{0,19}");
+    private static final Pattern HTPASSWD = Pattern.compile("[A-Za-z0-9._@-]{1,64}:\\$(apr1|2[aby])\\$[./A-Za-z0-9$]{8,}");
     private static final Pattern REDIS_URL = Pattern.compile("rediss?://.+");
 
     void onStart(@Observes StartupEvent event, ReviewenvConfig config) {
@@ -68,6 +69,7 @@ public class ConfigCheck {
                         + "' is not a Compose command; use 'docker compose', 'docker-compose' or an absolute path");
             }
         });
+        c.basicAuth().ifPresent(users -> checkUsers(p, "reviewenv.basic-auth", users));
         c.repositories().forEach((name, repo) -> {
             String key = "reviewenv.repositories.\"" + name + "\"";
             repo.prefix().ifPresent(prefix -> {
@@ -76,6 +78,7 @@ public class ConfigCheck {
                 }
             });
             repo.domain().ifPresent(d -> checkDomain(p, key + ".domain", d));
+            repo.basicAuth().ifPresent(users -> checkUsers(p, key + ".basic-auth", users));
             repo.composeFile().ifPresent(f -> {
                 if (f.startsWith("/") || f.contains("..")) {
                     p.add(key + ".compose-file: '" + f + "' must be a path inside the repository, like deploy/compose.yml");
@@ -95,6 +98,16 @@ public class ConfigCheck {
             });
         });
         return p;
+    }
+
+    private static void checkUsers(List<String> p, String key, List<String> users) {
+        for (int i = 0; i < users.size(); i++) {
+            if (!HTPASSWD.matcher(users.get(i)).matches()) {
+                // The entry itself is not echoed: it holds a password hash.
+                p.add(key + "[" + i + "]: not a user:hash entry with a bcrypt ($2y$) or apr1 ($apr1$) hash;"
+                        + " make one with `htpasswd -nbB user password` or `openssl passwd -apr1`");
+            }
+        }
     }
 
     private static void checkDomain(List<String> p, String key, String domain) {

@@ -63,6 +63,13 @@ public interface ReviewenvConfig {
     @WithDefault("compose-templates")
     Path composeTemplates();
 
+    /**
+     * HTTP basic auth in front of every review URL: {@code user:hash} entries as htpasswd writes
+     * them, with bcrypt ({@code $2y$}) or apr1 ({@code $apr1$}) hashes. Empty: no auth.
+     */
+    @WithName("basic-auth")
+    Optional<List<String>> basicAuth();
+
     Traefik traefik();
 
     Compose compose();
@@ -85,6 +92,11 @@ public interface ReviewenvConfig {
 
     default Path routesDir() {
         return traefik().dynamicDir().orElse(home().resolve(".reviewenv-traefik").resolve("dynamic"));
+    }
+
+    /** Who may open a repository's review URLs; empty means anyone. */
+    default List<String> basicAuthFor(String repository) {
+        return repository(repository).flatMap(Repository::basicAuth).or(this::basicAuth).orElse(List.of());
     }
 
     /** The settings of one repository, if the configuration names it. */
@@ -169,6 +181,10 @@ public interface ReviewenvConfig {
          * relaxation is logged on every deploy. Rules: see {@code ComposePolicy.Rule}.
          */
         Optional<List<String>> allow();
+
+        /** Basic auth users of this repository's URLs instead of {@code reviewenv.basic-auth}. */
+        @WithName("basic-auth")
+        Optional<List<String>> basicAuth();
 
         /** Secret that webhooks of this repository are signed with. */
         @WithName("webhook-secret")

@@ -147,7 +147,8 @@ public class Deployer {
             docker.ensureNetwork(config.network());
             compose.up(name, records.composeFile(name), checkout, out);
             waitUntilReady(name, out);
-            routes.write(name, environments.host(job.repository(), name), p.rendered().service(), p.rendered().port());
+            routes.write(name, environments.host(job.repository(), name), p.rendered().service(), p.rendered().port(),
+                    config.basicAuthFor(job.repository()));
         } catch (RuntimeException e) {
             String reason = e.getMessage() + missingImages(p.rendered().document());
             Log.warnf("deploy of %s failed: %s", name, reason.lines().findFirst().orElse(""));

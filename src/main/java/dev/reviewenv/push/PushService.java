@@ -37,6 +37,11 @@ public class PushService {
     }
 
     public PushAccepted push(PushRequest push) {
+        for (String[] field : new String[][] {{"repository", push.repository()}, {"ref", push.ref()}, {"after", push.after()}}) {
+            if (field[1] == null || field[1].isBlank()) {
+                throw new PushRefused(422, "missing field", field[0] + " is missing; send {\"repository\",\"ref\",\"before\",\"after\",\"options\"}");
+            }
+        }
         String repository;
         try {
             repository = repositories.nameOf(push.repository());

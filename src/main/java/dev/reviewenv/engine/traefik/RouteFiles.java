@@ -51,8 +51,11 @@ public class RouteFiles {
         return dir.resolve(name + ".yml");
     }
 
-    /** The document routing {@code host} to {@code http://<name>-<service>:<port>}. */
-    public ObjectNode document(String name, String host, String service, int port) {
+    /**
+     * The document routing {@code host} to {@code http://<name>-<service>:<port>}, behind a
+     * basic-auth middleware {@code <name>-auth} when {@code users} are given.
+     */
+    public ObjectNode document(String name, String host, String service, int port, List<String> users) {
         if (!HOST.matcher(host).matches() || !SERVICE.matcher(service).matches() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("refusing a route for host '" + host + "', service '" + service
                     + "', port " + port + ": not a plain host name, service name and port");
@@ -67,12 +70,17 @@ public class RouteFiles {
         }
         http.putObject("services").putObject(name).putObject("loadBalancer").putArray("servers")
                 .addObject().put("url", "http://" + name + "-" + service + ":" + port);
+        if (!users.isEmpty()) {
+            router.putArray("middlewares").add(name + "-auth");
+            var auth = http.putObject("middlewares").putObject(name + "-auth").putObject("basicAuth");
+            users.forEach(auth.putArray("users")::add);
+        }
         return doc;
     }
 
     /** Writes the route of an environment, replacing its old one atomically. */
-    public void write(String name, String host, String service, int port) {
-        ObjectNode doc = document(name, host, service, port);
+    public void write(String name, String host, String service, int port, List<String> users) {
+        ObjectNode doc = document(name, host, service, port, users);
         List<String> violations = JsonSchemas.TRAEFIK_DYNAMIC.violations(doc);
         if (!violations.isEmpty()) {
             throw new IllegalStateException("the route file of " + name + " would not be valid Traefik configuration: "

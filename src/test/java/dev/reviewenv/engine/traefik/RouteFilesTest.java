@@ -20,7 +20,7 @@ class RouteFilesTest {
     void theRouteFileHasARouterAndServiceNamedAfterTheEnvironment() throws Exception {
         Path dir = tmp.resolve("dynamic");
         RouteFiles routes = new RouteFiles(dir, List.of("web"));
-        routes.write("feature-x", "feature-x.localhost", "web", 8080);
+        routes.write("feature-x", "feature-x.localhost", "web", 8080, List.of());
         var doc = new YAMLMapper().readTree(dir.resolve("feature-x.yml").toFile());
         assertEquals("Host(`feature-x.localhost`)", doc.at("/http/routers/feature-x/rule").asText());
         assertEquals("feature-x", doc.at("/http/routers/feature-x/service").asText());
@@ -33,10 +33,22 @@ class RouteFilesTest {
     }
 
     @Test
+    void basicAuthUsersBecomeAMiddlewareOfTheRouter() throws Exception {
+        Path dir = tmp.resolve("dynamic");
+        RouteFiles routes = new RouteFiles(dir, List.of());
+        String user = "review:$apr1$abcdefgh$0123456789abcdefghijkl";
+        routes.write("feature-x", "feature-x.localhost", "web", 8080, List.of(user));
+        var doc = new YAMLMapper().readTree(dir.resolve("feature-x.yml").toFile());
+        assertEquals("feature-x-auth", doc.at("/http/routers/feature-x/middlewares/0").asText());
+        assertEquals(user, doc.at("/http/middlewares/feature-x-auth/basicAuth/users/0").asText());
+        assertEquals(List.of(), SharedSchemas.traefikViolations(doc));
+    }
+
+    @Test
     void rewritingAndRemovingAreAtomicAndIdempotent() {
         RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
-        routes.write("a", "a.localhost", "web", 80);
-        routes.write("a", "a.localhost", "web", 81);
+        routes.write("a", "a.localhost", "web", 80, List.of());
+        routes.write("a", "a.localhost", "web", 81, List.of());
         assertTrue(routes.exists("a"));
         routes.remove("a");
         routes.remove("a");
@@ -46,10 +58,10 @@ class RouteFilesTest {
     @Test
     void namesAndHostsThatCouldInjectAreRefused() {
         RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
-        assertThrows(IllegalArgumentException.class, () -> routes.write("../etc", "x.localhost", "web", 80));
-        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "{{ .Env.X }}", "web", 80));
-        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web`)||Host(`x", 80));
-        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web", 70000));
+        assertThrows(IllegalArgumentException.class, () -> routes.write("../etc", "x.localhost", "web", 80, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "{{ .Env.X }}", "web", 80, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web`)||Host(`x", 80, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web", 70000, List.of()));
     }
 
     @Test

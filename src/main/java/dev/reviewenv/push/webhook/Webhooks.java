@@ -1,0 +1,54 @@
+package dev.reviewenv.push.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.push.PushAccepted;
+import dev.reviewenv.push.PushService;
+import io.quarkus.logging.Log;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Webhook deliveries from GitHub, Gitea and GitLab: the repository must be one the
+ * configuration names with a {@code webhook-secret}, the signature must match it, and then a
+ * push or branch deletion becomes a job exactly as from the hook. A refused delivery changes nothing.
+ */
+@Singleton
+public class Webhooks {
+    private final ReviewenvConfig config;
+    private final PushService pushes;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Webhooks(ReviewenvConfig config, PushService pushes) {
+        this.config = config;
+        this.pushes = pushes;
+    }
+
+    /** The job started for the delivery, or empty when there is nothing to do. */
+    public Optional<PushAccepted> deliver(String providerName, byte[] body, Function<String, String> headers) {
+        Provider provider = Provider.of(providerName);
+        JsonNode payload;
+        try {
+            payload = json.readTree(body);
+        } catch (IOException e) {
+            throw new WebhookRefused(400, "bad request", "the body is not JSON");
+        }
+        if (payload == null || !payload.isObject()) {
+            throw new WebhookRefused(400, "bad request", "the body is not a JSON object");
+        }
+        String repository = provider.repository(payload);
+        String secret = config.repository(repository).flatMap(ReviewenvConfig.Repository::webhookSecret)
+                .orElseThrow(() -> new WebhookRefused(403, "forbidden", "repository " + repository
+                        + " is not configured for webhooks; set reviewenv.repositories.\"" + repository + "\".webhook-secret"));
+        provider.verify(body, headers, secret);
+        WebhookEvent event = provider.event(payload, headers, repository);
+        if (event.push().isEmpty()) {
+            Log.infof("%s webhook for %s ignored: %s", provider, repository, event.ignored());
+            return Optional.empty();
+        }
+        return Optional.of(pushes.push(event.push().get()));
+    }
+}
