@@ -120,7 +120,10 @@ class ServiceProcessIT {
     }
 
     String deploy(String branch) {
-        git.branch(branch).file("docker-compose.yml", Stack.compose("web", sideImage)).file("web/Dockerfile", Stack.dockerfile(branch));
+        // The service's own environment holds the API token; a compose file must not be able to read it.
+        String compose = Stack.compose("web", sideImage).replace("    command: [\"sleep\", \"3600\"]\n",
+                "    command: [\"sleep\", \"3600\"]\n    environment: {LEAK: \"${REVIEWENV_API_TOKEN:-none}\"}\n");
+        git.branch(branch).file("docker-compose.yml", compose).file("web/Dockerfile", Stack.dockerfile(branch));
         git.commit(branch);
         return Api.succeeded(Api.startedJob(git.push(branch))).getString("environment");
     }
@@ -152,6 +155,10 @@ class ServiceProcessIT {
         startService();
         given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().statusCode(200).body("name", hasItem(a));
         assertEquals(2, Stacks.containers(a).size(), "a restart of the service leaves the stacks running");
+        String side = Stacks.containers(a).stream().filter(c -> c.contains("side")).findFirst().orElseThrow();
+        String env = Cmd.ok("docker", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", side);
+        assertTrue(env.contains("LEAK=none") && !env.contains(HostServices.TOKEN), "the token does not reach a compose file: " + env);
+        assertFalse(Files.readString(root.resolve("service.log")).contains(HostServices.TOKEN), "nor the service log");
         expire(a);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Files.exists(home.resolve(".reviewenv").resolve(a)) && Instant.now().isBefore(deadline)) {

@@ -26,6 +26,12 @@ public class ApiErrors {
         return of(e.status(), e.error(), e.getMessage());
     }
 
+    /** Jackson's own mismatch errors (unknown or wrongly typed fields) get the same JSON error. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mismatch(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {

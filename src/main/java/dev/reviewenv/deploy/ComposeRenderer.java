@@ -2,6 +2,7 @@ package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.naming.EnvironmentNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +75,7 @@ public final class ComposeRenderer {
             addLabel(service, name);
             absolutizeBuild(service, checkout);
             if (entry.getKey().equals(route.service())) {
-                joinSharedNetwork(service, name + "-" + route.service());
+                joinSharedNetwork(service, name + "-" + route.service(), EnvironmentNames.upstreamHost(name, route.service()));
             }
         }
         if (networks == null) {
@@ -185,7 +186,7 @@ public final class ComposeRenderer {
         return checkout.resolve(context).normalize().toString();
     }
 
-    private static void joinSharedNetwork(Map<String, Object> service, String alias) {
+    private static void joinSharedNetwork(Map<String, Object> service, String alias, String upstream) {
         Object networks = service.get("networks");
         Map<String, Object> map = new LinkedHashMap<>();
         if (networks instanceof List<?> list) {
@@ -196,7 +197,7 @@ public final class ComposeRenderer {
             map.put("default", null);
         }
         Map<String, Object> shared = new LinkedHashMap<>();
-        shared.put("aliases", List.of(alias));
+        shared.put("aliases", alias.equals(upstream) ? List.of(alias) : List.of(alias, upstream));
         map.put(SHARED_NETWORK_KEY, shared);
         service.put("networks", map);
     }

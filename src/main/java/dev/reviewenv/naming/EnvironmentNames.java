@@ -62,6 +62,17 @@ public final class EnvironmentNames {
         return kept + "-" + hash;
     }
 
+    /**
+     * The network alias of an environment's routed service: {@code <name>-<service>}. A DNS label
+     * holds at most 63 characters, and Traefik's resolver refuses a longer one, so when that form is
+     * longer the upstream is {@code <service>.<name>} (each label short enough), which the service
+     * also carries as an alias.
+     */
+    public static String upstreamHost(String name, String service) {
+        String alias = name + "-" + service;
+        return alias.length() <= MAX_LENGTH ? alias : service + "." + name;
+    }
+
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();
     }

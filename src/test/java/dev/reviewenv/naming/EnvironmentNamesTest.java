@@ -96,6 +96,13 @@ class EnvironmentNamesTest {
     }
 
     @Test
+    void theUpstreamHostIsNameDashServiceWhileThatIsOneDnsLabel() {
+        assertEquals("feature-x-web", EnvironmentNames.upstreamHost("feature-x", "web"));
+        String longName = "a".repeat(63);
+        assertEquals("web." + longName, EnvironmentNames.upstreamHost(longName, "web"));
+    }
+
+    @Test
     void theBranchOfARefDropsRefsHeads() {
         assertEquals("feature/x", EnvironmentNames.branchOf("refs/heads/feature/x"));
     }

@@ -16,6 +16,8 @@ import java.util.UUID;
  *
  * Init args: {@code compose} = the Compose command words (e.g. "docker-compose"); absent = detect.
  * {@code reaper-every} = the reaper period (default 1h: tests call the reaper themselves).
+ * {@code config} = more configuration, one {@code key=value} a line. The service log goes to a
+ * file ({@code reviewenv-test.log}) so tests can read what it wrote.
  */
 public class HostServices implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "test-token-0123456789abcdef";
@@ -31,7 +33,10 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
     public void init(Map<String, String> initArgs) {
         compose = initArgs.get("compose");
         reaperEvery = initArgs.getOrDefault("reaper-every", "1h");
+        extra = initArgs.getOrDefault("config", "");
     }
+
+    private String extra = "";
 
     @Override
     public Map<String, String> start() {
@@ -65,6 +70,15 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.http.test-port", "0");
             config.put("reviewenv.reaper.every", reaperEvery);
             config.put("reviewenv-test.traefik-port", port);
+            config.put("quarkus.log.file.enabled", "true");
+            config.put("quarkus.log.file.path", root.resolve("service.log").toString());
+            config.put("reviewenv-test.log", root.resolve("service.log").toString());
+            for (String line : extra.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    config.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                }
+            }
             if (compose != null) {
                 config.put("reviewenv.compose.command", compose.replace(' ', ','));
             }

@@ -17,10 +17,16 @@ public final class Traefik {
     }
 
     public static Answer get(int port, String host, String path) {
+        return getWith(port, host, path, null);
+    }
+
+    /** A GET with one more header line, e.g. {@code Authorization: Basic ...}. */
+    public static Answer getWith(int port, String host, String path, String header) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n" + (header == null ? "" : header + "\r\n")
+                    + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();

@@ -52,7 +52,8 @@ public class RouteFiles {
     }
 
     /**
-     * The document routing {@code host} to {@code http://<name>-<service>:<port>}, behind a
+     * The document routing {@code host} to {@code http://<name>-<service>:<port>} (see
+     * {@link EnvironmentNames#upstreamHost} for names too long for that), behind a
      * basic-auth middleware {@code <name>-auth} when {@code users} are given.
      */
     public ObjectNode document(String name, String host, String service, int port, List<String> users) {
@@ -69,7 +70,7 @@ public class RouteFiles {
             entryPoints.forEach(router.putArray("entryPoints")::add);
         }
         http.putObject("services").putObject(name).putObject("loadBalancer").putArray("servers")
-                .addObject().put("url", "http://" + name + "-" + service + ":" + port);
+                .addObject().put("url", "http://" + EnvironmentNames.upstreamHost(name, service) + ":" + port);
         if (!users.isEmpty()) {
             router.putArray("middlewares").add(name + "-auth");
             var auth = http.putObject("middlewares").putObject(name + "-auth").putObject("basicAuth");

@@ -20,9 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
  * token itself). Every comparison runs in constant time.
  */
 public enum Provider {
-    GITHUB("x-github-event", "x-hub-signature-256", "/repository/full_name"),
-    GITEA("x-gitea-event", "x-gitea-signature", "/repository/full_name"),
-    GITLAB("x-gitlab-event", "x-gitlab-token", "/project/path_with_namespace");
+    GITHUB("X-GitHub-Event", "X-Hub-Signature-256", "/repository/full_name"),
+    GITEA("X-Gitea-Event", "X-Gitea-Signature", "/repository/full_name"),
+    GITLAB("X-Gitlab-Event", "X-Gitlab-Token", "/project/path_with_namespace");
 
     private final String eventHeader;
     private final String signatureHeader;
