@@ -59,8 +59,7 @@ public class Environments {
         if (existing.isPresent()) {
             return existing.get();
         }
-        String prefix = config.repository(repository).flatMap(ReviewenvConfig.Repository::prefix).orElse("");
-        String base = EnvironmentNames.name(prefix, ref);
+        String base = baseName(repository, ref);
         for (String candidate : new String[] {base, EnvironmentNames.disambiguated(base, repository, ref)}) {
             boolean heldByOther = records.read(candidate).map(r -> !r.belongsTo(repository, ref)).orElse(false);
             if (!heldByOther && jobs.claim(candidate, repository, ref)) {
@@ -71,14 +70,18 @@ public class Environments {
                 + " rename the branch or set a prefix for repository " + repository);
     }
 
+    /** The repository's prefix and the branch's slug: the name a branch gets unless another holds it. */
+    public String baseName(String repository, String ref) {
+        return EnvironmentNames.name(config.repository(repository).flatMap(ReviewenvConfig.Repository::prefix).orElse(""), ref);
+    }
+
     /** The name of the branch's environment if it has one (a record, or a claim from an earlier push). */
     public Optional<String> existing(String repository, String ref) {
         Optional<String> recorded = records.findByBranch(repository, ref).map(r -> r.name());
         if (recorded.isPresent()) {
             return recorded;
         }
-        String prefix = config.repository(repository).flatMap(ReviewenvConfig.Repository::prefix).orElse("");
-        String base = EnvironmentNames.name(prefix, ref);
+        String base = baseName(repository, ref);
         String owner = repository + "\n" + ref;
         for (String candidate : new String[] {base, EnvironmentNames.disambiguated(base, repository, ref)}) {
             if (jobs.holderOf(candidate).map(owner::equals).orElse(false)) {

@@ -6,7 +6,6 @@ import dev.reviewenv.engine.git.GitException;
 import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.redis.RedisJobStore;
 import dev.reviewenv.job.Job;
-import dev.reviewenv.naming.EnvironmentNames;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -75,7 +74,7 @@ public class PushService {
         boolean delete = after.equals(ZERO);
         String name;
         if (delete) {
-            name = environments.existing(repository, ref).orElse(EnvironmentNames.name("", ref));
+            name = environments.existing(repository, ref).orElse(environments.baseName(repository, ref));
             options.put("reason", "branch-deleted");
         } else {
             try {

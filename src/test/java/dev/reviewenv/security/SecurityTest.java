@@ -262,7 +262,7 @@ class SecurityTest {
         push("{\"repository\":\"team/x\",\"after\":\"" + sha + "\"}").then().statusCode(422).body("detail", containsString("ref is missing"));
         push("[1,2,3]").then().statusCode(400);
         push("{\"repository\":\"team/x\"} trailing").then().statusCode(400);
-        push("x".repeat(2_000_000)).then().statusCode(413);
+        push("x".repeat(2_000_000)).then().statusCode(413).body("error", equalTo("payload too large"));
         GitFixture git = repo("team/req");
         String name = git.bare().getParent().getFileName() + "/" + git.bare().getFileName().toString().replace(".git", "");
         push("{\"repository\":\"" + name + "\",\"ref\":\"refs/tags/v1\",\"after\":\"" + sha + "\"}").then().statusCode(422)
