@@ -21,11 +21,6 @@ public class ApiErrors {
         return of(e.status(), e.error(), e.getMessage());
     }
 
-    @ServerExceptionMapper
-    public Response webhook(dev.reviewenv.push.webhook.WebhookRefused e) {
-        return of(e.status(), e.error(), e.getMessage());
-    }
-
     /** Jackson's own mismatch errors (unknown or wrongly typed fields) get the same JSON error. */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
     public Response mismatch(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {

@@ -1,6 +1,9 @@
 package dev.reviewenv.push;
 
-/** A push that cannot start a job; {@code status} is the HTTP status it maps to. */
+/**
+ * A push (from the hook or a webhook) that cannot start a job; {@code status} is the HTTP status
+ * it maps to. The message never names a secret.
+ */
 public class PushRefused extends RuntimeException {
     private final int status;
     private final String error;

@@ -65,7 +65,13 @@ public class Reaper {
                 continue;
             }
             try (EnvironmentLocks.Held lock = locks.hold(e.name())) {
-                Optional<String> still = stillDue(e, now);
+                Optional<String> still;
+                try {
+                    still = stillDue(e, now);
+                } catch (RuntimeException unreadable) {
+                    failed.add("failed to check " + e.name() + ": " + unreadable.getMessage());
+                    continue;
+                }
                 if (still.isEmpty()) {
                     continue;
                 }
@@ -99,7 +105,7 @@ public class Reaper {
                 if (expired(name, now)) {
                     due.add(new Ending(name, "expired"));
                 }
-            } catch (IllegalStateException badFile) {
+            } catch (RuntimeException badFile) {
                 skipped.add("skipped " + name + ": " + badFile.getMessage());
             }
         }
@@ -113,7 +119,13 @@ public class Reaper {
             if (due.stream().anyMatch(d -> d.name().equals(name))) {
                 continue;
             }
-            Optional<EnvironmentRecord> record = records.read(name);
+            Optional<EnvironmentRecord> record;
+            try {
+                record = records.read(name);
+            } catch (RuntimeException unreadable) {
+                skipped.add("skipped " + name + ": " + unreadable.getMessage() + "; fix or delete its environment.json");
+                continue;
+            }
             Optional<String> unfinished = record.filter(Reaper::teardownUnfinished).map(r -> Teardown.lastReason(r).orElse("orphan"));
             if (unfinished.isPresent()) {
                 due.add(new Ending(name, unfinished.get()));

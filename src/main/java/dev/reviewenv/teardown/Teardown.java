@@ -102,9 +102,9 @@ public class Teardown {
         shared.forEach((image, users) -> out.accept("left image " + image + ": still used by " + String.join(", ", users)));
         docker.removeImages(name, images.stream().filter(i -> !shared.containsKey(i)).toList(), out);
         deleteWorkspace(name);
+        records.delete(name);
         audit.ended(name, reason, record.map(EnvironmentRecord::repository).orElse(null),
                 record.map(EnvironmentRecord::ref).orElse(null), job);
-        records.delete(name);
         try {
             jobs.release(name);
         } catch (RuntimeException e) {
@@ -117,15 +117,21 @@ public class Teardown {
 
     /** The images of this stack that another environment also uses (a container of it, or its recorded compose file). */
     private Map<String, Set<String>> sharedImages(String name, List<String> images) {
+        Map<String, List<String>> others = new java.util.HashMap<>();
+        for (String other : records.names()) {
+            if (!other.equals(name)) {
+                others.put(other, imagesOf(other, records.composeFile(other)));
+            }
+        }
         Map<String, Set<String>> shared = new java.util.LinkedHashMap<>();
         for (String image : images) {
             Set<String> users = new java.util.TreeSet<>(docker.imageUsers(image));
             users.remove(name);
-            for (String other : records.names()) {
-                if (!other.equals(name) && imagesOf(other, records.composeFile(other)).contains(image)) {
+            others.forEach((other, used) -> {
+                if (used.contains(image)) {
                     users.add(other);
                 }
-            }
+            });
             if (!users.isEmpty()) {
                 shared.put(image, users);
             }

@@ -74,7 +74,12 @@ public class RecordStore {
     public List<EnvironmentRecord> list() {
         List<EnvironmentRecord> all = new ArrayList<>();
         for (String name : names()) {
-            read(name).ifPresent(all::add);
+            try {
+                read(name).ifPresent(all::add);
+            } catch (UncheckedIOException unreadable) {
+                // One broken record never hides the others; the reaper reports it.
+                System.getLogger(RecordStore.class.getName()).log(System.Logger.Level.WARNING, unreadable.getMessage());
+            }
         }
         all.sort(Comparator.comparing(EnvironmentRecord::name));
         return all;

@@ -1,6 +1,7 @@
 package dev.reviewenv.push.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.reviewenv.push.PushRefused;
 import dev.reviewenv.push.PushRequest;
 import dev.reviewenv.push.PushService;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public enum Provider {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new WebhookRefused(404, "not found", "no webhook provider '" + name + "'; use github, gitea or gitlab");
+            throw new PushRefused(404, "not found", "no webhook provider '" + name + "'; use github, gitea or gitlab");
         }
     }
 
@@ -50,7 +51,7 @@ public enum Provider {
     public String repository(JsonNode payload) {
         JsonNode n = payload.at(repositoryPointer);
         if (!n.isTextual() || n.asText().isBlank()) {
-            throw new WebhookRefused(400, "bad request", "the payload has no " + repositoryPointer.substring(1).replace('/', '.'));
+            throw new PushRefused(400, "bad request", "the payload has no " + repositoryPointer.substring(1).replace('/', '.'));
         }
         return n.asText();
     }
@@ -59,7 +60,7 @@ public enum Provider {
     public void verify(byte[] body, Function<String, String> headers, String secret) {
         String given = headers.apply(signatureHeader);
         if (given == null || given.isBlank()) {
-            throw new WebhookRefused(401, "unauthorized", "the " + signatureHeader + " header is missing");
+            throw new PushRefused(401, "unauthorized", "the " + signatureHeader + " header is missing");
         }
         byte[] expected;
         byte[] actual;
@@ -72,7 +73,7 @@ public enum Provider {
             actual = hex.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         }
         if (!MessageDigest.isEqual(expected, actual)) {
-            throw new WebhookRefused(401, "unauthorized", "the " + signatureHeader + " header does not match the repository's webhook secret");
+            throw new PushRefused(401, "unauthorized", "the " + signatureHeader + " header does not match the repository's webhook secret");
         }
     }
 
@@ -80,7 +81,7 @@ public enum Provider {
     public WebhookEvent event(JsonNode payload, Function<String, String> headers, String repository) {
         String event = headers.apply(eventHeader);
         if (event == null) {
-            throw new WebhookRefused(400, "bad request", "the " + eventHeader + " header is missing");
+            throw new PushRefused(400, "bad request", "the " + eventHeader + " header is missing");
         }
         String kind = event.toLowerCase(Locale.ROOT);
         if (kind.equals("ping")) {
@@ -99,7 +100,7 @@ public enum Provider {
         String ref = payload.path("ref").asText(null);
         String after = payload.path("after").asText(null);
         if (ref == null || after == null) {
-            throw new WebhookRefused(400, "bad request", "the push payload needs ref and after");
+            throw new PushRefused(400, "bad request", "the push payload needs ref and after");
         }
         if (!ref.startsWith("refs/heads/")) {
             return WebhookEvent.ignore(ref + " is not a branch");

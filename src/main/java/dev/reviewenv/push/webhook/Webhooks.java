@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.push.PushAccepted;
+import dev.reviewenv.push.PushRefused;
 import dev.reviewenv.push.PushService;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
@@ -34,14 +35,14 @@ public class Webhooks {
         try {
             payload = json.readTree(body);
         } catch (IOException e) {
-            throw new WebhookRefused(400, "bad request", "the body is not JSON");
+            throw new PushRefused(400, "bad request", "the body is not JSON");
         }
         if (payload == null || !payload.isObject()) {
-            throw new WebhookRefused(400, "bad request", "the body is not a JSON object");
+            throw new PushRefused(400, "bad request", "the body is not a JSON object");
         }
         String repository = provider.repository(payload);
         String secret = config.repository(repository).flatMap(ReviewenvConfig.Repository::webhookSecret)
-                .orElseThrow(() -> new WebhookRefused(403, "forbidden", "repository " + repository
+                .orElseThrow(() -> new PushRefused(403, "forbidden", "repository " + repository
                         + " is not configured for webhooks; set reviewenv.repositories.\"" + repository + "\".webhook-secret"));
         provider.verify(body, headers, secret);
         WebhookEvent event = provider.event(payload, headers, repository);
