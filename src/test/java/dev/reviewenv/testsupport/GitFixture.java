@@ -3,12 +3,12 @@ package dev.reviewenv.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A bare repository under the git root with reviewenv's real post-receive hook installed, and a
+ * A bare repository under the git root, made by deploy/new-repo.sh with reviewenv's real
+ * post-receive hook, and a
  * working clone to commit and push from, as a developer would.
  */
 public final class GitFixture {
@@ -19,12 +19,7 @@ public final class GitFixture {
     public GitFixture(Path gitRoot, String name, String serviceUrl, String token) {
         try {
             bare = gitRoot.resolve(name + ".git");
-            Files.createDirectories(bare.getParent());
-            Cmd.ok("git", "init", "-q", "--bare", bare.toString());
-            Cmd.ok("git", "-C", bare.toString(), "config", "receive.advertisePushOptions", "true");
-            Path hook = bare.resolve("hooks/post-receive");
-            Files.copy(Path.of("hooks/post-receive"), hook, StandardCopyOption.REPLACE_EXISTING);
-            hook.toFile().setExecutable(true);
+            Cmd.ok(null, Map.of("REVIEWENV_GIT_ROOT", gitRoot.toString()), "deploy/new-repo.sh", name);
             work = Files.createTempDirectory("reviewenv-work");
             Cmd.ok("git", "init", "-q", "-b", "main", work.toString());
             Cmd.ok("git", "-C", work.toString(), "remote", "add", "ci", bare.toString());
