@@ -284,6 +284,26 @@ class SecurityTest {
     }
 
     @Test
+    void aBranchWhoseNameIsTakenGetsASuffixAndNeverReplacesTheOther() {
+        GitFixture git = repo("team/twins");
+        String repository = gitRoot.relativize(git.bare()).toString().replaceFirst("\\.git$", "");
+        String side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> names = new java.util.ArrayList<>();
+        for (String branch : List.of("twin/foo", "twin.foo")) {
+            Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
+            git.branch(branch).file("docker-compose.yml", Stack.compose("web", side)).file("web/Dockerfile", Stack.dockerfile(branch));
+            git.commit(branch);
+            names.add(Api.succeeded(Api.startedJob(git.push(branch))).getString("environment"));
+        }
+        assertEquals("twin-foo", names.get(0));
+        assertTrue(names.get(1).matches("twin-foo-[0-9a-f]{6}"), names.toString());
+        assertEquals(200, Traefik.await(traefikPort, "twin-foo.localhost", "twin/foo", Duration.ofSeconds(20)).status());
+        assertEquals(200, Traefik.await(traefikPort, names.get(1) + ".localhost", "twin.foo", Duration.ofSeconds(20)).status());
+        given().auth().oauth2(HostServices.TOKEN).get("/api/environments/" + names.get(1)).then().statusCode(200)
+                .body("branch", equalTo("twin.foo")).body("repository", equalTo(repository));
+    }
+
+    @Test
     void branchNamesOfEveryShapeDeployAsValidNamesAndNeverInjectIntoTraefik() {
         GitFixture git = repo("team/names");
         String side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
