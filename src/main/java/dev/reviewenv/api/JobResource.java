@@ -56,9 +56,7 @@ public class JobResource {
                 out.flush();
             }
             seen = chunk.total();
-            boolean ended = chunk.status() == null || chunk.status().equals(Job.SUCCEEDED)
-                    || chunk.status().equals(Job.FAILED) || chunk.status().equals(Job.CANCELLED);
-            if (ended) {
+            if (Job.ended(chunk.status())) {
                 if (chunk.status() != null) {
                     out.write(("--- job " + chunk.status() + "\n").getBytes(StandardCharsets.UTF_8));
                 }

@@ -34,8 +34,9 @@ public record Job(
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
 
-    public boolean finished() {
-        return SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
+    /** Whether a job with this status has ended (null: the job is gone, which ends a reader too). */
+    public static boolean ended(String status) {
+        return status == null || SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
     }
 
     /** What a job asks for, before it has an id or a status. */

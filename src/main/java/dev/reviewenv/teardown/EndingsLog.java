@@ -28,10 +28,6 @@ public class EndingsLog {
         this.file = config.recordsDir().resolve(FILE);
     }
 
-    public Path file() {
-        return file;
-    }
-
     public synchronized void ended(String name, String reason, String repository, String ref, String job) {
         Map<String, String> line = new LinkedHashMap<>();
         line.put("at", Instant.now().toString());

@@ -54,10 +54,6 @@ public class ComposeCli {
         }
     }
 
-    public ComposeCommands commands() {
-        return commands;
-    }
-
     public void config(String project, Path file, Path projectDir, Consumer<String> out) {
         run("config", commands.config(project, file, projectDir), out);
     }

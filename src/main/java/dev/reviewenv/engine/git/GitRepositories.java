@@ -19,10 +19,6 @@ public class GitRepositories {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    public Path root() {
-        return root;
-    }
-
     /**
      * The repository's name under the root, from either that name or an absolute path of the bare
      * repository (what a hook knows). Throws {@link GitException} naming what was wrong.

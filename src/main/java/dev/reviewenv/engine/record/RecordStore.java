@@ -39,10 +39,6 @@ public class RecordStore {
         this.root = root;
     }
 
-    public Path root() {
-        return root;
-    }
-
     /** The record directory of a name; refuses anything that is not an environment name. */
     public Path dir(String name) {
         if (!EnvironmentNames.isValid(name)) {

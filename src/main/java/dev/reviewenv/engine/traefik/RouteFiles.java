@@ -40,10 +40,6 @@ public class RouteFiles {
         this.entryPoints = List.copyOf(entryPoints);
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public Path file(String name) {
         if (!EnvironmentNames.isValid(name)) {
             throw new IllegalArgumentException("'" + name + "' is not an environment name");
