@@ -1,22 +1,25 @@
 package dev.reviewenv.api;
 
+import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
-import dev.reviewenv.engine.redis.RedisJobStore;
+import dev.reviewenv.environment.Lifetimes;
 import dev.reviewenv.job.Job;
-import dev.reviewenv.naming.EnvironmentNames;
+import dev.reviewenv.job.Jobs;
+import dev.reviewenv.naming.Address;
+import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.teardown.EndReason;
 import io.smallrye.common.annotation.Blocking;
-import dev.reviewenv.config.Lifetime;
-import dev.reviewenv.deploy.Environments;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +31,15 @@ import java.util.Optional;
 @Blocking
 public class EnvironmentResource {
     private final RecordStore records;
-    private final RedisJobStore jobs;
-    private final Environments environments;
+    private final Jobs jobs;
+    private final Lifetimes lifetimes;
+    private final Clock clock;
 
-    public EnvironmentResource(RecordStore records, RedisJobStore jobs, Environments environments) {
+    public EnvironmentResource(RecordStore records, Jobs jobs, Lifetimes lifetimes, Clock clock) {
         this.records = records;
         this.jobs = jobs;
-        this.environments = environments;
+        this.lifetimes = lifetimes;
+        this.clock = clock;
     }
 
     @GET
@@ -53,8 +58,7 @@ public class EnvironmentResource {
     @Path("/{name}")
     public Response stop(@PathParam("name") String name) {
         EnvironmentRecord r = record(name);
-        var queued = jobs.enqueue(new Job.Request(Job.STOP, r.repository(), r.ref(), r.commit(), r.name(), r.url(),
-                Map.of("reason", "manual"), "manual"), Instant.now());
+        var queued = jobs.requestStop(r.origin(), r.commit(), r.environmentName(), Address.parse(r.url()), EndReason.MANUAL);
         return Response.accepted(Map.of("job", queued.id(), "environment", r.name(), "action", Job.STOP)).build();
     }
 
@@ -67,7 +71,7 @@ public class EnvironmentResource {
     @Path("/{name}/extend")
     @Consumes(MediaType.APPLICATION_JSON)
     public EnvironmentView extend(@PathParam("name") String name, Extend body) {
-        record(name);
+        EnvironmentName env = record(name).environmentName();
         if (body == null || body.lifetime() == null) {
             throw new ApiException(400, "bad request", "send {\"lifetime\": \"2d\"} (90s, 30m, 12h, 7d or never)");
         }
@@ -77,25 +81,24 @@ public class EnvironmentResource {
         } catch (IllegalArgumentException e) {
             throw new ApiException(422, "bad lifetime", "lifetime: " + e.getMessage());
         }
-        return view(environments.extend(name, lifetime, Instant.now())
+        return view(lifetimes.extend(env, lifetime)
                 .orElseThrow(() -> ApiException.notFound("no environment " + name)));
     }
 
     private EnvironmentRecord record(String name) {
-        if (!EnvironmentNames.isValid(name)) {
-            throw ApiException.notFound("no environment " + name + "; names are DNS labels like feature-login-page");
-        }
-        return records.read(name).orElseThrow(() -> ApiException.notFound("no environment " + name));
+        EnvironmentName env = EnvironmentName.parse(name).orElseThrow(() ->
+                ApiException.notFound("no environment " + name + "; names are DNS labels like feature-login-page"));
+        return records.read(env).orElseThrow(() -> ApiException.notFound("no environment " + name));
     }
 
     private EnvironmentView view(EnvironmentRecord r) {
         Optional<Instant> removeAt;
         try {
-            removeAt = records.removeAt(r.name());
+            removeAt = records.removeAt(r.environmentName());
         } catch (IllegalStateException e) {
             removeAt = Optional.empty();
         }
-        Long expiresIn = removeAt.map(at -> Math.max(0, at.getEpochSecond() - Instant.now().getEpochSecond())).orElse(null);
+        Long expiresIn = removeAt.map(at -> Math.max(0, at.getEpochSecond() - clock.instant().getEpochSecond())).orElse(null);
         return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status(),
                 r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port());
     }

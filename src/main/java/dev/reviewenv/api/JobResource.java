@@ -1,7 +1,8 @@
 package dev.reviewenv.api;
 
-import dev.reviewenv.engine.redis.RedisJobStore;
 import dev.reviewenv.job.Job;
+import dev.reviewenv.job.JobOutput;
+import dev.reviewenv.job.Jobs;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,9 +25,9 @@ public class JobResource {
     /** A log is followed for at most this long, then the stream ends (the job goes on). */
     private static final Duration FOLLOW_LIMIT = Duration.ofMinutes(30);
 
-    private final RedisJobStore jobs;
+    private final Jobs jobs;
 
-    public JobResource(RedisJobStore jobs) {
+    public JobResource(Jobs jobs) {
         this.jobs = jobs;
     }
 
@@ -49,14 +50,14 @@ public class JobResource {
         long seen = 0;
         Instant until = Instant.now().plus(FOLLOW_LIMIT);
         while (true) {
-            RedisJobStore.OutputChunk chunk = jobs.output(id);
+            JobOutput chunk = jobs.output(id);
             byte[] fresh = chunk.after(seen);
             if (fresh.length > 0) {
                 out.write(fresh);
                 out.flush();
             }
             seen = chunk.total();
-            if (Job.ended(chunk.status())) {
+            if (chunk.ended()) {
                 if (chunk.status() != null) {
                     out.write(("--- job " + chunk.status() + "\n").getBytes(StandardCharsets.UTF_8));
                 }

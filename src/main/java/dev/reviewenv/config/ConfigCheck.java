@@ -86,7 +86,7 @@ public class ConfigCheck {
             });
             repo.allow().ifPresent(rules -> rules.forEach(rule -> {
                 try {
-                    dev.reviewenv.deploy.ComposePolicy.Rule.of(rule);
+                    PolicyRule.of(rule);
                 } catch (IllegalArgumentException e) {
                     p.add(key + ".allow: " + e.getMessage());
                 }

@@ -70,6 +70,15 @@ public interface ReviewenvConfig {
     @WithName("basic-auth")
     Optional<List<String>> basicAuth();
 
+    /**
+     * What this process is: the service ({@code service}), or one reaper pass ({@code reap}, set by
+     * {@code java -jar quarkus-run.jar reap} through the {@code reap} profile).
+     */
+    @WithDefault("service")
+    Mode mode();
+
+    enum Mode { SERVICE, REAP }
+
     Traefik traefik();
 
     Compose compose();
@@ -178,7 +187,7 @@ public interface ReviewenvConfig {
 
         /**
          * Policy rules relaxed for this trusted repository (e.g. {@code ports,bind-mounts}); each
-         * relaxation is logged on every deploy. Rules: see {@code ComposePolicy.Rule}.
+         * relaxation is logged on every deploy. Rules: see {@link PolicyRule}.
          */
         Optional<List<String>> allow();
 

@@ -1,5 +1,7 @@
 package dev.reviewenv.deploy;
 
+import dev.reviewenv.config.PolicyRule;
+import dev.reviewenv.engine.compose.ComposeFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,43 +19,8 @@ import java.util.Set;
  */
 public final class ComposePolicy {
 
-    /** The rules, by the names the configuration uses to relax them. */
-    public enum Rule {
-        PRIVILEGED("privileged"),
-        CAPABILITIES("cap_add"),
-        DEVICES("devices"),
-        HOST_NAMESPACES("host-namespaces"),
-        SECURITY_OPT("security_opt"),
-        DOCKER_SOCKET("docker-socket"),
-        BIND_MOUNTS("bind-mounts"),
-        PORTS("ports"),
-        CONTAINER_NAME("container_name"),
-        EXTERNAL("external"),
-        HOST_FILES("host-files"),
-        BUILD_PRIVILEGES("build-privileges");
-
-        public final String key;
-
-        Rule(String key) {
-            this.key = key;
-        }
-
-        public static Rule of(String key) {
-            for (Rule r : values()) {
-                if (r.key.equals(key)) {
-                    return r;
-                }
-            }
-            throw new IllegalArgumentException("'" + key + "' is not a policy rule; rules: " + keys());
-        }
-
-        public static List<String> keys() {
-            return java.util.Arrays.stream(values()).map(r -> r.key).toList();
-        }
-    }
-
     /** One refusal: the rule, where in the file, and what to do. */
-    public record Violation(Rule rule, String path, String message) {
+    public record Violation(PolicyRule rule, String path, String message) {
         @Override
         public String toString() {
             return path + ": " + message;
@@ -69,10 +36,10 @@ public final class ComposePolicy {
 
     private final String file;
     private final Path checkout;
-    private final Set<Rule> allowed;
+    private final Set<PolicyRule> allowed;
     private final List<Violation> found = new ArrayList<>();
 
-    private ComposePolicy(String file, Path checkout, Set<Rule> allowed) {
+    private ComposePolicy(String file, Path checkout, Set<PolicyRule> allowed) {
         this.file = file;
         this.checkout = checkout;
         this.allowed = allowed;
@@ -82,7 +49,7 @@ public final class ComposePolicy {
      * Checks {@code doc} (and rewrites what is harmless to rewrite, in place). Throws
      * {@link ComposeFileException} listing every violation not allowed by {@code allowed}.
      */
-    public static Verdict enforce(String file, Map<String, Object> doc, Path checkout, Set<Rule> allowed) {
+    public static Verdict enforce(String file, Map<String, Object> doc, Path checkout, Set<PolicyRule> allowed) {
         ComposePolicy p = new ComposePolicy(file, checkout, allowed);
         List<String> rewrites = p.check(doc);
         List<Violation> refused = p.found.stream().filter(v -> !allowed.contains(v.rule())).toList();
@@ -113,7 +80,7 @@ public final class ComposePolicy {
                         hostPath(kind + "." + name + ".file", d.get("file"));
                     }
                     if (def instanceof Map<?, ?> d && Boolean.TRUE.equals(d.get("external"))) {
-                        add(Rule.EXTERNAL, kind + "." + name + ".external", "external " + kind + " are shared with the host; define it in the file");
+                        add(PolicyRule.EXTERNAL, kind + "." + name + ".external", "external " + kind + " are shared with the host; define it in the file");
                     }
                 });
             }
@@ -134,24 +101,24 @@ public final class ComposePolicy {
 
     private void checkService(String at, Map<String, Object> s, List<String> rewrites) {
         if (truthy(s.get("privileged"))) {
-            add(Rule.PRIVILEGED, at + ".privileged", "not allowed in a review environment (it would give the branch root on the host); remove it");
+            add(PolicyRule.PRIVILEGED, at + ".privileged", "not allowed in a review environment (it would give the branch root on the host); remove it");
         }
         if (s.get("cap_add") != null) {
-            add(Rule.CAPABILITIES, at + ".cap_add", "extra capabilities are not allowed in a review environment (they reach the host kernel); remove cap_add");
+            add(PolicyRule.CAPABILITIES, at + ".cap_add", "extra capabilities are not allowed in a review environment (they reach the host kernel); remove cap_add");
         }
         for (String key : List.of("devices", "device_cgroup_rules")) {
             if (s.get(key) != null) {
-                add(Rule.DEVICES, at + "." + key, "host devices are not allowed in a review environment; remove " + key);
+                add(PolicyRule.DEVICES, at + "." + key, "host devices are not allowed in a review environment; remove " + key);
             }
         }
         for (String key : HOST_MODES) {
             if ("host".equals(lower(s.get(key)))) {
-                add(Rule.HOST_NAMESPACES, at + "." + key, "'host' shares the host's namespace with the branch; remove " + key);
+                add(PolicyRule.HOST_NAMESPACES, at + "." + key, "'host' shares the host's namespace with the branch; remove " + key);
             }
         }
         String networkMode = lower(s.get("network_mode"));
         if (networkMode != null && (networkMode.equals("host") || networkMode.startsWith("container:"))) {
-            add(Rule.HOST_NAMESPACES, at + ".network_mode", "'" + networkMode + "' joins a network outside this environment"
+            add(PolicyRule.HOST_NAMESPACES, at + ".network_mode", "'" + networkMode + "' joins a network outside this environment"
                     + " (the host's, or another container's); remove network_mode, or use service:<name> within the file");
         }
         if (s.get("security_opt") instanceof List<?> opts) {
@@ -159,16 +126,16 @@ public final class ComposePolicy {
                 String opt = lower(o);
                 if (opt != null && (opt.contains("unconfined") || opt.contains("label:disable") || opt.contains("label=disable")
                         || opt.startsWith("systempaths") || opt.contains("no-new-privileges:false") || opt.contains("no-new-privileges=false"))) {
-                    add(Rule.SECURITY_OPT, at + ".security_opt", "'" + o + "' disables the confinement of the container; remove it");
+                    add(PolicyRule.SECURITY_OPT, at + ".security_opt", "'" + o + "' disables the confinement of the container; remove it");
                 }
             }
         }
         if (s.get("container_name") != null) {
-            add(Rule.CONTAINER_NAME, at + ".container_name", "a fixed container name clashes between branches; remove it"
+            add(PolicyRule.CONTAINER_NAME, at + ".container_name", "a fixed container name clashes between branches; remove it"
                     + " (the container is reachable by its service name)");
         }
         if (s.get("ports") != null) {
-            add(Rule.PORTS, at + ".ports", "host ports are not used in a review environment (Traefik routes to it by name);"
+            add(PolicyRule.PORTS, at + ".ports", "host ports are not used in a review environment (Traefik routes to it by name);"
                     + " write the port under expose: instead");
         }
         if (s.get("volumes") instanceof List<?> volumes) {
@@ -179,7 +146,7 @@ public final class ComposePolicy {
         if (s.get("volumes_from") instanceof List<?> from) {
             for (Object f : from) {
                 if (String.valueOf(f).startsWith("container:")) {
-                    add(Rule.BIND_MOUNTS, at + ".volumes_from", "'" + f + "' mounts the volumes of a container outside this environment; remove it");
+                    add(PolicyRule.BIND_MOUNTS, at + ".volumes_from", "'" + f + "' mounts the volumes of a container outside this environment; remove it");
                 }
             }
         }
@@ -204,10 +171,10 @@ public final class ComposePolicy {
                 });
             }
             if ("host".equals(lower(build.get("network")))) {
-                add(Rule.BUILD_PRIVILEGES, at + ".build.network", "builds on the host's network are not allowed; remove it");
+                add(PolicyRule.BUILD_PRIVILEGES, at + ".build.network", "builds on the host's network are not allowed; remove it");
             }
             if (truthy(build.get("privileged")) || build.get("entitlements") != null) {
-                add(Rule.BUILD_PRIVILEGES, at + ".build", "privileged builds are not allowed; remove privileged/entitlements");
+                add(PolicyRule.BUILD_PRIVILEGES, at + ".build", "privileged builds are not allowed; remove privileged/entitlements");
             }
         } else if (s.get("build") != null) {
             hostPath(at + ".build", s.get("build"));
@@ -232,9 +199,9 @@ public final class ComposePolicy {
             String type = lower(m.get("type"));
             String source = m.get("source") == null ? null : String.valueOf(m.get("source"));
             if (source != null && source.contains(SOCKET)) {
-                add(Rule.DOCKER_SOCKET, at, "mounting the Docker socket gives the branch root on the host; remove it");
+                add(PolicyRule.DOCKER_SOCKET, at, "mounting the Docker socket gives the branch root on the host; remove it");
             } else if ("bind".equals(type) || "npipe".equals(type)) {
-                add(Rule.BIND_MOUNTS, at, "bind mounts of host paths are not allowed in a review environment; use a named volume");
+                add(PolicyRule.BIND_MOUNTS, at, "bind mounts of host paths are not allowed in a review environment; use a named volume");
             }
             return;
         }
@@ -245,10 +212,10 @@ public final class ComposePolicy {
             return;
         }
         if (source.contains(SOCKET)) {
-            add(Rule.DOCKER_SOCKET, at, "mounting the Docker socket (" + source + ") gives the branch root on the host; remove it");
+            add(PolicyRule.DOCKER_SOCKET, at, "mounting the Docker socket (" + source + ") gives the branch root on the host; remove it");
         } else if (source.startsWith("/") || source.startsWith(".") || source.startsWith("~") || source.contains("/")
                 || source.contains("$")) {
-            add(Rule.BIND_MOUNTS, at, "'" + source + "' binds a host path; review environments never bind a host directory,"
+            add(PolicyRule.BIND_MOUNTS, at, "'" + source + "' binds a host path; review environments never bind a host directory,"
                     + " use a named volume (e.g. data:" + spec.substring(colon + 1) + ")");
         }
     }
@@ -263,18 +230,18 @@ public final class ComposePolicy {
             }
             String at = kind + "." + name;
             if (truthy(d.get("external")) || d.get("external") instanceof Map) {
-                add(Rule.EXTERNAL, at + ".external", "external " + kind + " are shared with what is outside this environment;"
+                add(PolicyRule.EXTERNAL, at + ".external", "external " + kind + " are shared with what is outside this environment;"
                         + " remove external (reviewenv adds its own network for routing)");
             }
             if (d.get("name") != null) {
-                add(Rule.EXTERNAL, at + ".name", "a fixed name can reach the " + kind + " of another environment; remove name");
+                add(PolicyRule.EXTERNAL, at + ".name", "a fixed name can reach the " + kind + " of another environment; remove name");
             }
             if (kind.equals("volumes") && d.get("driver_opts") instanceof Map<?, ?> opts
                     && (opts.containsKey("device") || String.valueOf(opts.get("o")).contains("bind"))) {
-                add(Rule.BIND_MOUNTS, at + ".driver_opts", "a volume backed by a host path is a bind mount; remove driver_opts");
+                add(PolicyRule.BIND_MOUNTS, at + ".driver_opts", "a volume backed by a host path is a bind mount; remove driver_opts");
             }
             if (kind.equals("networks") && "host".equals(lower(d.get("driver")))) {
-                add(Rule.HOST_NAMESPACES, at + ".driver", "the host network driver is not allowed; remove driver");
+                add(PolicyRule.HOST_NAMESPACES, at + ".driver", "the host network driver is not allowed; remove driver");
             }
         });
     }
@@ -286,16 +253,16 @@ public final class ComposePolicy {
         }
         String p = String.valueOf(value);
         if (p.startsWith("~") || p.contains("$")) {
-            add(Rule.HOST_FILES, at, "'" + p + "' reads from outside the branch; use a path inside the repository");
+            add(PolicyRule.HOST_FILES, at, "'" + p + "' reads from outside the branch; use a path inside the repository");
             return;
         }
         Path resolved = checkout.resolve(p).normalize();
         if (!resolved.startsWith(checkout)) {
-            add(Rule.HOST_FILES, at, "'" + p + "' is outside the branch's checkout; use a path inside the repository");
+            add(PolicyRule.HOST_FILES, at, "'" + p + "' is outside the branch's checkout; use a path inside the repository");
         }
     }
 
-    private void add(Rule rule, String path, String message) {
+    private void add(PolicyRule rule, String path, String message) {
         found.add(new Violation(rule, path, message));
     }
 
@@ -308,9 +275,9 @@ public final class ComposePolicy {
     }
 
     /** The rules a repository's configuration relaxes. */
-    public static Set<Rule> rules(List<String> keys) {
-        Set<Rule> rules = java.util.EnumSet.noneOf(Rule.class);
-        keys.forEach(k -> rules.add(Rule.of(k)));
+    public static Set<PolicyRule> rules(List<String> keys) {
+        Set<PolicyRule> rules = java.util.EnumSet.noneOf(PolicyRule.class);
+        keys.forEach(k -> rules.add(PolicyRule.of(k)));
         return rules;
     }
 

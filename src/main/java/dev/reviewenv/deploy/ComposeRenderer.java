@@ -2,6 +2,8 @@ package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.engine.compose.ComposeFileException;
+import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ public final class ComposeRenderer {
      * @param network   the shared network Traefik is on
      * @param checkout  where the branch is checked out; relative build contexts resolve against it
      */
-    public static Rendered render(String file, Map<String, Object> original, String name, String network, Path checkout) {
+    public static Rendered render(String file, Map<String, Object> original, EnvironmentName name, String network, Path checkout) {
         Map<String, Object> doc = copyMap(original);
         List<String> problems = new ArrayList<>();
         doc.remove("name");
@@ -72,7 +74,7 @@ public final class ComposeRenderer {
         for (Map.Entry<String, Object> entry : services.entrySet()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> service = (Map<String, Object>) entry.getValue();
-            addLabel(service, name);
+            addLabel(service, name.value());
             absolutizeBuild(service, checkout);
             if (entry.getKey().equals(route.service())) {
                 joinSharedNetwork(service, name + "-" + route.service(), EnvironmentNames.upstreamHost(name, route.service()));

@@ -1,5 +1,7 @@
 package dev.reviewenv.deploy;
 
+import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.compose.ComposeFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -5,10 +5,13 @@ import dev.reviewenv.engine.compose.ComposeCli;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitRepositories;
+import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.RecordStore;
-import dev.reviewenv.engine.redis.RedisJobStore;
+import dev.reviewenv.engine.redis.Redis;
+import dev.reviewenv.engine.redis.RedisJobQueue;
+import dev.reviewenv.engine.redis.RedisNameClaims;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +19,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 /** Makes one instance of each adapter from the configuration. */
@@ -54,6 +58,12 @@ public class Adapters {
 
     @Produces
     @Singleton
+    Workspaces workspaces(ReviewenvConfig config, GitCheckout git) {
+        return new Workspaces(config.workspaces(), git);
+    }
+
+    @Produces
+    @Singleton
     @DefaultBean
     CommandRunner runner() {
         return new CommandRunner();
@@ -77,12 +87,24 @@ public class Adapters {
 
     @Produces
     @Singleton
-    RedisJobStore jobs(ReviewenvConfig config) {
-        return new RedisJobStore(config.redisUrl(), config.jobs().outputLimit(),
-                config.jobs().keepFor().duration().orElse(java.time.Duration.ofDays(3650)));
+    Redis redis(ReviewenvConfig config) {
+        return Redis.connect(config.redisUrl());
     }
 
-    void closeJobs(@Disposes RedisJobStore jobs) {
-        jobs.close();
+    void closeRedis(@Disposes Redis redis) {
+        redis.close();
+    }
+
+    @Produces
+    @Singleton
+    RedisJobQueue jobQueue(Redis redis, ReviewenvConfig config) {
+        return new RedisJobQueue(redis, config.jobs().outputLimit(),
+                config.jobs().keepFor().duration().orElse(Duration.ofDays(3650)));
+    }
+
+    @Produces
+    @Singleton
+    RedisNameClaims nameClaims(Redis redis) {
+        return new RedisNameClaims(redis);
     }
 }

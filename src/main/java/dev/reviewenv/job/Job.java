@@ -1,11 +1,16 @@
 package dev.reviewenv.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.reviewenv.naming.Branch;
+import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.teardown.EndReason;
 import java.util.Map;
 
 /**
  * A job as it is stored in Redis ({@code reviewenv:job:<id>}) and shown by {@code GET /api/jobs/{id}}.
- * Times are ISO-8601 instants.
+ * Times are ISO-8601 instants. {@code options} are the push options the user gave; {@code reason}
+ * is why the job exists ({@code push} for a deploy, the ending's reason for a stop).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
@@ -19,6 +24,7 @@ public record Job(
         String status,
         String output,
         Map<String, String> options,
+        String reason,
         String createdAt,
         String startedAt,
         String finishedAt,
@@ -27,6 +33,8 @@ public record Job(
 
     public static final String DEPLOY = "deploy";
     public static final String STOP = "stop";
+    /** The reason of every deploy job. */
+    public static final String PUSH = "push";
 
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
@@ -39,11 +47,19 @@ public record Job(
         return status == null || SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
     }
 
-    /** What a job asks for, before it has an id or a status. */
-    public record Request(String action, String repository, String ref, String revision, String environment, String url,
-            Map<String, String> options, String reason) {
-        public Request {
-            options = options == null ? Map.of() : Map.copyOf(options);
-        }
+    @JsonIgnore
+    public Branch branch() {
+        return new Branch(repository, ref);
+    }
+
+    @JsonIgnore
+    public EnvironmentName environmentName() {
+        return EnvironmentName.of(environment);
+    }
+
+    /** Why a stop job stops its environment; a stop without a known reason is a manual one. */
+    @JsonIgnore
+    public EndReason stopReason() {
+        return EndReason.parse(reason).orElse(EndReason.MANUAL);
     }
 }

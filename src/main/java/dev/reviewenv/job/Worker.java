@@ -1,10 +1,14 @@
 package dev.reviewenv.job;
 
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.deploy.DeployException;
+import dev.reviewenv.deploy.DeployRequest;
 import dev.reviewenv.deploy.Deployer;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.record.EnvironmentLocks;
-import dev.reviewenv.engine.redis.RedisJobStore;
+import dev.reviewenv.naming.Address;
+import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.teardown.EndReason;
 import dev.reviewenv.teardown.Teardown;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,7 +17,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +24,13 @@ import java.util.function.Consumer;
 
 /**
  * Drains the job queue: {@code reviewenv.jobs.workers} threads each take a job, run its deploy or
- * stop, and store the outcome. Jobs of workers that died are put back on the queue.
+ * stop under the environment's lock, and store the outcome. A deploy that failed after it changed
+ * something is rolled back here, with the lock still held. Jobs of workers that died are put back
+ * on the queue.
  */
 @Singleton
 public class Worker {
-    private final RedisJobStore jobs;
+    private final Jobs jobs;
     private final Deployer deployer;
     private final Teardown teardown;
     private final EnvironmentLocks locks;
@@ -34,7 +39,7 @@ public class Worker {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    public Worker(RedisJobStore jobs, Deployer deployer, Teardown teardown, EnvironmentLocks locks, DockerEngine docker,
+    public Worker(Jobs jobs, Deployer deployer, Teardown teardown, EnvironmentLocks locks, DockerEngine docker,
             ReviewenvConfig config) {
         this.jobs = jobs;
         this.deployer = deployer;
@@ -46,12 +51,12 @@ public class Worker {
 
     void start(@Observes StartupEvent event) {
         docker.ping();
-        if (config.jobs().workers() == 0) {
+        if (config.mode() != ReviewenvConfig.Mode.SERVICE || config.jobs().workers() == 0) {
             return;
         }
         jobs.ping();
         jobs.heartbeat();
-        int recovered = jobs.recoverAbandoned(Instant.now());
+        int recovered = jobs.recoverAbandoned();
         if (recovered > 0) {
             Log.infof("%d job(s) of stopped workers were put back on the queue", recovered);
         }
@@ -64,6 +69,9 @@ public class Worker {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (!running) {
+            return;
+        }
         running = false;
         for (Thread t : threads) {
             try {
@@ -72,20 +80,21 @@ public class Worker {
                 Thread.currentThread().interrupt();
             }
         }
+        jobs.leave();
     }
 
     @Scheduled(every = "10s", delayed = "10s")
     void heartbeat() {
         if (running) {
             jobs.heartbeat();
-            jobs.recoverAbandoned(Instant.now());
+            jobs.recoverAbandoned();
         }
     }
 
     private void loop() {
         while (running) {
             try {
-                Optional<Job> job = jobs.take(Duration.ofSeconds(1), Instant.now());
+                Optional<Job> job = jobs.take(Duration.ofSeconds(1));
                 job.ifPresent(this::run);
             } catch (RuntimeException e) {
                 Log.errorf("worker loop: %s", e.getMessage());
@@ -98,37 +107,56 @@ public class Worker {
     void run(Job job) {
         Consumer<String> out = line -> jobs.append(job.id(), line + "\n");
         Log.infof("job %s: %s %s %s", job.id(), job.action(), job.repository(), job.ref());
-        try {
+        try (EnvironmentLocks.Held lock = locks.hold(job.environmentName())) {
             String url = switch (job.action()) {
-                case Job.DEPLOY -> deployer.deploy(job, out);
+                case Job.DEPLOY -> deploy(job, out);
                 case Job.STOP -> stop(job, out);
                 default -> throw new IllegalArgumentException("unknown action " + job.action());
             };
-            jobs.finish(job, Job.SUCCEEDED, url, null, Instant.now());
+            jobs.finish(job, Job.SUCCEEDED, url, null);
             Log.infof("job %s succeeded", job.id());
         } catch (RuntimeException | Error e) {
             if (!(e instanceof RuntimeException)) {
                 Log.errorf(e, "job %s broke the worker", job.id());
             }
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            String first = reason.lines().findFirst().orElse(reason);
             out.accept("job failed: " + reason);
-            jobs.finish(job, Job.FAILED, null, reason.lines().findFirst().orElse(reason), Instant.now());
-            Log.warnf("job %s failed: %s", job.id(), reason.lines().findFirst().orElse(reason));
+            jobs.finish(job, Job.FAILED, null, first);
+            Log.warnf("job %s failed: %s", job.id(), first);
+        }
+    }
+
+    private String deploy(Job job, Consumer<String> out) {
+        EnvironmentName name = job.environmentName();
+        DeployRequest request = new DeployRequest(name, job.branch(), job.revision(), Address.parse(job.url()),
+                job.options(), job.id());
+        try {
+            return deployer.deploy(request, out).url();
+        } catch (DeployException failed) {
+            if (failed.changedSomething()) {
+                rollBack(name, job, out);
+            }
+            throw failed;
+        }
+    }
+
+    /** Removes what a failed deploy created; a failed cleanup is left to the reaper, which retries it. */
+    private void rollBack(EnvironmentName name, Job job, Consumer<String> out) {
+        out.accept("removing what the deploy created");
+        try {
+            teardown.remove(name, EndReason.FAILED, job.id(), out);
+        } catch (RuntimeException cleanup) {
+            out.accept("cleanup failed too, the reaper retries it: " + cleanup.getMessage());
         }
     }
 
     private String stop(Job job, Consumer<String> out) {
-        try (EnvironmentLocks.Held lock = locks.hold(job.environment())) {
-            boolean removed = teardown.remove(job.environment(), reasonOf(job), job.id(), out);
-            if (!removed) {
-                out.accept("there was no environment " + job.environment() + " to stop");
-            }
-            return null;
+        boolean removed = teardown.remove(job.environmentName(), job.stopReason(), job.id(), out);
+        if (!removed) {
+            out.accept("there was no environment " + job.environment() + " to stop");
         }
-    }
-
-    private static String reasonOf(Job job) {
-        return job.options().getOrDefault("reason", "manual");
+        return null;
     }
 
     private static void pause() {

@@ -68,9 +68,9 @@ public final class EnvironmentNames {
      * longer the upstream is {@code <service>.<name>} (each label short enough), which the service
      * also carries as an alias.
      */
-    public static String upstreamHost(String name, String service) {
-        String alias = name + "-" + service;
-        return alias.length() <= MAX_LENGTH ? alias : service + "." + name;
+    public static String upstreamHost(EnvironmentName name, String service) {
+        String alias = name.value() + "-" + service;
+        return alias.length() <= MAX_LENGTH ? alias : service + "." + name.value();
     }
 
     public static boolean isValid(String name) {

@@ -1,22 +1,24 @@
 package dev.reviewenv.push;
 
 import dev.reviewenv.config.Lifetime;
-import dev.reviewenv.deploy.Environments;
 import dev.reviewenv.engine.git.GitException;
 import dev.reviewenv.engine.git.GitRepositories;
-import dev.reviewenv.engine.redis.RedisJobStore;
+import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.job.Job;
+import dev.reviewenv.job.Jobs;
+import dev.reviewenv.naming.Branch;
+import dev.reviewenv.teardown.EndReason;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
-import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns a pushed ref into a job: checks the repository is under the git root, names the
- * environment, and queues a deploy (or a stop, when the branch was deleted).
+ * Turns a pushed ref into a job: checks the repository is under the git root and the ref is a
+ * branch, names the environment, and requests a deploy (or a stop, when the branch was deleted).
  */
 @Singleton
 public class PushService {
@@ -26,12 +28,12 @@ public class PushService {
     public static final Set<String> OPTIONS = Set.of("lifetime");
 
     private final GitRepositories repositories;
-    private final Environments environments;
-    private final RedisJobStore jobs;
+    private final NameAllocator names;
+    private final Jobs jobs;
 
-    public PushService(GitRepositories repositories, Environments environments, RedisJobStore jobs) {
+    public PushService(GitRepositories repositories, NameAllocator names, Jobs jobs) {
         this.repositories = repositories;
-        this.environments = environments;
+        this.names = names;
         this.jobs = jobs;
     }
 
@@ -48,17 +50,43 @@ public class PushService {
         } catch (GitException e) {
             throw new PushRefused(422, "unknown repository", e.getMessage());
         }
-        String ref = push.ref();
-        if (ref == null || !ref.startsWith("refs/heads/") || ref.length() == "refs/heads/".length()
-                || ref.length() > 1024 || ref.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new PushRefused(422, "not a branch", "ref '" + ref + "' is not a branch; only refs/heads/<branch> is deployed");
+        Branch branch;
+        try {
+            branch = new Branch(repository, push.ref());
+        } catch (IllegalArgumentException e) {
+            throw new PushRefused(422, "not a branch", e.getMessage());
         }
-        String after = push.after() == null ? "" : push.after().toLowerCase();
+        String after = push.after().toLowerCase(Locale.ROOT);
         if (!SHA.matcher(after).matches()) {
             throw new PushRefused(422, "bad revision", "after must be a 40-character commit id (all zeros for a deleted branch)");
         }
+        Map<String, String> options = options(push.options());
+        if (after.equals(ZERO)) {
+            return stop(branch, push.before());
+        }
+        NameAllocator.Allocation env;
+        try {
+            env = names.allocate(branch);
+        } catch (IllegalStateException e) {
+            throw new PushRefused(409, "name taken", e.getMessage());
+        }
+        Jobs.Queued q = jobs.requestDeploy(branch, after, env.name(), env.address(), options);
+        q.superseded().ifPresent(old -> Log.infof("job %s superseded by %s", old, q.id()));
+        Log.infof("job %s queued: deploy %s -> %s", q.id(), branch, env.name());
+        return new PushAccepted(q.id(), env.name().value(), env.address().url(), Job.DEPLOY, repository);
+    }
+
+    /** A deleted branch: the stop of its environment (of one it would have, when it has none: the job says so). */
+    private PushAccepted stop(Branch branch, String before) {
+        NameAllocator.Allocation env = names.allocation(branch, names.existing(branch).orElse(names.baseName(branch)));
+        Jobs.Queued q = jobs.requestStop(branch, before, env.name(), env.address(), EndReason.BRANCH_DELETED);
+        Log.infof("job %s queued: stop %s -> %s", q.id(), branch, env.name());
+        return new PushAccepted(q.id(), env.name().value(), env.address().url(), Job.STOP, branch.repository());
+    }
+
+    private static Map<String, String> options(Map<String, String> given) {
         Map<String, String> options = new LinkedHashMap<>();
-        for (Map.Entry<String, String> o : push.options().entrySet()) {
+        for (Map.Entry<String, String> o : given.entrySet()) {
             if (!OPTIONS.contains(o.getKey())) {
                 throw new PushRefused(422, "unknown push option", "push option '" + o.getKey() + "' is not known; known: " + OPTIONS);
             }
@@ -71,24 +99,6 @@ public class PushService {
             }
             options.put(o.getKey(), o.getValue());
         }
-        boolean delete = after.equals(ZERO);
-        String name;
-        if (delete) {
-            name = environments.existing(repository, ref).orElse(environments.baseName(repository, ref));
-            options.put("reason", "branch-deleted");
-        } else {
-            try {
-                name = environments.allocate(repository, ref);
-            } catch (IllegalStateException e) {
-                throw new PushRefused(409, "name taken", e.getMessage());
-            }
-        }
-        String url = environments.url(repository, name);
-        String action = delete ? Job.STOP : Job.DEPLOY;
-        RedisJobStore.EnqueueResult r = jobs.enqueue(new Job.Request(action, repository, ref, delete ? push.before() : after,
-                name, url, options, delete ? "branch-deleted" : "push"), Instant.now());
-        r.superseded().ifPresent(old -> Log.infof("job %s superseded by %s", old, r.id()));
-        Log.infof("job %s queued: %s %s %s -> %s", r.id(), action, repository, ref, name);
-        return new PushAccepted(r.id(), name, url, action, repository);
+        return options;
     }
 }

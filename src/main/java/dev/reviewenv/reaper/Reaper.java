@@ -4,6 +4,8 @@ import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.teardown.EndReason;
 import dev.reviewenv.teardown.Teardown;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
@@ -51,7 +53,7 @@ public class Reaper {
         }
     }
 
-    private record Ending(String name, String reason) {
+    private record Ending(EnvironmentName name, EndReason reason) {
     }
 
     public Report reap(Instant now, boolean dryRun) {
@@ -65,7 +67,7 @@ public class Reaper {
                 continue;
             }
             try (EnvironmentLocks.Held lock = locks.hold(e.name())) {
-                Optional<String> still;
+                Optional<EndReason> still;
                 try {
                     still = stillDue(e, now);
                 } catch (RuntimeException unreadable) {
@@ -99,23 +101,23 @@ public class Reaper {
     /** Every environment due to end now: expired records, stacks without a record, records without a stack. */
     private List<Ending> due(Instant now, List<String> skipped) {
         List<Ending> due = new ArrayList<>();
-        List<String> names = records.names();
-        for (String name : names) {
+        List<EnvironmentName> names = records.names();
+        for (EnvironmentName name : names) {
             try {
                 if (expired(name, now)) {
-                    due.add(new Ending(name, "expired"));
+                    due.add(new Ending(name, EndReason.EXPIRED));
                 }
             } catch (RuntimeException badFile) {
                 skipped.add("skipped " + name + ": " + badFile.getMessage());
             }
         }
-        Set<String> withContainers = docker.environmentsWithContainers();
-        for (String name : withContainers) {
+        Set<EnvironmentName> withContainers = docker.environmentsWithContainers();
+        for (EnvironmentName name : withContainers) {
             if (!names.contains(name)) {
-                due.add(new Ending(name, "orphan"));
+                due.add(new Ending(name, EndReason.ORPHAN));
             }
         }
-        for (String name : names) {
+        for (EnvironmentName name : names) {
             if (due.stream().anyMatch(d -> d.name().equals(name))) {
                 continue;
             }
@@ -126,11 +128,11 @@ public class Reaper {
                 skipped.add("skipped " + name + ": " + unreadable.getMessage() + "; fix or delete its environment.json");
                 continue;
             }
-            Optional<String> unfinished = record.filter(Reaper::teardownUnfinished).map(r -> Teardown.lastReason(r).orElse("orphan"));
+            Optional<EndReason> unfinished = record.filter(Reaper::teardownUnfinished).map(r -> Teardown.lastReason(r).orElse(EndReason.ORPHAN));
             if (unfinished.isPresent()) {
                 due.add(new Ending(name, unfinished.get()));
             } else if (!withContainers.contains(name) && record.map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(true)) {
-                due.add(new Ending(name, "orphan"));
+                due.add(new Ending(name, EndReason.ORPHAN));
             }
         }
         return due;
@@ -142,27 +144,27 @@ public class Reaper {
     }
 
     /** Checked again under the lock: a deploy may have renewed or created the environment meanwhile. */
-    private Optional<String> stillDue(Ending e, Instant now) {
+    private Optional<EndReason> stillDue(Ending e, Instant now) {
         boolean hasRecord = records.exists(e.name());
         Optional<EnvironmentRecord> record = records.read(e.name());
         if (record.filter(Reaper::teardownUnfinished).isPresent()) {
             return Optional.of(e.reason());
         }
-        if (e.reason().equals("expired")) {
-            return hasRecord && expired(e.name(), now) ? Optional.of("expired") : Optional.empty();
+        if (e.reason() == EndReason.EXPIRED) {
+            return hasRecord && expired(e.name(), now) ? Optional.of(EndReason.EXPIRED) : Optional.empty();
         }
         boolean hasContainers = !docker.containers(e.name()).isEmpty();
         if (!hasRecord && hasContainers) {
-            return Optional.of("orphan");
+            return Optional.of(EndReason.ORPHAN);
         }
         boolean running = records.read(e.name()).map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(true);
         if (hasRecord && !hasContainers && running) {
-            return Optional.of("orphan");
+            return Optional.of(EndReason.ORPHAN);
         }
         return Optional.empty();
     }
 
-    private boolean expired(String name, Instant now) {
+    private boolean expired(EnvironmentName name, Instant now) {
         return records.removeAt(name).map(at -> !now.isBefore(at)).orElse(false);
     }
 }

@@ -2,6 +2,7 @@ package dev.reviewenv.teardown;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.naming.EnvironmentName;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,16 +24,18 @@ public class EndingsLog {
     public static final String FILE = ".endings.jsonl";
     private final Path file;
     private final ObjectMapper json = new ObjectMapper();
+    private final Clock clock;
 
-    public EndingsLog(ReviewenvConfig config) {
+    public EndingsLog(ReviewenvConfig config, Clock clock) {
         this.file = config.recordsDir().resolve(FILE);
+        this.clock = clock;
     }
 
-    public synchronized void ended(String name, String reason, String repository, String ref, String job) {
+    public synchronized void ended(EnvironmentName name, EndReason reason, String repository, String ref, String job) {
         Map<String, String> line = new LinkedHashMap<>();
-        line.put("at", Instant.now().toString());
-        line.put("name", name);
-        line.put("reason", reason);
+        line.put("at", clock.instant().toString());
+        line.put("name", name.value());
+        line.put("reason", reason.key());
         line.put("repository", repository);
         line.put("ref", ref);
         line.put("job", job);

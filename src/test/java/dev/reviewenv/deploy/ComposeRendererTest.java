@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.compose.ComposeFileException;
 import dev.reviewenv.engine.traefik.SharedSchemas;
+import dev.reviewenv.naming.EnvironmentName;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +18,7 @@ class ComposeRendererTest {
     static final Path CHECKOUT = Path.of("/ws/feature-x/abc");
 
     static ComposeRenderer.Rendered render(String yaml) {
-        return ComposeRenderer.render("docker-compose.yml", ComposeDocument.parse("docker-compose.yml", yaml), "feature-x",
+        return ComposeRenderer.render("docker-compose.yml", ComposeDocument.parse("docker-compose.yml", yaml), EnvironmentName.of("feature-x"),
                 "reviewenv", CHECKOUT);
     }
 
@@ -97,7 +100,7 @@ class ComposeRendererTest {
     @Test
     void theProjectNameIsAlwaysTheEnvironmentsAndTheOriginalIsUntouched() {
         var original = ComposeDocument.parse("f", "name: other\nservices: {w: {image: x, expose: [80]}}\n");
-        var r = ComposeRenderer.render("f", original, "feature-x", "reviewenv", CHECKOUT);
+        var r = ComposeRenderer.render("f", original, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
         assertEquals(null, r.document().get("name"));
         assertEquals("other", original.get("name"));
         assertEquals(null, at(original, "services", "w").get("labels"));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.compose.ComposeFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,7 +31,7 @@ class ComposeSourceTest {
         assertEquals("template default.yml", found.label());
         var doc = ComposeDocument.parse(found.label(), found.text());
         ComposeDocument.requireValid(found.label(), doc);
-        var r = ComposeRenderer.render(found.label(), doc, "main", "reviewenv", checkout);
+        var r = ComposeRenderer.render(found.label(), doc, dev.reviewenv.naming.EnvironmentName.of("main"), "reviewenv", checkout);
         assertEquals("web", r.service());
         assertEquals(8080, r.port());
     }

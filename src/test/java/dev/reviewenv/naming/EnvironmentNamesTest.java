@@ -97,9 +97,9 @@ class EnvironmentNamesTest {
 
     @Test
     void theUpstreamHostIsNameDashServiceWhileThatIsOneDnsLabel() {
-        assertEquals("feature-x-web", EnvironmentNames.upstreamHost("feature-x", "web"));
+        assertEquals("feature-x-web", EnvironmentNames.upstreamHost(EnvironmentName.of("feature-x"), "web"));
         String longName = "a".repeat(63);
-        assertEquals("web." + longName, EnvironmentNames.upstreamHost(longName, "web"));
+        assertEquals("web." + longName, EnvironmentNames.upstreamHost(EnvironmentName.of(longName), "web"));
     }
 
     @Test

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.reviewenv.deploy.ComposeDocument;
-import dev.reviewenv.deploy.ComposeFileException;
+import dev.reviewenv.config.PolicyRule;
 import dev.reviewenv.deploy.ComposePolicy;
-import dev.reviewenv.deploy.ComposePolicy.Rule;
+import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.compose.ComposeFileException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,7 +24,7 @@ class ComposePolicyTest {
         return HostileCompose.cases();
     }
 
-    static ComposePolicy.Verdict enforce(String yaml, Set<Rule> allowed) {
+    static ComposePolicy.Verdict enforce(String yaml, Set<PolicyRule> allowed) {
         Map<String, Object> doc = ComposeDocument.parse("docker-compose.yml", yaml);
         return ComposePolicy.enforce("docker-compose.yml", doc, CHECKOUT, allowed);
     }
@@ -32,7 +32,7 @@ class ComposePolicyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void aHostileComposeFileIsRefusedNamingFilePathAndFix(HostileCompose.Case c) {
-        ComposeFileException e = assertThrows(ComposeFileException.class, () -> enforce(c.compose(), EnumSet.noneOf(Rule.class)));
+        ComposeFileException e = assertThrows(ComposeFileException.class, () -> enforce(c.compose(), EnumSet.noneOf(PolicyRule.class)));
         assertTrue(e.getMessage().startsWith("docker-compose.yml:"), e.getMessage());
         assertTrue(e.getMessage().contains(c.expected()), c.title() + ": " + e.getMessage());
     }
@@ -78,11 +78,11 @@ class ComposePolicyTest {
 
     @Test
     void aTrustedRepositoryIsAllowedOnlyTheRulesItNames() {
-        var verdict = enforce(HostileCompose.web("    ports: [\"80:8080\"]\n"), EnumSet.of(Rule.PORTS));
+        var verdict = enforce(HostileCompose.web("    ports: [\"80:8080\"]\n"), EnumSet.of(PolicyRule.PORTS));
         assertEquals(1, verdict.relaxed().size());
-        assertEquals(Rule.PORTS, verdict.relaxed().get(0).rule());
+        assertEquals(PolicyRule.PORTS, verdict.relaxed().get(0).rule());
         assertThrows(ComposeFileException.class,
-                () -> enforce(HostileCompose.web("    ports: [\"80:8080\"]\n    privileged: true\n"), EnumSet.of(Rule.PORTS)));
+                () -> enforce(HostileCompose.web("    ports: [\"80:8080\"]\n    privileged: true\n"), EnumSet.of(PolicyRule.PORTS)));
         var e = assertThrows(IllegalArgumentException.class, () -> ComposePolicy.rules(List.of("everything")));
         assertTrue(e.getMessage().contains("privileged"), e.getMessage());
     }

@@ -10,6 +10,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.reviewenv.naming.EnvironmentName;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -67,9 +68,9 @@ public class DockerEngine implements Closeable {
     }
 
     /** Every container, running or not, labelled with the compose project. */
-    public List<ProjectContainer> containers(String project) {
+    public List<ProjectContainer> containers(EnvironmentName project) {
         List<Container> found = client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project)).exec();
+                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project.value())).exec();
         List<ProjectContainer> out = new ArrayList<>();
         for (Container c : found) {
             var inspect = client.inspectContainerCmd(c.getId()).exec();
@@ -105,12 +106,12 @@ public class DockerEngine implements Closeable {
      * The environments that have containers, by reviewenv's own label: what the reconcile
      * compares with the records. Containers without that label are never reviewenv's.
      */
-    public java.util.Set<String> environmentsWithContainers() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    public java.util.Set<EnvironmentName> environmentsWithContainers() {
+        java.util.Set<EnvironmentName> names = new java.util.TreeSet<>();
         for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(Labels.ENVIRONMENT)).exec()) {
             String env = c.getLabels().get(Labels.ENVIRONMENT);
             if (env != null && env.equals(c.getLabels().get(Labels.COMPOSE_PROJECT))) {
-                names.add(env);
+                EnvironmentName.parse(env).ifPresent(names::add);
             }
         }
         return names;
@@ -121,9 +122,9 @@ public class DockerEngine implements Closeable {
      * the project (Compose v2 labels what it builds). An image another container still uses is
      * left for it and reported; "not found" counts as removed.
      */
-    public List<String> removeImages(String project, java.util.Collection<String> names, Consumer<String> out) {
+    public List<String> removeImages(EnvironmentName project, java.util.Collection<String> names, Consumer<String> out) {
         java.util.Set<String> targets = new java.util.LinkedHashSet<>(names);
-        client.listImagesCmd().withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project)).exec()
+        client.listImagesCmd().withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project.value())).exec()
                 .forEach(i -> targets.add(i.getId()));
         List<String> left = new ArrayList<>();
         for (String image : targets) {
@@ -155,10 +156,10 @@ public class DockerEngine implements Closeable {
     }
 
     /** The ids of the images the project's containers run. */
-    public java.util.Set<String> imageIds(String project) {
+    public java.util.Set<String> imageIds(EnvironmentName project) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (Container c : client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project)).exec()) {
+                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project.value())).exec()) {
             ids.add(c.getImageId());
         }
         return ids;
@@ -202,9 +203,9 @@ public class DockerEngine implements Closeable {
      * Removes whatever still carries the project's label: containers first, then networks, then
      * volumes. "Not found" counts as removed. Returns what was removed, one line each.
      */
-    public List<String> sweep(String project, Consumer<String> out) {
+    public List<String> sweep(EnvironmentName project, Consumer<String> out) {
         List<String> removed = new ArrayList<>();
-        Map<String, String> label = Map.of(Labels.COMPOSE_PROJECT, project);
+        Map<String, String> label = Map.of(Labels.COMPOSE_PROJECT, project.value());
         for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()) {
             try {
                 client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
@@ -213,7 +214,7 @@ public class DockerEngine implements Closeable {
                 // already gone
             }
         }
-        for (Network n : client.listNetworksCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project)).exec()) {
+        for (Network n : client.listNetworksCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project.value())).exec()) {
             try {
                 client.removeNetworkCmd(n.getId()).exec();
                 removed.add("network " + n.getName());
@@ -221,7 +222,7 @@ public class DockerEngine implements Closeable {
                 // already gone
             }
         }
-        var volumes = client.listVolumesCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project)).exec();
+        var volumes = client.listVolumesCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project.value())).exec();
         if (volumes.getVolumes() != null) {
             for (var v : volumes.getVolumes()) {
                 try {

@@ -1,6 +1,6 @@
 package dev.reviewenv.engine.record;
 
-import dev.reviewenv.naming.EnvironmentNames;
+import dev.reviewenv.naming.EnvironmentName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -31,11 +31,8 @@ public class EnvironmentLocks {
     }
 
     /** Blocks until the environment's lock is held. */
-    public Held hold(String name) {
-        if (!EnvironmentNames.isValid(name)) {
-            throw new IllegalArgumentException("'" + name + "' is not an environment name");
-        }
-        ReentrantLock lock = local.computeIfAbsent(name, n -> new ReentrantLock());
+    public Held hold(EnvironmentName name) {
+        ReentrantLock lock = local.computeIfAbsent(name.value(), n -> new ReentrantLock());
         lock.lock();
         try {
             Files.createDirectories(dir);

@@ -2,6 +2,8 @@ package dev.reviewenv.engine.record;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.reviewenv.naming.Branch;
+import dev.reviewenv.naming.EnvironmentName;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +50,24 @@ public record EnvironmentRecord(
         history = history == null ? List.of() : List.copyOf(history);
     }
 
-    public boolean belongsTo(String otherRepository, String otherRef) {
-        return repository.equals(otherRepository) && ref.equals(otherRef);
+    /** The record of a first deploy, before it has run. */
+    public static EnvironmentRecord first(EnvironmentName name, Branch branch, String commit, String url, Instant at, String job) {
+        return new EnvironmentRecord(name.value(), branch.repository(), branch.name(), branch.ref(), commit, url, DEPLOYING,
+                at, null, null, null, job, null, List.of());
+    }
+
+    /** Whether this is the environment of {@code branch}. */
+    public boolean belongsTo(Branch branch) {
+        return repository.equals(branch.repository()) && ref.equals(branch.ref());
+    }
+
+    /** The branch this environment runs. */
+    public Branch origin() {
+        return new Branch(repository, ref);
+    }
+
+    public EnvironmentName environmentName() {
+        return EnvironmentName.of(name);
     }
 
     public EnvironmentRecord withStatus(String newStatus) {

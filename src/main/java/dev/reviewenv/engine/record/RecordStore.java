@@ -3,8 +3,9 @@ package dev.reviewenv.engine.record;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.reviewenv.engine.AtomicFiles;
-import dev.reviewenv.naming.EnvironmentNames;
+import dev.reviewenv.engine.fs.AtomicFiles;
+import dev.reviewenv.naming.Branch;
+import dev.reviewenv.naming.EnvironmentName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,23 +40,20 @@ public class RecordStore {
         this.root = root;
     }
 
-    /** The record directory of a name; refuses anything that is not an environment name. */
-    public Path dir(String name) {
-        if (!EnvironmentNames.isValid(name)) {
-            throw new IllegalArgumentException("'" + name + "' is not an environment name");
-        }
-        return root.resolve(name);
+    /** The record directory of an environment. */
+    public Path dir(EnvironmentName name) {
+        return root.resolve(name.value());
     }
 
-    public Path composeFile(String name) {
+    public Path composeFile(EnvironmentName name) {
         return dir(name).resolve(COMPOSE_FILE);
     }
 
-    public boolean exists(String name) {
+    public boolean exists(EnvironmentName name) {
         return Files.isRegularFile(dir(name).resolve(ENVIRONMENT));
     }
 
-    public Optional<EnvironmentRecord> read(String name) {
+    public Optional<EnvironmentRecord> read(EnvironmentName name) {
         Path file = dir(name).resolve(ENVIRONMENT);
         try {
             return Optional.of(json.readValue(Files.readAllBytes(file), EnvironmentRecord.class));
@@ -69,7 +67,7 @@ public class RecordStore {
     /** Every environment that has a record, by name. Directories without environment.json are skipped. */
     public List<EnvironmentRecord> list() {
         List<EnvironmentRecord> all = new ArrayList<>();
-        for (String name : names()) {
+        for (EnvironmentName name : names()) {
             try {
                 read(name).ifPresent(all::add);
             } catch (UncheckedIOException unreadable) {
@@ -82,17 +80,14 @@ public class RecordStore {
     }
 
     /** The names of every record directory (including ones whose environment.json is missing). */
-    public List<String> names() {
+    public List<EnvironmentName> names() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
-        List<String> names = new ArrayList<>();
+        List<EnvironmentName> names = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path d : dirs) {
-                String n = d.getFileName().toString();
-                if (EnvironmentNames.isValid(n)) {
-                    names.add(n);
-                }
+                EnvironmentName.parse(d.getFileName().toString()).ifPresent(names::add);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
@@ -100,24 +95,24 @@ public class RecordStore {
         return names;
     }
 
-    public Optional<EnvironmentRecord> findByBranch(String repository, String ref) {
-        return list().stream().filter(r -> r.belongsTo(repository, ref)).findFirst();
+    public Optional<EnvironmentRecord> findByBranch(Branch branch) {
+        return list().stream().filter(r -> r.belongsTo(branch)).findFirst();
     }
 
     public void write(EnvironmentRecord record) {
         try {
-            writeAtomically(dir(record.name()).resolve(ENVIRONMENT), json.writeValueAsBytes(record));
+            writeAtomically(dir(record.environmentName()).resolve(ENVIRONMENT), json.writeValueAsBytes(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the record of " + record.name(), e);
         }
     }
 
-    public void writeComposeFile(String name, String yaml) {
+    public void writeComposeFile(EnvironmentName name, String yaml) {
         writeAtomically(composeFile(name), yaml.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes {@code removeat}, or deletes it when the environment never expires. */
-    public void writeRemoveAt(String name, Optional<Instant> at) {
+    public void writeRemoveAt(EnvironmentName name, Optional<Instant> at) {
         Path file = dir(name).resolve(REMOVE_AT);
         if (at.isPresent()) {
             writeAtomically(file, (at.get().getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -134,7 +129,7 @@ public class RecordStore {
      * When the environment is to be removed; empty when there is no {@code removeat} (never).
      * A file that cannot be read as epoch seconds is reported, not guessed at.
      */
-    public Optional<Instant> removeAt(String name) {
+    public Optional<Instant> removeAt(EnvironmentName name) {
         Path file = dir(name).resolve(REMOVE_AT);
         try {
             String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
@@ -149,7 +144,7 @@ public class RecordStore {
     }
 
     /** Deletes the whole record directory; called last in a teardown. */
-    public void delete(String name) {
+    public void delete(EnvironmentName name) {
         Path dir = dir(name);
         if (!Files.exists(dir)) {
             return;

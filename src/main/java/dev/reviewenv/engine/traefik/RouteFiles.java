@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.reviewenv.engine.AtomicFiles;
+import dev.reviewenv.engine.fs.AtomicFiles;
 import dev.reviewenv.engine.schema.JsonSchemas;
+import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,11 +41,8 @@ public class RouteFiles {
         this.entryPoints = List.copyOf(entryPoints);
     }
 
-    public Path file(String name) {
-        if (!EnvironmentNames.isValid(name)) {
-            throw new IllegalArgumentException("'" + name + "' is not an environment name");
-        }
-        return dir.resolve(name + ".yml");
+    public Path file(EnvironmentName name) {
+        return dir.resolve(name.value() + ".yml");
     }
 
     /**
@@ -52,20 +50,20 @@ public class RouteFiles {
      * {@link EnvironmentNames#upstreamHost} for names too long for that), behind a
      * basic-auth middleware {@code <name>-auth} when {@code users} are given.
      */
-    public ObjectNode document(String name, String host, String service, int port, List<String> users) {
+    public ObjectNode document(EnvironmentName name, String host, String service, int port, List<String> users) {
         if (!HOST.matcher(host).matches() || !SERVICE.matcher(service).matches() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("refusing a route for host '" + host + "', service '" + service
                     + "', port " + port + ": not a plain host name, service name and port");
         }
         ObjectNode doc = yaml.createObjectNode();
         ObjectNode http = doc.putObject("http");
-        ObjectNode router = http.putObject("routers").putObject(name);
+        ObjectNode router = http.putObject("routers").putObject(name.value());
         router.put("rule", "Host(`" + host + "`)");
-        router.put("service", name);
+        router.put("service", name.value());
         if (!entryPoints.isEmpty()) {
             entryPoints.forEach(router.putArray("entryPoints")::add);
         }
-        http.putObject("services").putObject(name).putObject("loadBalancer").putArray("servers")
+        http.putObject("services").putObject(name.value()).putObject("loadBalancer").putArray("servers")
                 .addObject().put("url", "http://" + EnvironmentNames.upstreamHost(name, service) + ":" + port);
         if (!users.isEmpty()) {
             router.putArray("middlewares").add(name + "-auth");
@@ -76,7 +74,7 @@ public class RouteFiles {
     }
 
     /** Writes the route of an environment, replacing its old one atomically. */
-    public void write(String name, String host, String service, int port, List<String> users) {
+    public void write(EnvironmentName name, String host, String service, int port, List<String> users) {
         ObjectNode doc = document(name, host, service, port, users);
         List<String> violations = JsonSchemas.TRAEFIK_DYNAMIC.violations(doc);
         if (!violations.isEmpty()) {
@@ -90,12 +88,12 @@ public class RouteFiles {
         AtomicFiles.write(file(name), text.getBytes(StandardCharsets.UTF_8), tmpDir);
     }
 
-    public boolean exists(String name) {
+    public boolean exists(EnvironmentName name) {
         return Files.exists(file(name));
     }
 
     /** Removes the route; a missing one counts as removed. */
-    public void remove(String name) {
+    public void remove(EnvironmentName name) {
         try {
             Files.deleteIfExists(file(name));
         } catch (IOException e) {

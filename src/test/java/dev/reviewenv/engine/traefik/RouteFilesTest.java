@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.reviewenv.naming.EnvironmentName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ class RouteFilesTest {
     void theRouteFileHasARouterAndServiceNamedAfterTheEnvironment() throws Exception {
         Path dir = tmp.resolve("dynamic");
         RouteFiles routes = new RouteFiles(dir, List.of("web"));
-        routes.write("feature-x", "feature-x.localhost", "web", 8080, List.of());
+        routes.write(EnvironmentName.of("feature-x"), "feature-x.localhost", "web", 8080, List.of());
         var doc = new YAMLMapper().readTree(dir.resolve("feature-x.yml").toFile());
         assertEquals("Host(`feature-x.localhost`)", doc.at("/http/routers/feature-x/rule").asText());
         assertEquals("feature-x", doc.at("/http/routers/feature-x/service").asText());
@@ -37,7 +38,7 @@ class RouteFilesTest {
         Path dir = tmp.resolve("dynamic");
         RouteFiles routes = new RouteFiles(dir, List.of());
         String user = "review:$apr1$abcdefgh$0123456789abcdefghijkl";
-        routes.write("feature-x", "feature-x.localhost", "web", 8080, List.of(user));
+        routes.write(EnvironmentName.of("feature-x"), "feature-x.localhost", "web", 8080, List.of(user));
         var doc = new YAMLMapper().readTree(dir.resolve("feature-x.yml").toFile());
         assertEquals("feature-x-auth", doc.at("/http/routers/feature-x/middlewares/0").asText());
         assertEquals(user, doc.at("/http/middlewares/feature-x-auth/basicAuth/users/0").asText());
@@ -47,21 +48,21 @@ class RouteFilesTest {
     @Test
     void rewritingAndRemovingAreAtomicAndIdempotent() {
         RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
-        routes.write("a", "a.localhost", "web", 80, List.of());
-        routes.write("a", "a.localhost", "web", 81, List.of());
-        assertTrue(routes.exists("a"));
-        routes.remove("a");
-        routes.remove("a");
-        assertFalse(routes.exists("a"));
+        routes.write(EnvironmentName.of("a"), "a.localhost", "web", 80, List.of());
+        routes.write(EnvironmentName.of("a"), "a.localhost", "web", 81, List.of());
+        assertTrue(routes.exists(EnvironmentName.of("a")));
+        routes.remove(EnvironmentName.of("a"));
+        routes.remove(EnvironmentName.of("a"));
+        assertFalse(routes.exists(EnvironmentName.of("a")));
     }
 
     @Test
     void namesAndHostsThatCouldInjectAreRefused() {
         RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
-        assertThrows(IllegalArgumentException.class, () -> routes.write("../etc", "x.localhost", "web", 80, List.of()));
-        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "{{ .Env.X }}", "web", 80, List.of()));
-        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web`)||Host(`x", 80, List.of()));
-        assertThrows(IllegalArgumentException.class, () -> routes.write("a", "a.localhost", "web", 70000, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> routes.write(EnvironmentName.of("../etc"), "x.localhost", "web", 80, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> routes.write(EnvironmentName.of("a"), "{{ .Env.X }}", "web", 80, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> routes.write(EnvironmentName.of("a"), "a.localhost", "web`)||Host(`x", 80, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> routes.write(EnvironmentName.of("a"), "a.localhost", "web", 70000, List.of()));
     }
 
     @Test

@@ -1,15 +1,19 @@
-package dev.reviewenv.engine.redis;
+package dev.reviewenv.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.reviewenv.job.Job;
+import dev.reviewenv.engine.redis.Redis;
+import dev.reviewenv.engine.redis.RedisJobQueue;
+import dev.reviewenv.naming.Address;
+import dev.reviewenv.naming.Branch;
+import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.testsupport.RedisServer;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,10 +22,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
-/** Against a real redis-server. */
-class RedisJobStoreTest {
+/** The job stage over the Redis queue, against a real redis-server. */
+class JobsTest {
     static RedisServer server;
-    RedisJobStore store;
+    Redis redis;
+    Jobs store;
 
     @BeforeAll
     static void startRedis() {
@@ -38,22 +43,28 @@ class RedisJobStoreTest {
         try (RedisClient c = RedisClient.create(java.net.URI.create(server.url()))) {
             c.flushAll();
         }
-        store = new RedisJobStore(server.url(), 4096, Duration.ofDays(1));
+        redis = Redis.connect(server.url());
+        store = jobs(redis);
+    }
+
+    static Jobs jobs(Redis redis) {
+        return new Jobs(new RedisJobQueue(redis, 4096, Duration.ofDays(1)), Clock.systemUTC());
     }
 
     @AfterEach
     void close() {
-        store.close();
+        redis.close();
     }
 
-    static Job.Request deploy(String ref, String sha) {
-        return new Job.Request(Job.DEPLOY, "team/shop", ref, sha, "x", "http://x.localhost", Map.of("lifetime", "2d"), "push");
+    Jobs.Queued deploy(String ref, String sha) {
+        return store.requestDeploy(new Branch("team/shop", ref), sha, EnvironmentName.of("x"),
+                Address.parse("http://x.localhost"), Map.of("lifetime", "2d"));
     }
 
     @Test
     void aJobIsAHashWithTheContractFieldsAndIsTakenInOrder() {
-        var first = store.enqueue(deploy("refs/heads/a", "1".repeat(40)), Instant.now());
-        var second = store.enqueue(deploy("refs/heads/b", "2".repeat(40)), Instant.now());
+        var first = deploy("refs/heads/a", "1".repeat(40));
+        var second = deploy("refs/heads/b", "2".repeat(40));
         try (RedisClient c = RedisClient.create(java.net.URI.create(server.url()))) {
             Map<String, String> h = c.hgetAll("reviewenv:job:" + first.id());
             for (String f : new String[] {"repository", "ref", "revision", "status", "output"}) {
@@ -61,39 +72,39 @@ class RedisJobStoreTest {
             }
             assertEquals("queued", h.get("status"));
         }
-        Job taken = store.take(Duration.ofSeconds(1), Instant.now()).orElseThrow();
+        Job taken = store.take(Duration.ofSeconds(1)).orElseThrow();
         assertEquals(first.id(), taken.id());
         assertEquals("running", taken.status());
         assertEquals(Map.of("lifetime", "2d"), taken.options());
-        assertEquals(second.id(), store.take(Duration.ofSeconds(1), Instant.now()).orElseThrow().id());
-        store.finish(taken, Job.SUCCEEDED, "http://x.localhost", null, Instant.now());
+        assertEquals(second.id(), store.take(Duration.ofSeconds(1)).orElseThrow().id());
+        store.finish(taken, Job.SUCCEEDED, "http://x.localhost", null);
         assertEquals("succeeded", store.find(first.id()).orElseThrow().status());
     }
 
     @Test
     void aNewPushToTheSameBranchCancelsTheJobThatHasNotStarted() {
-        var old = store.enqueue(deploy("refs/heads/a", "1".repeat(40)), Instant.now());
-        var newer = store.enqueue(deploy("refs/heads/a", "2".repeat(40)), Instant.now());
+        var old = deploy("refs/heads/a", "1".repeat(40));
+        var newer = deploy("refs/heads/a", "2".repeat(40));
         assertEquals(old.id(), newer.superseded().orElseThrow());
         Job cancelled = store.find(old.id()).orElseThrow();
         assertEquals("cancelled", cancelled.status());
         assertTrue(cancelled.output().contains("superseded by job " + newer.id()));
-        assertEquals(newer.id(), store.take(Duration.ofSeconds(1), Instant.now()).orElseThrow().id());
-        assertTrue(store.take(Duration.ofMillis(100), Instant.now()).isEmpty(), "the cancelled job is never run");
+        assertEquals(newer.id(), store.take(Duration.ofSeconds(1)).orElseThrow().id());
+        assertTrue(store.take(Duration.ofMillis(100)).isEmpty(), "the cancelled job is never run");
     }
 
     @Test
     void aRunningJobIsNotSuperseded() {
-        var running = store.enqueue(deploy("refs/heads/a", "1".repeat(40)), Instant.now());
-        store.take(Duration.ofSeconds(1), Instant.now()).orElseThrow();
-        var next = store.enqueue(deploy("refs/heads/a", "2".repeat(40)), Instant.now());
+        var running = deploy("refs/heads/a", "1".repeat(40));
+        store.take(Duration.ofSeconds(1)).orElseThrow();
+        var next = deploy("refs/heads/a", "2".repeat(40));
         assertTrue(next.superseded().isEmpty());
         assertEquals("running", store.find(running.id()).orElseThrow().status());
     }
 
     @Test
     void outputIsBoundedAndAReaderFollowsItByteForByte() {
-        var id = store.enqueue(deploy("refs/heads/a", "1".repeat(40)), Instant.now()).id();
+        var id = deploy("refs/heads/a", "1".repeat(40)).id();
         store.append(id, "line one\n");
         var chunk = store.output(id);
         assertEquals(9, chunk.total());
@@ -110,27 +121,16 @@ class RedisJobStoreTest {
 
     @Test
     void jobsOfAWorkerThatStoppedAreTakenAgainThenFailedWithTheReason() {
-        var id = store.enqueue(deploy("refs/heads/a", "1".repeat(40)), Instant.now()).id();
-        for (int attempt = 1; attempt <= RedisJobStore.MAX_ATTEMPTS; attempt++) {
-            RedisJobStore dead = new RedisJobStore(server.url(), 4096, Duration.ofDays(1));
-            assertEquals(id, dead.take(Duration.ofSeconds(1), Instant.now()).orElseThrow().id());
-            try (RedisClient c = RedisClient.create(java.net.URI.create(server.url()))) {
-                c.del("reviewenv:worker:" + dead.instance());
-            }
-            assertEquals(1, store.recoverAbandoned(Instant.now()));
+        var id = deploy("refs/heads/a", "1".repeat(40)).id();
+        for (int attempt = 1; attempt <= RedisJobQueue.MAX_ATTEMPTS; attempt++) {
+            Jobs dead = jobs(redis);
+            assertEquals(id, dead.take(Duration.ofSeconds(1)).orElseThrow().id());
+            dead.leave();
+            assertEquals(1, store.recoverAbandoned());
         }
         Job failed = store.find(id).orElseThrow();
         assertEquals("failed", failed.status());
         assertTrue(failed.error().contains("stopped 3 times"), failed.error());
         assertFalse(store.queued().contains(id));
-    }
-
-    @Test
-    void aNameIsClaimedByOneBranchOnly() {
-        assertTrue(store.claim("feature-foo", "team/shop", "refs/heads/feature/foo"));
-        assertTrue(store.claim("feature-foo", "team/shop", "refs/heads/feature/foo"));
-        assertFalse(store.claim("feature-foo", "team/shop", "refs/heads/feature.foo"));
-        store.release("feature-foo");
-        assertTrue(store.claim("feature-foo", "team/shop", "refs/heads/feature.foo"));
     }
 }

@@ -1,41 +1,33 @@
 package dev.reviewenv.engine.redis;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.reviewenv.job.Job;
-import java.io.Closeable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Jobs in Redis: each a hash {@code reviewenv:job:<id>}, the queue a list {@code reviewenv:queue}.
- * A worker moves an id atomically from the queue to its own processing list, so a job taken by a
- * worker that dies is found there and taken again (or failed after {@link #MAX_ATTEMPTS}). Every
- * change of more than one key runs as one Lua script, so it is atomic.
+ * The job queue in Redis: each job a hash {@code reviewenv:job:<id>}, the queue a list
+ * {@code reviewenv:queue}. A worker moves an id atomically from the queue to its own processing
+ * list, so a job taken by a worker that dies is found there and taken again (or failed after
+ * {@link #MAX_ATTEMPTS}). Every change of more than one key runs as one Lua script, so it is
+ * atomic. It stores what it is given, field by field; what a job means is the job stage's.
  */
-public class RedisJobStore implements Closeable {
+public class RedisJobQueue {
     public static final String JOB = "reviewenv:job:";
     public static final String QUEUE = "reviewenv:queue";
     static final String PROCESSING = "reviewenv:processing:";
     static final String WORKER = "reviewenv:worker:";
-    /** Branch ({@code repository \n ref}) to its newest job, for superseding jobs that have not started. */
+    /** Branch key to its newest job, for superseding jobs that have not started. */
     static final String PENDING = "reviewenv:pending";
-    /** Environment name to the branch ({@code repository \n ref}) that holds it. */
-    static final String NAMES = "reviewenv:names";
     public static final int MAX_ATTEMPTS = 3;
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
@@ -112,36 +104,20 @@ public class RedisJobStore implements Closeable {
             redis.call('DEL', KEYS[1])
             return n
             """;
-    private static final String CLAIM = """
-            local holder = redis.call('HGET', KEYS[1], ARGV[1])
-            if not holder then
-              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-              return 1
-            end
-            if holder == ARGV[2] then return 1 end
-            return 0
-            """;
 
-    private final RedisClient redis;
-    private final ObjectMapper json = new ObjectMapper();
+    private final Redis redis;
     private final String instance = UUID.randomUUID().toString();
     private final int outputLimit;
     private final Duration keepFor;
 
-    public RedisJobStore(String url, int outputLimit, Duration keepFor) {
-        this.redis = RedisClient.create(java.net.URI.create(url));
+    public RedisJobQueue(Redis redis, int outputLimit, Duration keepFor) {
+        this.redis = redis;
         this.outputLimit = outputLimit;
         this.keepFor = keepFor;
     }
 
-    /** Fails with the next step when Redis does not answer. */
     public void ping() {
-        try {
-            redis.ping();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("Redis does not answer at reviewenv.redis-url (" + e.getMessage()
-                    + "); start it (deploy/host-deps.sh does)", e);
-        }
+        redis.ping();
     }
 
     /** The instance id of this process's workers. */
@@ -150,54 +126,30 @@ public class RedisJobStore implements Closeable {
     }
 
     /**
-     * Queues a job. A job of the same branch that has not started yet ends {@code cancelled}
-     * (superseded); its id is returned.
+     * Stores a new job hash and queues its id. A job of the same branch ({@code branchKey}) that
+     * is still {@code queued} ends {@code cancelled}; its id is returned.
      */
-    public EnqueueResult enqueue(Job.Request request, Instant now) {
-        String id = UUID.randomUUID().toString();
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("id", id);
-        fields.put("action", request.action());
-        fields.put("repository", request.repository());
-        fields.put("ref", request.ref());
-        fields.put("revision", request.revision());
-        fields.put("environment", request.environment());
-        fields.put("url", request.url());
-        fields.put("status", Job.QUEUED);
-        fields.put("output", "");
-        fields.put("outputLength", "0");
-        fields.put("attempts", "0");
-        fields.put("createdAt", now.toString());
-        fields.put("reason", request.reason());
-        try {
-            fields.put("options", json.writeValueAsString(request.options()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("options cannot be stored", e);
-        }
-        List<String> args = new ArrayList<>(List.of(branchKey(request.repository(), request.ref()), id, now.toString(),
-                Long.toString(keepFor.toSeconds())));
+    public Optional<String> enqueue(String id, String branchKey, Map<String, String> fields, Instant now) {
+        List<String> args = new ArrayList<>(List.of(branchKey, id, now.toString(), Long.toString(keepFor.toSeconds())));
         fields.forEach((k, v) -> {
             args.add(k);
             args.add(v == null ? "" : v);
         });
-        Object cancelled = redis.eval(ENQUEUE, List.of(JOB + id, PENDING, QUEUE), args);
+        Object cancelled = redis.client().eval(ENQUEUE, List.of(JOB + id, PENDING, QUEUE), args);
         String c = cancelled == null ? "" : cancelled.toString();
-        return new EnqueueResult(id, c.isEmpty() ? Optional.empty() : Optional.of(c));
-    }
-
-    public record EnqueueResult(String id, Optional<String> superseded) {
+        return c.isEmpty() ? Optional.empty() : Optional.of(c);
     }
 
     /**
-     * Waits up to {@code wait} for a job and marks it running. Empty when none came, or when the
-     * one that came was cancelled meanwhile.
+     * Waits up to {@code wait} for a job and marks it running; its fields. Empty when none came,
+     * or when the one that came was cancelled meanwhile.
      */
-    public Optional<Job> take(Duration wait, Instant now) {
-        String id = redis.blmove(QUEUE, processing(), ListDirection.RIGHT, ListDirection.LEFT, wait.toMillis() / 1000.0);
+    public Optional<Map<String, String>> take(Duration wait, Instant now) {
+        String id = redis.client().blmove(QUEUE, processing(), ListDirection.RIGHT, ListDirection.LEFT, wait.toMillis() / 1000.0);
         if (id == null) {
             return Optional.empty();
         }
-        Object started = redis.eval(START, List.of(JOB + id, processing()), List.of(id, now.toString(), instance));
+        Object started = redis.client().eval(START, List.of(JOB + id, processing()), List.of(id, now.toString(), instance));
         if (!Long.valueOf(1).equals(started)) {
             return Optional.empty();
         }
@@ -206,36 +158,24 @@ public class RedisJobStore implements Closeable {
 
     /** Appends to a job's output; the stored output keeps the newest {@code outputLimit} bytes. */
     public void append(String id, String text) {
-        redis.eval(APPEND, List.of(JOB + id), List.of(text, Integer.toString(outputLimit)));
+        redis.client().eval(APPEND, List.of(JOB + id), List.of(text, Integer.toString(outputLimit)));
     }
 
-    public void finish(Job job, String status, String url, String error, Instant now) {
-        redis.eval(FINISH, List.of(JOB + job.id(), processing(), PENDING), List.of(job.id(), status, now.toString(),
-                branchKey(job.repository(), job.ref()), Long.toString(keepFor.toSeconds()), url == null ? "" : url,
-                error == null ? "" : error));
+    /** Ends a job: its status, and the url or error when there is one. */
+    public void finish(String id, String branchKey, String status, String url, String error, Instant now) {
+        redis.client().eval(FINISH, List.of(JOB + id, processing(), PENDING), List.of(id, status, now.toString(),
+                branchKey, Long.toString(keepFor.toSeconds()), url == null ? "" : url, error == null ? "" : error));
     }
 
-    public Optional<Job> find(String id) {
-        Map<String, String> h = redis.hgetAll(JOB + id);
-        if (h == null || h.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> options;
-        try {
-            options = h.get("options") == null ? Map.of()
-                    : json.readValue(h.get("options"), new TypeReference<Map<String, String>>() { });
-        } catch (JsonProcessingException e) {
-            options = Map.of();
-        }
-        return Optional.of(new Job(h.get("id"), h.get("action"), h.get("repository"), h.get("ref"), h.get("revision"),
-                blankToNull(h.get("environment")), blankToNull(h.get("url")), h.get("status"), h.getOrDefault("output", ""),
-                options, h.get("createdAt"), h.get("startedAt"), h.get("finishedAt"),
-                h.get("attempts") == null ? null : Integer.valueOf(h.get("attempts")), blankToNull(h.get("error"))));
+    /** The job's fields, or empty when there is no such job (or it expired). */
+    public Optional<Map<String, String>> find(String id) {
+        Map<String, String> h = redis.client().hgetAll(JOB + id);
+        return h == null || h.isEmpty() ? Optional.empty() : Optional.of(h);
     }
 
     /** The output as raw bytes and the total number of bytes ever appended, for a reader that follows it. */
     public OutputChunk output(String id) {
-        List<byte[]> v = redis.hmget((JOB + id).getBytes(StandardCharsets.UTF_8),
+        List<byte[]> v = redis.client().hmget((JOB + id).getBytes(StandardCharsets.UTF_8),
                 "output".getBytes(StandardCharsets.UTF_8), "outputLength".getBytes(StandardCharsets.UTF_8),
                 "status".getBytes(StandardCharsets.UTF_8));
         byte[] out = v.get(0) == null ? new byte[0] : v.get(0);
@@ -246,33 +186,11 @@ public class RedisJobStore implements Closeable {
 
     /** {@code bytes} are the last bytes of everything appended, which is {@code total} long. */
     public record OutputChunk(byte[] bytes, long total, String status) {
-        /** The bytes after the first {@code seen} bytes of the whole output that are still kept. */
-        public byte[] after(long seen) {
-            long start = total - bytes.length;
-            int from = (int) Math.max(0, seen - start);
-            return from >= bytes.length ? new byte[0] : Arrays.copyOfRange(bytes, from, bytes.length);
-        }
-    }
-
-    /**
-     * Claims an environment name for a branch; true when it is free or already the branch's. The
-     * claim is dropped by {@link #release} when the environment ends.
-     */
-    public boolean claim(String name, String repository, String ref) {
-        return Long.valueOf(1).equals(redis.eval(CLAIM, List.of(NAMES), List.of(name, branchKey(repository, ref))));
-    }
-
-    public Optional<String> holderOf(String name) {
-        return Optional.ofNullable(redis.hget(NAMES, name));
-    }
-
-    public void release(String name) {
-        redis.hdel(NAMES, name);
     }
 
     /** Says this instance's workers are alive; the processing lists of silent instances are recovered. */
-    public void heartbeat() {
-        redis.set(WORKER + instance, Instant.now().toString(), SetParams.setParams().ex(HEARTBEAT.toSeconds()));
+    public void heartbeat(Instant now) {
+        redis.client().set(WORKER + instance, now.toString(), SetParams.setParams().ex(HEARTBEAT.toSeconds()));
     }
 
     /** Puts the jobs of workers that stopped without finishing back on the queue; returns how many. */
@@ -280,11 +198,11 @@ public class RedisJobStore implements Closeable {
         int recovered = 0;
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
-            ScanResult<String> page = redis.scan(cursor, new ScanParams().match(PROCESSING + "*").count(100));
+            ScanResult<String> page = redis.client().scan(cursor, new ScanParams().match(PROCESSING + "*").count(100));
             for (String key : page.getResult()) {
                 String owner = key.substring(PROCESSING.length());
-                if (!owner.equals(instance) && !redis.exists(WORKER + owner)) {
-                    Object n = redis.eval(RECOVER, List.of(key, QUEUE),
+                if (!owner.equals(instance) && !redis.client().exists(WORKER + owner)) {
+                    Object n = redis.client().eval(RECOVER, List.of(key, QUEUE),
                             List.of(now.toString(), Integer.toString(MAX_ATTEMPTS), Long.toString(keepFor.toSeconds())));
                     recovered += ((Long) n).intValue();
                 }
@@ -296,26 +214,17 @@ public class RedisJobStore implements Closeable {
 
     /** The ids waiting in the queue, oldest first. */
     public List<String> queued() {
-        List<String> ids = new ArrayList<>(redis.lrange(QUEUE, 0, -1));
-        java.util.Collections.reverse(ids);
+        List<String> ids = new ArrayList<>(redis.client().lrange(QUEUE, 0, -1));
+        Collections.reverse(ids);
         return ids;
+    }
+
+    /** This instance stops taking jobs: its heartbeat goes, so another instance may recover what it held. */
+    public void leave() {
+        redis.client().del(WORKER + instance);
     }
 
     private String processing() {
         return PROCESSING + instance;
-    }
-
-    private static String branchKey(String repository, String ref) {
-        return repository + "\n" + ref;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    @Override
-    public void close() {
-        redis.del(WORKER + instance);
-        redis.close();
     }
 }

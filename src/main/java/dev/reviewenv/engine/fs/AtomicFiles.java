@@ -1,4 +1,4 @@
-package dev.reviewenv.engine;
+package dev.reviewenv.engine.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

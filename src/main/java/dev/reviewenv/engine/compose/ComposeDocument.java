@@ -1,4 +1,4 @@
-package dev.reviewenv.deploy;
+package dev.reviewenv.engine.compose;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewenv.engine.schema.JsonSchemas;

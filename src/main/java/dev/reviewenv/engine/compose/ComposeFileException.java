@@ -1,4 +1,4 @@
-package dev.reviewenv.deploy;
+package dev.reviewenv.engine.compose;
 
 import java.util.List;
 

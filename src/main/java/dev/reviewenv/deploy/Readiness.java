@@ -1,0 +1,73 @@
+package dev.reviewenv.deploy;
+
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.naming.EnvironmentName;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Waits until an environment's containers run (and are healthy, where they say how), twice in
+ * a row a second apart, so a container that dies right after its start is caught. A container
+ * that fails is reported with its last lines.
+ */
+@Singleton
+public class Readiness {
+    private final DockerEngine docker;
+    private final ReviewenvConfig config;
+    private final Clock clock;
+
+    public Readiness(DockerEngine docker, ReviewenvConfig config, Clock clock) {
+        this.docker = docker;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public void await(EnvironmentName name, Consumer<String> out) {
+        Duration timeout = config.compose().readyTimeout();
+        Instant deadline = clock.instant().plus(timeout);
+        boolean settled = false;
+        while (true) {
+            List<DockerEngine.ProjectContainer> containers = docker.containers(name);
+            if (containers.isEmpty()) {
+                throw new IllegalStateException("compose up started no container for " + name);
+            }
+            for (DockerEngine.ProjectContainer c : containers) {
+                if (c.failed()) {
+                    throw new IllegalStateException(failure(c));
+                }
+            }
+            boolean ready = containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()));
+            if (ready && settled) {
+                out.accept("containers ready: " + containers.stream().map(c -> c.name() + " " + c.state()).toList());
+                return;
+            }
+            settled = ready;
+            if (clock.instant().isAfter(deadline)) {
+                throw new IllegalStateException("containers not ready within " + timeout.toSeconds() + " s: "
+                        + containers.stream().map(c -> c.name() + " " + c.state() + (c.health() == null ? "" : "/" + c.health())).toList());
+            }
+            sleep(Duration.ofMillis(settled ? 1000 : 500));
+        }
+    }
+
+    private String failure(DockerEngine.ProjectContainer c) {
+        List<String> logs = docker.logTail(c.id(), 20);
+        return "container " + c.name() + " of service " + c.service() + " is " + c.state()
+                + (c.exitCode() == null ? "" : " (exit " + c.exitCode() + ")")
+                + (c.health() == null ? "" : ", " + c.health()) + "; its last lines:\n" + String.join("\n", logs);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.reviewenv.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.engine.redis.RedisJobQueue;
+import dev.reviewenv.naming.Address;
+import dev.reviewenv.naming.Branch;
+import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.teardown.EndReason;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The job stage: every push, webhook and button becomes a job here, and the worker takes them
+ * from here. A job of a branch that has not started yet is superseded by the next one of the
+ * same branch. What a job holds is this class's to decide; the Redis adapter only stores it.
+ */
+@Singleton
+public class Jobs {
+    private final RedisJobQueue queue;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Jobs(RedisJobQueue queue, Clock clock) {
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    /** A queued job, and the one of the same branch it superseded, if any. */
+    public record Queued(String id, Optional<String> superseded) {
+    }
+
+    /** Queues a deploy of {@code commit} of {@code branch} as environment {@code name} at {@code address}. */
+    public Queued requestDeploy(Branch branch, String commit, EnvironmentName name, Address address, Map<String, String> options) {
+        return enqueue(Job.DEPLOY, branch, commit, name, address, options, Job.PUSH);
+    }
+
+    /** Queues the stop of an environment, for {@code reason}; {@code commit} is the one it runs, if known. */
+    public Queued requestStop(Branch branch, String commit, EnvironmentName name, Address address, EndReason reason) {
+        return enqueue(Job.STOP, branch, commit, name, address, Map.of(), reason.key());
+    }
+
+    private Queued enqueue(String action, Branch branch, String revision, EnvironmentName name, Address address,
+            Map<String, String> options, String reason) {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", id);
+        fields.put("action", action);
+        fields.put("repository", branch.repository());
+        fields.put("ref", branch.ref());
+        fields.put("revision", revision);
+        fields.put("environment", name.value());
+        fields.put("url", address.url());
+        fields.put("status", Job.QUEUED);
+        fields.put("output", "");
+        fields.put("outputLength", "0");
+        fields.put("attempts", "0");
+        fields.put("createdAt", clock.instant().toString());
+        fields.put("reason", reason);
+        try {
+            fields.put("options", json.writeValueAsString(options == null ? Map.of() : options));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("options cannot be stored", e);
+        }
+        return new Queued(id, queue.enqueue(id, branch.key(), fields, clock.instant()));
+    }
+
+    public Optional<Job> find(String id) {
+        return queue.find(id).map(this::job);
+    }
+
+    /** The output so far, for a reader that follows it. */
+    public JobOutput output(String id) {
+        RedisJobQueue.OutputChunk c = queue.output(id);
+        return new JobOutput(c.bytes(), c.total(), c.status());
+    }
+
+    /** The ids waiting in the queue, oldest first. */
+    public List<String> queued() {
+        return queue.queued();
+    }
+
+    // What the worker uses.
+
+    /** Fails with the next step when Redis does not answer. */
+    public void ping() {
+        queue.ping();
+    }
+
+    /** Waits up to {@code wait} for a job and marks it running. */
+    public Optional<Job> take(Duration wait) {
+        return queue.take(wait, clock.instant()).map(this::job);
+    }
+
+    public void append(String id, String text) {
+        queue.append(id, text);
+    }
+
+    /** Ends a job with {@code status}; {@code url} for a deploy that succeeded, {@code error} for one that did not. */
+    public void finish(Job job, String status, String url, String error) {
+        queue.finish(job.id(), job.branch().key(), status, url, error, clock.instant());
+    }
+
+    public void heartbeat() {
+        queue.heartbeat(clock.instant());
+    }
+
+    /** Puts the jobs of workers that stopped back on the queue (or fails them after too many tries); how many. */
+    public int recoverAbandoned() {
+        return queue.recoverAbandoned(clock.instant());
+    }
+
+    /** This process takes no more jobs; what it still holds is recovered by the next instance. */
+    public void leave() {
+        queue.leave();
+    }
+
+    private Job job(Map<String, String> h) {
+        Map<String, String> options;
+        try {
+            options = h.get("options") == null ? Map.of()
+                    : json.readValue(h.get("options"), new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            options = Map.of();
+        }
+        return new Job(h.get("id"), h.get("action"), h.get("repository"), h.get("ref"), h.get("revision"),
+                blankToNull(h.get("environment")), blankToNull(h.get("url")), h.get("status"), h.getOrDefault("output", ""),
+                options, blankToNull(h.get("reason")), h.get("createdAt"), h.get("startedAt"), h.get("finishedAt"),
+                h.get("attempts") == null ? null : Integer.valueOf(h.get("attempts")), blankToNull(h.get("error")));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
