@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs and starts what they need (deploy/host-deps.sh: Docker engine,
-# Compose v1 and v2, Redis, the Traefik and busybox images), then `./mvnw verify`.
+# Compose v1 and v2, Redis, the Traefik and busybox images; and the distribution registry, built
+# with `go install`), then `./mvnw verify`.
 # The tests start their own Redis, Traefik and network and remove them afterwards.
 # Extra arguments go to Maven (e.g. -Dtest=EnvironmentNamesTest).
 # Exit code: Maven's; 1 when a dependency cannot be installed or started.
@@ -8,4 +9,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/deploy/host-deps.sh"
+
+# A real image registry, so that tests can make a deploy pull (none is reachable from here).
+export GOBIN=${GOBIN:-/opt/reviewenv/tools/go-bin}
+export REVIEWENV_REGISTRY_BIN="$GOBIN/registry"
+if [ ! -x "$REVIEWENV_REGISTRY_BIN" ]; then
+  command -v go >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null
+  echo "test: installing the distribution registry into $GOBIN" >&2
+  GOTOOLCHAIN=auto go install github.com/distribution/distribution/v3/cmd/registry@v3.0.0
+fi
 exec ./mvnw -B verify "$@"

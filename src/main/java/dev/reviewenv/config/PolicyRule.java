@@ -19,7 +19,10 @@ public enum PolicyRule {
     CONTAINER_NAME("container_name"),
     EXTERNAL("external"),
     HOST_FILES("host-files"),
-    BUILD_PRIVILEGES("build-privileges");
+    BUILD_PRIVILEGES("build-privileges"),
+    LOGGING("logging"),
+    /** The checkout's own {@code .env} is read when Compose resolves the file. */
+    DOT_ENV("dotenv");
 
     public final String key;
 

@@ -79,6 +79,8 @@ public interface ReviewenvConfig {
 
     enum Mode { SERVICE, REAP }
 
+    Checkout checkout();
+
     Traefik traefik();
 
     Compose compose();
@@ -111,6 +113,19 @@ public interface ReviewenvConfig {
     /** The settings of one repository, if the configuration names it. */
     default Optional<Repository> repository(String path) {
         return Optional.ofNullable(repositories().get(path));
+    }
+
+    interface Checkout {
+        /** Largest checkout of a commit (the sum of its files); a bigger one fails its deploy. */
+        @WithName("max-size")
+        @WithDefault("1g")
+        @WithConverter(ByteSizeConverter.class)
+        ByteSize maxSize();
+
+        /** Most files in a checkout. */
+        @WithName("max-files")
+        @WithDefault("100000")
+        int maxFiles();
     }
 
     interface Traefik {

@@ -1,35 +1,45 @@
 package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.Lifetime;
+import dev.reviewenv.config.PolicyRule;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.compose.ComposeCli;
+import dev.reviewenv.engine.compose.ComposeCommands;
 import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.fs.Beneath;
+import dev.reviewenv.engine.git.GitCheckout;
+import dev.reviewenv.engine.git.Workspaces;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Decides what a checkout may run, before anything on the host changes: finds the compose file,
- * parses it, checks it against the Compose specification and the policy, renders it for the
- * environment and lets Compose read it once. Everything it refuses it refuses with the path and
- * the fix; what it admits is exactly what is deployed.
+ * Decides what a checkout may run, before anything on the host changes. Resolve, then judge, then
+ * deploy what was judged: the files Compose will read are checked ({@link ComposeFiles}), Compose
+ * resolves the model in a directory of reviewenv's own (no {@code .env} from the checkout unless
+ * the repository is trusted with {@code dotenv}), the policy judges the resolved model, and the
+ * rendered model is what is recorded and run. Nothing is written inside the checkout.
  */
 @Singleton
 public class Admission {
     private final ReviewenvConfig config;
     private final ComposeCli compose;
+    private final Workspaces workspaces;
     private final LifetimePolicy lifetimes;
 
-    public Admission(ReviewenvConfig config, ComposeCli compose, LifetimePolicy lifetimes) {
+    public Admission(ReviewenvConfig config, ComposeCli compose, Workspaces workspaces, LifetimePolicy lifetimes) {
         this.config = config;
         this.compose = compose;
+        this.workspaces = workspaces;
         this.lifetimes = lifetimes;
     }
 
@@ -37,46 +47,77 @@ public class Admission {
     public record Admitted(ComposeRenderer.Rendered rendered, String yaml, Lifetime lifetime) {
     }
 
-    public Admitted admit(DeployRequest request, Path checkout, Consumer<String> out) {
+    public Admitted admit(DeployRequest request, Path checkoutDir, Consumer<String> out) {
+        Path checkout = realPath(checkoutDir);
         String repository = request.branch().repository();
+        String project = request.name().value();
         Optional<ReviewenvConfig.Repository> settings = config.repository(repository);
-        ComposeSource.Found found = ComposeSource.locate(checkout,
-                settings.flatMap(ReviewenvConfig.Repository::composeFile),
+        Set<PolicyRule> trusted = ComposePolicy.rules(settings.flatMap(ReviewenvConfig.Repository::allow).orElse(List.of()));
+        ComposeSource.Found found = ComposeSource.locate(checkout, settings.flatMap(ReviewenvConfig.Repository::composeFile),
                 settings.flatMap(ReviewenvConfig.Repository::template), config.composeTemplates());
         out.accept("compose file: " + found.label());
-        Map<String, Object> doc = ComposeDocument.parse(found.label(), found.text());
-        ComposeDocument.requireValid(found.label(), doc);
-        ComposePolicy.Verdict verdict = ComposePolicy.enforce(found.label(), doc, checkout,
-                ComposePolicy.rules(settings.flatMap(ReviewenvConfig.Repository::allow).orElse(List.of())));
-        for (ComposePolicy.Violation relaxed : verdict.relaxed()) {
-            out.accept("policy: allowed because " + repository + " is trusted with '" + relaxed.rule().key + "': " + relaxed);
-            Log.warnf("policy relaxed for %s (%s): %s", repository, relaxed.rule().key, relaxed);
-        }
-        verdict.rewrites().forEach(r -> out.accept("policy: " + r));
-        ComposeRenderer.Rendered rendered = ComposeRenderer.render(found.label(), doc, request.name(), config.network(), checkout);
-        ComposeDocument.requireValid("the rendered " + found.label(), rendered.document());
-        String yaml = ComposeDocument.toYaml(rendered.document());
-        Lifetime lifetime = lifetimes.of(request.branch(), request.options(), rendered.lifetime());
-        composeReads(request, yaml, checkout, out);
-        out.accept("routing " + request.address().host() + " to service " + rendered.service()
-                + ", port " + rendered.port() + "; lifetime " + lifetime);
-        return new Admitted(rendered, yaml, lifetime);
-    }
+        ComposeFiles.Read read = ComposeFiles.read(found, checkout);
+        ComposeDocument.requireValid(found.label(), read.written());
 
-    /** Compose's own reading of the file (interpolation, references) before anything is created. */
-    private void composeReads(DeployRequest request, String yaml, Path checkout, Consumer<String> out) {
-        Path candidate = checkout.resolve(".reviewenv-compose.yml");
+        Path own = workspaces.privateDir(request.name());
         try {
+            Optional<Path> dotEnv = trusted.contains(PolicyRule.DOT_ENV) ? dotEnv(checkout, own, repository, out) : Optional.empty();
+            String text = compose.resolve(project, found.path(), checkout, dotEnv, out);
+            Map<String, Object> resolved = ComposeDocument.parseResolved(found.label(), text,
+                    compose.flavor() == ComposeCommands.Flavor.V2);
+            ComposePolicy.Verdict verdict = ComposePolicy.enforce(found.label(), resolved, project, checkout, trusted);
+            for (ComposePolicy.Violation relaxed : verdict.relaxed()) {
+                out.accept("policy: allowed because " + repository + " is trusted with '" + relaxed.rule().key + "': " + relaxed);
+                Log.warnf("policy relaxed for %s (%s): %s", repository, relaxed.rule().key, relaxed);
+            }
+            verdict.rewrites().forEach(r -> out.accept("policy: " + r));
+            ComposeRenderer.Rendered rendered = ComposeRenderer.render(found.label(), resolved, read.written(), request.name(),
+                    config.network(), checkout);
+            rendered.notes().forEach(n -> out.accept("policy: " + n));
+            ComposeDocument.requireValid("the rendered " + found.label(), rendered.document());
+            String yaml = ComposeDocument.toYaml(rendered.document());
+            Lifetime lifetime = lifetimes.of(request.branch(), request.options(), rendered.lifetime());
+            // Compose reads the file that will run once more, before anything is created.
+            Path candidate = own.resolve("docker-compose.yml");
             Files.writeString(candidate, yaml, StandardCharsets.UTF_8);
-            compose.config(request.name().value(), candidate, checkout, out);
+            compose.config(project, candidate, checkout, out);
+            out.accept("routing " + request.address().host() + " to service " + rendered.service()
+                    + ", port " + rendered.port() + "; lifetime " + lifetime);
+            return new Admitted(rendered, yaml, lifetime);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + candidate, e);
+            throw new UncheckedIOException("cannot write into " + own, e);
         } finally {
             try {
-                Files.deleteIfExists(candidate);
+                GitCheckout.deleteTree(own);
             } catch (IOException ignored) {
-                // the checkout is replaced on the next deploy
+                // made anew by the next deploy
             }
+        }
+    }
+
+    /**
+     * A trusted repository's {@code .env}, copied without the variables that steer Compose itself
+     * ({@code COMPOSE_*}, {@code DOCKER_*}): it only feeds interpolation.
+     */
+    private static Optional<Path> dotEnv(Path checkout, Path own, String repository, Consumer<String> out) throws IOException {
+        Optional<Path> file = Beneath.resolve(checkout, Path.of(".env")).filter(Files::isRegularFile);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> kept = Files.readAllLines(file.get(), StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.strip().matches("(export\\s+)?(COMPOSE_|DOCKER_).*")).toList();
+        Path copy = own.resolve("dotenv");
+        Files.write(copy, kept, StandardCharsets.UTF_8);
+        out.accept("policy: .env of the branch read because " + repository + " is trusted with 'dotenv'"
+                + " (COMPOSE_* and DOCKER_* left out)");
+        return Optional.of(copy);
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkout " + dir, e);
         }
     }
 }

@@ -2,24 +2,27 @@ package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.PolicyRule;
 import dev.reviewenv.engine.compose.ComposeFileException;
+import dev.reviewenv.engine.fs.Beneath;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What a branch's compose file may ask of the host. Anyone who can push makes this service start
- * containers, so everything that would reach outside the environment is refused before anything
- * is created, every violation at once, each naming the path in the file and the fix. Harmless
- * things are rewritten instead ({@code restart:} becomes {@code "no"}: review environments never
- * restart by themselves). A trusted repository may be allowed named rules, one by one.
+ * What a branch's compose model may ask of the host: an allowlist, judged on the model as Compose
+ * resolved it (after interpolation, {@code include}, {@code extends}, profiles and type coercion),
+ * so what is checked is what runs. Every key is listed here with what it may hold; a key that is
+ * not listed is refused, naming its path. Everything is refused at once, each with its path and
+ * the fix; harmless things are rewritten instead ({@code restart:} becomes {@code "no"}).
+ * A trusted repository may be allowed named rules ({@link PolicyRule}), one by one; refusals
+ * without a rule (unknown keys, labels only reviewenv and Compose set) are never relaxed.
  */
 public final class ComposePolicy {
 
-    /** One refusal: the rule, where in the file, and what to do. */
+    /** One refusal: the rule that relaxes it (null: none does), where in the file, and what to do. */
     public record Violation(PolicyRule rule, String path, String message) {
         @Override
         public String toString() {
@@ -31,177 +34,236 @@ public final class ComposePolicy {
     public record Verdict(List<Violation> violations, List<Violation> relaxed, List<String> rewrites) {
     }
 
-    private static final Set<String> HOST_MODES = Set.of("pid", "ipc", "uts", "userns_mode", "cgroup");
+    /** Service keys that act only inside the container's own namespaces, whatever they hold. */
+    private static final Set<String> HARMLESS = Set.of("annotations", "attach", "command", "entrypoint", "environment",
+            "expose", "healthcheck", "hostname", "domainname", "init", "image", "mac_address", "platform", "pull_policy",
+            "pull_refresh_after", "read_only", "stdin_open", "tty", "stop_signal", "stop_grace_period", "user",
+            "working_dir", "dns", "dns_opt", "dns_search", "extra_hosts", "group_add", "scale", "cpu_count", "cpu_percent",
+            "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpus", "cpuset", "mem_limit",
+            "mem_reservation", "mem_swappiness", "memswap_limit", "pids_limit", "shm_size", "ulimits", "tmpfs", "sysctls",
+            "cap_drop", "depends_on", "secrets", "configs", "storage_opt");
+    private static final Set<String> BUILD_HARMLESS = Set.of("dockerfile_inline", "args", "target", "shm_size",
+            "extra_hosts", "platforms", "pull", "no_cache", "secrets", "ulimits", "provenance", "sbom", "cache_from");
+    private static final Set<String> LOG_DRIVERS = Set.of("json-file", "local", "none");
+    private static final Set<String> SPOOFED = Set.of("dev.reviewenv.", "com.docker.compose.");
     private static final String SOCKET = "docker.sock";
 
-    private final String file;
+    private final String project;
     private final Path checkout;
-    private final Set<PolicyRule> allowed;
+    private final Set<String> services;
+    private final Set<String> volumes;
     private final List<Violation> found = new ArrayList<>();
+    private final List<String> rewrites = new ArrayList<>();
 
-    private ComposePolicy(String file, Path checkout, Set<PolicyRule> allowed) {
-        this.file = file;
+    private ComposePolicy(String project, Path checkout, Map<String, Object> doc) {
+        this.project = project;
         this.checkout = checkout;
-        this.allowed = allowed;
+        this.services = keys(doc.get("services"));
+        this.volumes = keys(doc.get("volumes"));
     }
 
     /**
-     * Checks {@code doc} (and rewrites what is harmless to rewrite, in place). Throws
-     * {@link ComposeFileException} listing every violation not allowed by {@code allowed}.
+     * Checks the resolved model {@code doc} of the environment {@code project} whose files are in
+     * {@code checkout} (a real path), and rewrites in place what is harmless to rewrite. Throws
+     * {@link ComposeFileException} listing every violation that {@code allowed} does not relax.
      */
-    public static Verdict enforce(String file, Map<String, Object> doc, Path checkout, Set<PolicyRule> allowed) {
-        ComposePolicy p = new ComposePolicy(file, checkout, allowed);
-        List<String> rewrites = p.check(doc);
-        List<Violation> refused = p.found.stream().filter(v -> !allowed.contains(v.rule())).toList();
-        List<Violation> relaxed = p.found.stream().filter(v -> allowed.contains(v.rule())).toList();
+    public static Verdict enforce(String file, Map<String, Object> doc, String project, Path checkout, Set<PolicyRule> allowed) {
+        ComposePolicy p = new ComposePolicy(project, checkout, doc);
+        p.document(doc);
+        List<Violation> refused = p.found.stream().filter(v -> v.rule() == null || !allowed.contains(v.rule())).toList();
+        List<Violation> relaxed = p.found.stream().filter(v -> v.rule() != null && allowed.contains(v.rule())).toList();
         if (!refused.isEmpty()) {
             throw new ComposeFileException(file, refused.stream().map(Violation::toString).toList());
         }
-        return new Verdict(refused, relaxed, rewrites);
+        return new Verdict(refused, relaxed, p.rewrites);
     }
 
-    private List<String> check(Map<String, Object> doc) {
-        List<String> rewrites = new ArrayList<>();
-        if (doc.get("services") instanceof Map<?, ?> services) {
-            for (Map.Entry<?, ?> e : services.entrySet()) {
-                if (e.getValue() instanceof Map<?, ?> service) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> s = (Map<String, Object>) service;
-                    checkService("services." + e.getKey(), s, rewrites);
-                }
+    /** The rules a repository's configuration relaxes. */
+    public static Set<PolicyRule> rules(List<String> keys) {
+        Set<PolicyRule> rules = EnumSet.noneOf(PolicyRule.class);
+        keys.forEach(k -> rules.add(PolicyRule.of(k)));
+        return rules;
+    }
+
+    private void document(Map<String, Object> doc) {
+        dropProfiled(doc);
+        for (Map.Entry<String, Object> e : doc.entrySet()) {
+            String key = e.getKey();
+            switch (key) {
+                case "name", "version" -> { } // the project is always the environment's; the version is Compose's own
+                case "services" -> each(key, e.getValue(), this::service);
+                case "networks" -> each(key, e.getValue(), this::network);
+                case "volumes" -> each(key, e.getValue(), this::volume);
+                case "secrets", "configs" -> each(key, e.getValue(), this::fileObject);
+                default -> extensionOrUnknown(key, key);
             }
         }
-        topLevel(doc, "networks");
-        topLevel(doc, "volumes");
-        for (String kind : List.of("secrets", "configs")) {
-            if (doc.get(kind) instanceof Map<?, ?> items) {
-                items.forEach((name, def) -> {
-                    if (def instanceof Map<?, ?> d && d.get("file") != null) {
-                        hostPath(kind + "." + name + ".file", d.get("file"));
+    }
+
+    /**
+     * No profile is active in a review environment: Compose v2 leaves such services out of the
+     * resolved model, v1 lists them; either way they are not run, and not judged.
+     */
+    private void dropProfiled(Map<String, Object> doc) {
+        if (doc.get("services") instanceof Map<?, ?> all) {
+            all.entrySet().removeIf(e -> {
+                boolean profiled = e.getValue() instanceof Map<?, ?> s && !empty(s.get("profiles"));
+                if (profiled) {
+                    rewrites.add("services." + e.getKey() + " is not run: it is in profiles " + ((Map<?, ?>) e.getValue()).get("profiles")
+                            + " and no profile is active in a review environment");
+                }
+                return profiled;
+            });
+            services.retainAll(keys(all));
+        }
+    }
+
+    private void service(String at, String name, Map<String, Object> s) {
+        for (String key : List.copyOf(s.keySet())) {
+            Object v = s.get(key);
+            String path = at + "." + key;
+            if (v == null || HARMLESS.contains(key)) {
+                continue;
+            }
+            switch (key) {
+                case "labels" -> labels(path, v);
+                case "profiles" -> { } // empty: a service with profiles was dropped above
+                case "restart" -> {
+                    if (!"no".equals(String.valueOf(v))) {
+                        rewrites.add(path + ": '" + v + "' rewritten to \"no\" (review environments do not restart by themselves)");
+                        s.put(key, "no");
                     }
-                    if (def instanceof Map<?, ?> d && Boolean.TRUE.equals(d.get("external"))) {
-                        add(PolicyRule.EXTERNAL, kind + "." + name + ".external", "external " + kind + " are shared with the host; define it in the file");
+                }
+                case "deploy" -> deploy(path, v);
+                case "privileged" -> {
+                    if (truthy(v)) {
+                        add(PolicyRule.PRIVILEGED, path, "not allowed in a review environment (it would give the branch root on the host); remove it");
+                    }
+                }
+                case "cap_add" -> {
+                    if (!empty(v)) {
+                        add(PolicyRule.CAPABILITIES, path, "extra capabilities are not allowed in a review environment (they reach the host kernel); remove cap_add");
+                    }
+                }
+                case "devices", "device_cgroup_rules", "gpus", "blkio_config" -> {
+                    if (!empty(v)) {
+                        add(PolicyRule.DEVICES, path, "host devices are not allowed in a review environment; remove " + key);
+                    }
+                }
+                case "pid" -> namespace(path, v, Set.of());
+                case "ipc" -> namespace(path, v, Set.of("private", "shareable", "none"));
+                case "network_mode" -> namespace(path, v, Set.of("none"));
+                case "uts", "userns_mode" -> add(PolicyRule.HOST_NAMESPACES, path,
+                        "'" + v + "' shares the host's namespace with the branch; remove " + key);
+                case "cgroup" -> {
+                    if (!"private".equals(lower(v))) {
+                        add(PolicyRule.HOST_NAMESPACES, path, "'" + v + "' shares the host's cgroup namespace; remove cgroup");
+                    }
+                }
+                case "networks" -> serviceNetworks(path, v);
+                case "security_opt" -> securityOpt(path, v);
+                case "runtime", "isolation", "cgroup_parent" -> add(PolicyRule.SECURITY_OPT, path,
+                        "choosing the runtime or cgroup of a container changes its confinement; remove " + key);
+                case "oom_score_adj" -> {
+                    if (v instanceof Number n && n.intValue() < 0 || String.valueOf(v).startsWith("-")) {
+                        add(PolicyRule.PRIVILEGED, path, "a negative score makes the host kill other processes first; remove it");
+                    }
+                }
+                case "oom_kill_disable" -> {
+                    if (truthy(v)) {
+                        add(PolicyRule.PRIVILEGED, path, "a container the OOM killer spares can starve the host; remove it");
+                    }
+                }
+                case "container_name" -> add(PolicyRule.CONTAINER_NAME, path, "a fixed container name clashes between branches;"
+                        + " remove it (the container is reachable by its service name)");
+                case "ports" -> {
+                    if (!empty(v)) {
+                        add(PolicyRule.PORTS, path, "host ports are not used in a review environment (Traefik routes to it by name);"
+                                + " write the port under expose: instead");
+                    }
+                }
+                case "volumes" -> list(path, v, this::mount);
+                case "volumes_from" -> list(path, v, (p, f) -> {
+                    String source = String.valueOf(f).replaceFirst("^service:", "").replaceFirst(":(ro|rw)$", "");
+                    if (!services.contains(source)) {
+                        add(PolicyRule.BIND_MOUNTS, p, "'" + f + "' mounts the volumes of a container outside this environment; remove it");
                     }
                 });
-            }
-        }
-        if (doc.get("include") instanceof List<?> includes) {
-            for (int i = 0; i < includes.size(); i++) {
-                Object inc = includes.get(i);
-                Object path = inc instanceof Map<?, ?> m ? m.get("path") : inc;
-                if (path instanceof List<?> paths) {
-                    paths.forEach(pth -> hostPath("include", pth));
-                } else if (path != null) {
-                    hostPath("include[" + i + "]", path);
-                }
-            }
-        }
-        return rewrites;
-    }
-
-    private void checkService(String at, Map<String, Object> s, List<String> rewrites) {
-        if (truthy(s.get("privileged"))) {
-            add(PolicyRule.PRIVILEGED, at + ".privileged", "not allowed in a review environment (it would give the branch root on the host); remove it");
-        }
-        if (s.get("cap_add") != null) {
-            add(PolicyRule.CAPABILITIES, at + ".cap_add", "extra capabilities are not allowed in a review environment (they reach the host kernel); remove cap_add");
-        }
-        for (String key : List.of("devices", "device_cgroup_rules")) {
-            if (s.get(key) != null) {
-                add(PolicyRule.DEVICES, at + "." + key, "host devices are not allowed in a review environment; remove " + key);
-            }
-        }
-        for (String key : HOST_MODES) {
-            if ("host".equals(lower(s.get(key)))) {
-                add(PolicyRule.HOST_NAMESPACES, at + "." + key, "'host' shares the host's namespace with the branch; remove " + key);
-            }
-        }
-        String networkMode = lower(s.get("network_mode"));
-        if (networkMode != null && (networkMode.equals("host") || networkMode.startsWith("container:"))) {
-            add(PolicyRule.HOST_NAMESPACES, at + ".network_mode", "'" + networkMode + "' joins a network outside this environment"
-                    + " (the host's, or another container's); remove network_mode, or use service:<name> within the file");
-        }
-        if (s.get("security_opt") instanceof List<?> opts) {
-            for (Object o : opts) {
-                String opt = lower(o);
-                if (opt != null && (opt.contains("unconfined") || opt.contains("label:disable") || opt.contains("label=disable")
-                        || opt.startsWith("systempaths") || opt.contains("no-new-privileges:false") || opt.contains("no-new-privileges=false"))) {
-                    add(PolicyRule.SECURITY_OPT, at + ".security_opt", "'" + o + "' disables the confinement of the container; remove it");
-                }
-            }
-        }
-        if (s.get("container_name") != null) {
-            add(PolicyRule.CONTAINER_NAME, at + ".container_name", "a fixed container name clashes between branches; remove it"
-                    + " (the container is reachable by its service name)");
-        }
-        if (s.get("ports") != null) {
-            add(PolicyRule.PORTS, at + ".ports", "host ports are not used in a review environment (Traefik routes to it by name);"
-                    + " write the port under expose: instead");
-        }
-        if (s.get("volumes") instanceof List<?> volumes) {
-            for (int i = 0; i < volumes.size(); i++) {
-                mount(at + ".volumes[" + i + "]", volumes.get(i));
-            }
-        }
-        if (s.get("volumes_from") instanceof List<?> from) {
-            for (Object f : from) {
-                if (String.valueOf(f).startsWith("container:")) {
-                    add(PolicyRule.BIND_MOUNTS, at + ".volumes_from", "'" + f + "' mounts the volumes of a container outside this environment; remove it");
-                }
-            }
-        }
-        if (s.get("env_file") != null) {
-            List<?> files = s.get("env_file") instanceof List<?> l ? l : List.of(s.get("env_file"));
-            for (Object f : files) {
-                hostPath(at + ".env_file", f instanceof Map<?, ?> m ? m.get("path") : f);
-            }
-        }
-        if (s.get("build") instanceof Map<?, ?> build) {
-            if (build.get("context") != null && !String.valueOf(build.get("context")).contains("://")) {
-                hostPath(at + ".build.context", build.get("context"));
-            }
-            if (build.get("dockerfile") != null) {
-                hostPath(at + ".build.dockerfile", build.get("dockerfile"));
-            }
-            if (build.get("additional_contexts") instanceof Map<?, ?> extra) {
-                extra.forEach((k, v) -> {
-                    if (!String.valueOf(v).contains("://") && !String.valueOf(v).startsWith("service:")) {
-                        hostPath(at + ".build.additional_contexts." + k, v);
+                case "links" -> list(path, v, (p, l) -> {
+                    if (!services.contains(String.valueOf(l).split(":")[0])) {
+                        add(PolicyRule.EXTERNAL, p, "'" + l + "' links to a container outside this environment; remove it");
                     }
                 });
+                case "external_links" -> add(PolicyRule.EXTERNAL, path, "links to containers outside this environment; remove external_links");
+                case "env_file", "label_file" -> list(path, v, (p, f) -> hostPath(p, f instanceof Map<?, ?> m ? m.get("path") : f));
+                case "build" -> build(path, name, v);
+                case "logging" -> logging(path, v);
+                case "post_start", "pre_stop" -> list(path, v, (p, hook) -> {
+                    if (hook instanceof Map<?, ?> h && truthy(h.get("privileged"))) {
+                        add(PolicyRule.PRIVILEGED, p + ".privileged", "a privileged hook runs as root on the host's terms; remove privileged");
+                    }
+                });
+                case "use_api_socket" -> {
+                    if (truthy(v)) {
+                        add(PolicyRule.DOCKER_SOCKET, path, "mounts the Docker socket into the container, which gives the branch root on the host; remove it");
+                    }
+                }
+                default -> extensionOrUnknown(path, key);
             }
-            if ("host".equals(lower(build.get("network")))) {
-                add(PolicyRule.BUILD_PRIVILEGES, at + ".build.network", "builds on the host's network are not allowed; remove it");
-            }
-            if (truthy(build.get("privileged")) || build.get("entitlements") != null) {
-                add(PolicyRule.BUILD_PRIVILEGES, at + ".build", "privileged builds are not allowed; remove privileged/entitlements");
-            }
-        } else if (s.get("build") != null) {
-            hostPath(at + ".build", s.get("build"));
-        }
-        if (s.get("extends") instanceof Map<?, ?> ext && ext.get("file") != null) {
-            hostPath(at + ".extends.file", ext.get("file"));
-        }
-        if (s.containsKey("restart") && !"no".equals(String.valueOf(s.get("restart")))) {
-            rewrites.add(at + ".restart: '" + s.get("restart") + "' rewritten to \"no\" (review environments do not restart by themselves)");
-            s.put("restart", "no");
-        }
-        if (s.get("deploy") instanceof Map<?, ?> deploy && deploy.get("restart_policy") != null) {
-            rewrites.add(at + ".deploy.restart_policy removed (review environments do not restart by themselves)");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> d = (Map<String, Object>) deploy;
-            d.remove("restart_policy");
         }
     }
 
-    private void mount(String at, Object volume) {
+    /** {@code pid}, {@code ipc}, {@code network_mode}: the environment's own namespaces only. */
+    private void namespace(String path, Object v, Set<String> words) {
+        String mode = lower(v);
+        if (mode == null || mode.isEmpty() || words.contains(mode)
+                || mode.startsWith("service:") && services.contains(mode.substring("service:".length()))) {
+            return;
+        }
+        String why = mode.equals("host") ? "'host' shares the host's namespace with the branch"
+                : mode.startsWith("container:") ? "'" + v + "' joins a container outside this environment"
+                : mode.equals("bridge") || mode.equals("default") ? "'" + v + "' joins Docker's default bridge, shared with containers outside this environment"
+                : "'" + v + "' is not a namespace of this environment";
+        add(PolicyRule.HOST_NAMESPACES, path, why + "; remove it, or use service:<name> of a service in this file");
+    }
+
+    private void serviceNetworks(String path, Object v) {
+        for (String net : keys(v)) {
+            if (net.equals(ComposeRenderer.SHARED_NETWORK_KEY)) {
+                add(null, path + "." + net, "this network key is reviewenv's own (only the routed service joins the shared"
+                        + " network, under names reviewenv chooses); rename your network");
+            }
+            if (v instanceof Map<?, ?> m && m.get(net) instanceof Map<?, ?> attach) {
+                for (Object k : attach.keySet()) {
+                    if (!Set.of("aliases", "ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "priority",
+                            "gw_priority", "interface_name").contains(String.valueOf(k))) {
+                        extensionOrUnknown(path + "." + net + "." + k, String.valueOf(k));
+                    }
+                }
+            }
+        }
+    }
+
+    private void securityOpt(String path, Object v) {
+        list(path, v, (p, o) -> {
+            String opt = lower(o).replace('=', ':');
+            if (!(opt.equals("no-new-privileges") || opt.equals("no-new-privileges:true"))) {
+                add(PolicyRule.SECURITY_OPT, p, "'" + o + "' changes the confinement of the container; remove it"
+                        + " (only no-new-privileges:true is allowed)");
+            }
+        });
+    }
+
+    private void mount(String path, Object volume) {
         if (volume instanceof Map<?, ?> m) {
             String type = lower(m.get("type"));
             String source = m.get("source") == null ? null : String.valueOf(m.get("source"));
             if (source != null && source.contains(SOCKET)) {
-                add(PolicyRule.DOCKER_SOCKET, at, "mounting the Docker socket gives the branch root on the host; remove it");
-            } else if ("bind".equals(type) || "npipe".equals(type)) {
-                add(PolicyRule.BIND_MOUNTS, at, "bind mounts of host paths are not allowed in a review environment; use a named volume");
+                add(PolicyRule.DOCKER_SOCKET, path, "mounting the Docker socket gives the branch root on the host; remove it");
+            } else if ("bind".equals(type) || "npipe".equals(type) || "cluster".equals(type)) {
+                add(PolicyRule.BIND_MOUNTS, path, "bind mounts of host paths are not allowed in a review environment; use a named volume");
+            } else if (type == null || !Set.of("volume", "tmpfs", "image").contains(type)) {
+                add(null, path + ".type", "'" + m.get("type") + "' is not a mount type reviewenv allows; use volume or tmpfs");
             }
             return;
         }
@@ -212,73 +274,319 @@ public final class ComposePolicy {
             return;
         }
         if (source.contains(SOCKET)) {
-            add(PolicyRule.DOCKER_SOCKET, at, "mounting the Docker socket (" + source + ") gives the branch root on the host; remove it");
+            add(PolicyRule.DOCKER_SOCKET, path, "mounting the Docker socket (" + source + ") gives the branch root on the host; remove it");
         } else if (source.startsWith("/") || source.startsWith(".") || source.startsWith("~") || source.contains("/")
-                || source.contains("$")) {
-            add(PolicyRule.BIND_MOUNTS, at, "'" + source + "' binds a host path; review environments never bind a host directory,"
+                || source.contains("$") || !volumes.contains(source)) {
+            add(PolicyRule.BIND_MOUNTS, path, "'" + source + "' binds a host path; review environments never bind a host directory,"
                     + " use a named volume (e.g. data:" + spec.substring(colon + 1) + ")");
         }
     }
 
-    private void topLevel(Map<String, Object> doc, String kind) {
-        if (!(doc.get(kind) instanceof Map<?, ?> items)) {
+    private void build(String path, String service, Object v) {
+        if (!(v instanceof Map<?, ?> b)) {
+            hostPath(path, v);
             return;
         }
-        items.forEach((name, def) -> {
-            if (!(def instanceof Map<?, ?> d)) {
-                return;
+        for (Map.Entry<?, ?> e : b.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            Object value = e.getValue();
+            String at = path + "." + key;
+            if (value == null || BUILD_HARMLESS.contains(key)) {
+                if (key.equals("cache_from")) {
+                    list(at, value, (p, c) -> {
+                        if (lower(c).contains("type=local")) {
+                            add(PolicyRule.HOST_FILES, p, "a local cache reads a directory of the host; remove it");
+                        }
+                    });
+                }
+                continue;
             }
-            String at = kind + "." + name;
-            if (truthy(d.get("external")) || d.get("external") instanceof Map) {
-                add(PolicyRule.EXTERNAL, at + ".external", "external " + kind + " are shared with what is outside this environment;"
-                        + " remove external (reviewenv adds its own network for routing)");
+            switch (key) {
+                case "context" -> {
+                    if (!remote(String.valueOf(value))) {
+                        hostPath(at, value);
+                    }
+                }
+                case "dockerfile" -> {
+                    Path dockerfile = Path.of(String.valueOf(value));
+                    Object context = b.get("context") == null ? "." : b.get("context");
+                    if (!remote(String.valueOf(context))) {
+                        hostPath(at, dockerfile.isAbsolute() ? dockerfile.toString()
+                                : Path.of(String.valueOf(context)).resolve(dockerfile).toString());
+                    }
+                }
+                case "labels" -> labels(at, value);
+                case "additional_contexts" -> entries(at, value, (p, ctx) -> {
+                    String c = String.valueOf(ctx);
+                    if (c.startsWith("service:")) {
+                        if (!services.contains(c.substring("service:".length()))) {
+                            add(null, p, "'" + c + "' is not a service of this file");
+                        }
+                    } else if (!remote(c) && !c.startsWith("docker-image://")) {
+                        hostPath(p, c);
+                    }
+                });
+                case "network" -> {
+                    if (!Set.of("default", "none").contains(lower(value))) {
+                        add(PolicyRule.BUILD_PRIVILEGES, at, "builds on the host's (or another) network are not allowed; remove it");
+                    }
+                }
+                case "privileged", "entitlements" -> {
+                    if (truthy(value) || !(value instanceof Boolean) && !empty(value)) {
+                        add(PolicyRule.BUILD_PRIVILEGES, at, "privileged builds are not allowed; remove " + key);
+                    }
+                }
+                case "ssh" -> add(PolicyRule.BUILD_PRIVILEGES, at, "a build with the host's SSH agent or keys is not allowed; remove ssh");
+                case "cache_to" -> add(PolicyRule.HOST_FILES, at, "a build cache written to the host or a registry is not allowed; remove cache_to");
+                case "tags" -> add(null, at, "extra tags could replace images others use; the image is always named after the"
+                        + " environment and service (" + project + "-" + service + "); remove tags");
+                case "isolation" -> add(PolicyRule.SECURITY_OPT, at, "choosing the isolation of a build is not allowed; remove it");
+                default -> extensionOrUnknown(at, key);
             }
-            if (d.get("name") != null) {
-                add(PolicyRule.EXTERNAL, at + ".name", "a fixed name can reach the " + kind + " of another environment; remove name");
-            }
-            if (kind.equals("volumes") && d.get("driver_opts") instanceof Map<?, ?> opts
-                    && (opts.containsKey("device") || String.valueOf(opts.get("o")).contains("bind"))) {
-                add(PolicyRule.BIND_MOUNTS, at + ".driver_opts", "a volume backed by a host path is a bind mount; remove driver_opts");
-            }
-            if (kind.equals("networks") && "host".equals(lower(d.get("driver")))) {
-                add(PolicyRule.HOST_NAMESPACES, at + ".driver", "the host network driver is not allowed; remove driver");
-            }
-        });
+        }
     }
 
-    /** A path the file reads from the host: it must stay inside the checkout. */
-    private void hostPath(String at, Object value) {
+    private void logging(String path, Object v) {
+        if (v instanceof Map<?, ?> m && m.get("driver") != null && !LOG_DRIVERS.contains(lower(m.get("driver")))) {
+            add(PolicyRule.LOGGING, path + ".driver", "'" + m.get("driver") + "' sends the logs out of the environment;"
+                    + " use json-file or local");
+        }
+    }
+
+    private void deploy(String path, Object v) {
+        if (!(v instanceof Map<?, ?> d)) {
+            return;
+        }
+        for (Object k : List.copyOf(d.keySet())) {
+            String key = String.valueOf(k);
+            String at = path + "." + key;
+            switch (key) {
+                case "mode", "replicas", "update_config", "rollback_config", "placement", "endpoint_mode" -> { }
+                case "labels" -> labels(at, d.get(k));
+                case "restart_policy" -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> writable = (Map<String, Object>) d;
+                    writable.remove(key);
+                    rewrites.add(at + " removed (review environments do not restart by themselves)");
+                }
+                case "resources" -> {
+                    if (d.get(k) instanceof Map<?, ?> r && r.get("reservations") instanceof Map<?, ?> res
+                            && (!empty(res.get("devices")) || !empty(res.get("generic_resources")))) {
+                        add(PolicyRule.DEVICES, at + ".reservations", "host devices are not allowed in a review environment; remove devices");
+                    }
+                }
+                default -> extensionOrUnknown(at, key);
+            }
+        }
+    }
+
+    private void network(String at, String name, Map<String, Object> n) {
+        for (Map.Entry<String, Object> e : n.entrySet()) {
+            String key = e.getKey();
+            Object v = e.getValue();
+            String path = at + "." + key;
+            if (v == null) {
+                continue;
+            }
+            switch (key) {
+                case "internal", "attachable", "enable_ipv6", "enable_ipv4" -> { }
+                case "labels" -> labels(path, v);
+                case "name" -> fixedName(path, name, v, "networks");
+                case "external" -> external(path, v, "networks");
+                case "driver" -> {
+                    if (!Set.of("bridge", "default").contains(lower(v))) {
+                        add(PolicyRule.HOST_NAMESPACES, path, "the '" + v + "' driver attaches to the host's interfaces or"
+                                + " other hosts; remove driver (a bridge network is made)");
+                    }
+                }
+                case "driver_opts" -> {
+                    if (!empty(v)) {
+                        add(PolicyRule.HOST_NAMESPACES, path, "driver options reach the host's interfaces; remove driver_opts");
+                    }
+                }
+                case "ipam" -> {
+                    if (v instanceof Map<?, ?> ipam && (!empty(ipam.get("config")) || ipam.get("driver") != null
+                            && !"default".equals(lower(ipam.get("driver"))))) {
+                        add(PolicyRule.HOST_NAMESPACES, path, "fixed subnets can collide with the host's own networks;"
+                                + " remove ipam (Docker picks a free subnet)");
+                    }
+                }
+                default -> extensionOrUnknown(path, key);
+            }
+        }
+    }
+
+    private void volume(String at, String name, Map<String, Object> v) {
+        for (Map.Entry<String, Object> e : v.entrySet()) {
+            String key = e.getKey();
+            String path = at + "." + key;
+            if (e.getValue() == null) {
+                continue;
+            }
+            switch (key) {
+                case "labels" -> labels(path, e.getValue());
+                case "name" -> fixedName(path, name, e.getValue(), "volumes");
+                case "external" -> external(path, e.getValue(), "volumes");
+                case "driver" -> {
+                    if (!"local".equals(lower(e.getValue()))) {
+                        add(PolicyRule.BIND_MOUNTS, path, "volume drivers other than local store data outside Docker; remove driver");
+                    }
+                }
+                case "driver_opts" -> {
+                    if (!empty(e.getValue())) {
+                        add(PolicyRule.BIND_MOUNTS, path, "a volume backed by a host path is a bind mount; remove driver_opts");
+                    }
+                }
+                default -> extensionOrUnknown(path, key);
+            }
+        }
+    }
+
+    /** A secret or config: its content inline or from a file of the checkout. */
+    private void fileObject(String at, String name, Map<String, Object> o) {
+        String kind = at.substring(0, at.indexOf('.'));
+        for (Map.Entry<String, Object> e : o.entrySet()) {
+            String key = e.getKey();
+            String path = at + "." + key;
+            if (e.getValue() == null) {
+                continue;
+            }
+            switch (key) {
+                case "content", "labels" -> { }
+                case "file" -> hostPath(path, e.getValue());
+                case "environment" -> add(PolicyRule.HOST_FILES, path, "a " + kind.replaceAll("s$", "")
+                        + " from the service's own environment is not allowed; use file: in the repository or content:");
+                case "name" -> fixedName(path, name, e.getValue(), kind);
+                case "external" -> external(path, e.getValue(), kind);
+                default -> extensionOrUnknown(path, key);
+            }
+        }
+    }
+
+    /** The name Compose gives an object by itself ({@code <project>_<key>}) is fine; any other reaches someone else's. */
+    private void fixedName(String path, String key, Object value, String kind) {
+        if (!(project + "_" + key).equals(String.valueOf(value))) {
+            add(PolicyRule.EXTERNAL, path, "a fixed name can reach the " + kind + " of another environment; remove name");
+        }
+    }
+
+    private void external(String path, Object value, String kind) {
+        if (truthy(value) || value instanceof Map) {
+            add(PolicyRule.EXTERNAL, path, "external " + kind + " are shared with what is outside this environment;"
+                    + " remove external (reviewenv adds its own network for routing)");
+        }
+    }
+
+    private void labels(String path, Object v) {
+        for (String key : v instanceof Map<?, ?> ? keys(v) : listLabels(v)) {
+            if (SPOOFED.stream().anyMatch(key::startsWith)) {
+                add(null, path + "." + key, "labels under dev.reviewenv. and com.docker.compose. are set by reviewenv and"
+                        + " Compose, never by a branch; remove it");
+            }
+        }
+    }
+
+    /** A path the file reads from the host: once every link is followed, it must stay inside the checkout. */
+    private void hostPath(String path, Object value) {
         if (value == null) {
             return;
         }
         String p = String.valueOf(value);
-        if (p.startsWith("~") || p.contains("$")) {
-            add(PolicyRule.HOST_FILES, at, "'" + p + "' reads from outside the branch; use a path inside the repository");
+        if (p.startsWith("~") || p.contains("$") || !Beneath.stays(checkout, checkout.resolve(p))) {
+            add(PolicyRule.HOST_FILES, path, "'" + p + "' is outside the branch's checkout; use a path inside the repository");
+        }
+    }
+
+    private void extensionOrUnknown(String path, String key) {
+        if (key.startsWith("x-")) {
             return;
         }
-        Path resolved = checkout.resolve(p).normalize();
-        if (!resolved.startsWith(checkout)) {
-            add(PolicyRule.HOST_FILES, at, "'" + p + "' is outside the branch's checkout; use a path inside the repository");
-        }
+        add(null, path, "not allowed in a review environment (reviewenv does not know what it would do); remove it");
     }
 
     private void add(PolicyRule rule, String path, String message) {
         found.add(new Violation(rule, path, message));
     }
 
+    // Walking the model: maps of named items, and lists.
+
+    private interface Item {
+        void check(String path, String name, Map<String, Object> value);
+    }
+
+    private interface Entry {
+        void check(String path, Object value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void each(String at, Object v, Item item) {
+        if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String name = String.valueOf(e.getKey());
+                Object value = e.getValue();
+                if (value == null) {
+                    continue;
+                }
+                if (value instanceof Map<?, ?>) {
+                    item.check(at + "." + name, name, (Map<String, Object>) value);
+                } else if (!name.startsWith("x-")) {
+                    add(null, at + "." + name, "must be a mapping");
+                }
+            }
+        }
+    }
+
+    /** The values of a mapping ({@code at.key}) or a list ({@code at[i]}). */
+    private void entries(String at, Object v, Entry entry) {
+        if (v instanceof Map<?, ?> m) {
+            m.forEach((k, value) -> entry.check(at + "." + k, value));
+        } else {
+            list(at, v, entry);
+        }
+    }
+
+    private void list(String at, Object v, Entry entry) {
+        if (v instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                entry.check(at + "[" + i + "]", l.get(i));
+            }
+        } else if (v != null) {
+            entry.check(at, v);
+        }
+    }
+
+    private static Set<String> keys(Object v) {
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        if (v instanceof Map<?, ?> m) {
+            m.keySet().forEach(k -> keys.add(String.valueOf(k)));
+        } else if (v instanceof List<?> l) {
+            l.forEach(k -> keys.add(String.valueOf(k)));
+        }
+        return keys;
+    }
+
+    private static List<String> listLabels(Object v) {
+        List<String> keys = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            l.forEach(item -> keys.add(String.valueOf(item).split("=", 2)[0]));
+        }
+        return keys;
+    }
+
+    private static boolean remote(String context) {
+        return context.contains("://") || context.startsWith("git@");
+    }
+
+    private static boolean empty(Object o) {
+        return o == null || o instanceof List<?> l && l.isEmpty() || o instanceof Map<?, ?> m && m.isEmpty()
+                || o instanceof String s && s.isBlank();
+    }
+
     private static boolean truthy(Object o) {
-        return Boolean.TRUE.equals(o) || "true".equalsIgnoreCase(String.valueOf(o));
+        return Boolean.TRUE.equals(o) || "true".equalsIgnoreCase(String.valueOf(o).trim());
     }
 
     private static String lower(Object o) {
         return o == null ? null : String.valueOf(o).trim().toLowerCase(Locale.ROOT);
     }
-
-    /** The rules a repository's configuration relaxes. */
-    public static Set<PolicyRule> rules(List<String> keys) {
-        Set<PolicyRule> rules = java.util.EnumSet.noneOf(PolicyRule.class);
-        keys.forEach(k -> rules.add(PolicyRule.of(k)));
-        return rules;
-    }
-
 }

@@ -1,8 +1,8 @@
 package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.Lifetime;
-import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.engine.compose.ComposeFileException;
+import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
 import java.nio.file.Path;
@@ -15,12 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders a branch's compose file for its environment: every service gets the environment label,
- * build contexts become absolute paths into the checkout (so the recorded file still builds), the
- * routed service joins the shared network with the alias {@code <name>-<service>}, and the
- * top-level {@code name:} is dropped (the project is always the environment name).
- * Which service and port are routed: {@code x-reviewenv: {service, port}}, else the first service
- * that declares {@code expose} or {@code ports}.
+ * Renders a resolved compose model for its environment, the file that is recorded and run:
+ * every service, network and volume gets the environment's label; an image that is built is
+ * named {@code <name>-<service>} and labelled too (so no branch replaces a tag others use); the
+ * routed service, and only it, joins the shared network under the aliases reviewenv chooses;
+ * the project's own name and Compose's default object names are dropped (the project is always
+ * the environment). Which service and port are routed: {@code x-reviewenv: {service, port}} of
+ * the branch's file, else the first service in the file's order that declares {@code expose}
+ * or {@code ports}.
  */
 public final class ComposeRenderer {
     /** The key of reviewenv's own settings in a compose file. */
@@ -32,27 +34,31 @@ public final class ComposeRenderer {
     private ComposeRenderer() {
     }
 
-    /** The rendered file, the routed service and port, and the lifetime the file asks for, if any. */
-    public record Rendered(Map<String, Object> document, String service, int port, Optional<Lifetime> lifetime) {
+    /** The rendered file, the routed service and port, the lifetime the file asks for, and what was changed. */
+    public record Rendered(Map<String, Object> document, String service, int port, Optional<Lifetime> lifetime,
+            List<String> notes) {
     }
 
     /**
      * @param file      the file's name, for errors
-     * @param original  the parsed compose file (not changed)
+     * @param resolved  the model as Compose resolved it (not changed)
+     * @param written   the branch's file as written: its {@code x-reviewenv} and its order of services
      * @param name      the environment name
      * @param network   the shared network Traefik is on
      * @param checkout  where the branch is checked out; relative build contexts resolve against it
      */
-    public static Rendered render(String file, Map<String, Object> original, EnvironmentName name, String network, Path checkout) {
-        Map<String, Object> doc = copyMap(original);
+    public static Rendered render(String file, Map<String, Object> resolved, Map<String, Object> written, EnvironmentName name,
+            String network, Path checkout) {
+        Map<String, Object> doc = copyMap(resolved);
         List<String> problems = new ArrayList<>();
-        doc.remove("name");
+        List<String> notes = new ArrayList<>();
+        doc.keySet().removeIf(k -> k.equals("name") || k.equals("version") || k.startsWith("x-"));
 
         Map<String, Object> services = mapAt(doc, "services");
         if (services == null || services.isEmpty()) {
             throw new ComposeFileException(file, List.of("services: no services; a review environment needs at least one"));
         }
-        Map<String, Object> ext = mapAt(doc, EXTENSION);
+        Map<String, Object> ext = mapAt(written, EXTENSION);
         Optional<Lifetime> lifetime = Optional.empty();
         if (ext != null && ext.get("lifetime") != null) {
             try {
@@ -61,11 +67,14 @@ public final class ComposeRenderer {
                 problems.add(EXTENSION + ".lifetime: " + e.getMessage());
             }
         }
-        Route route = route(services, ext, problems);
-
+        Route route = route(services, mapAt(written, "services"), ext, problems);
         Map<String, Object> networks = mapAt(doc, "networks");
         if (networks != null && networks.containsKey(SHARED_NETWORK_KEY)) {
             problems.add("networks." + SHARED_NETWORK_KEY + ": this network key is reviewenv's own; rename your network");
+        }
+        if (services.get(route.service()) instanceof Map<?, ?> routed && routed.get("network_mode") != null) {
+            problems.add("services." + route.service() + ".network_mode: the routed service must be on networks to be"
+                    + " reached; remove network_mode, or route another service");
         }
         if (!problems.isEmpty()) {
             throw new ComposeFileException(file, problems);
@@ -74,32 +83,40 @@ public final class ComposeRenderer {
         for (Map.Entry<String, Object> entry : services.entrySet()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> service = (Map<String, Object>) entry.getValue();
-            addLabel(service, name.value());
-            absolutizeBuild(service, checkout);
+            service.keySet().removeIf(k -> k.startsWith("x-"));
+            service.put("labels", withLabel(service.get("labels"), name));
+            if (service.get("build") != null) {
+                nameBuiltImage(entry.getKey(), service, name, checkout, notes);
+            }
             if (entry.getKey().equals(route.service())) {
-                joinSharedNetwork(service, name + "-" + route.service(), EnvironmentNames.upstreamHost(name, route.service()));
+                joinSharedNetwork(service, name, route.service());
             }
         }
         if (networks == null) {
             networks = new LinkedHashMap<>();
             doc.put("networks", networks);
         }
+        networks.putIfAbsent("default", null);
+        for (String kind : List.of("networks", "volumes", "secrets", "configs")) {
+            labelOwn(doc, kind, name, !kind.equals("secrets") && !kind.equals("configs"));
+        }
         Map<String, Object> shared = new LinkedHashMap<>();
         shared.put("external", true);
         shared.put("name", network);
         networks.put(SHARED_NETWORK_KEY, shared);
-        return new Rendered(doc, route.service(), route.port(), lifetime);
+        return new Rendered(doc, route.service(), route.port(), lifetime, notes);
     }
 
     private record Route(String service, int port) {
     }
 
-    private static Route route(Map<String, Object> services, Map<String, Object> ext, List<String> problems) {
+    private static Route route(Map<String, Object> services, Map<String, Object> writtenServices, Map<String, Object> ext,
+            List<String> problems) {
         if (ext != null && ext.get("service") != null) {
             String service = String.valueOf(ext.get("service"));
             Object s = services.get(service);
             if (!(s instanceof Map<?, ?> serviceMap)) {
-                problems.add(EXTENSION + ".service: '" + service + "' is not a service of this file; name one of "
+                problems.add(EXTENSION + ".service: '" + service + "' is not a service Compose runs from this file; name one of "
                         + services.keySet());
                 return new Route(service, 0);
             }
@@ -111,11 +128,13 @@ public final class ComposeRenderer {
             }
             return new Route(service, port);
         }
-        for (Map.Entry<String, Object> entry : services.entrySet()) {
-            if (entry.getValue() instanceof Map<?, ?> service) {
+        List<String> order = new ArrayList<>(writtenServices == null ? List.of() : writtenServices.keySet());
+        services.keySet().stream().filter(s -> !order.contains(s)).forEach(order::add);
+        for (String name : order) {
+            if (services.get(name) instanceof Map<?, ?> service) {
                 Integer port = firstPort(service);
                 if (port != null) {
-                    return new Route(entry.getKey(), port);
+                    return new Route(name, port);
                 }
             }
         }
@@ -153,8 +172,8 @@ public final class ComposeRenderer {
         return p >= 1 && p <= 65535 ? p : null;
     }
 
-    private static void addLabel(Map<String, Object> service, String name) {
-        Object labels = service.get("labels");
+    /** Labels as a mapping, with the environment's label added. */
+    private static Map<String, Object> withLabel(Object labels, EnvironmentName name) {
         Map<String, Object> map = new LinkedHashMap<>();
         if (labels instanceof Map<?, ?> m) {
             m.forEach((k, v) -> map.put(String.valueOf(k), v));
@@ -165,30 +184,60 @@ public final class ComposeRenderer {
                 map.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "" : s.substring(eq + 1));
             }
         }
-        map.put(Labels.ENVIRONMENT, name);
-        service.put("labels", map);
+        map.put(Labels.ENVIRONMENT, name.value());
+        return map;
     }
 
-    private static void absolutizeBuild(Map<String, Object> service, Path checkout) {
-        Object build = service.get("build");
-        if (build instanceof String context) {
-            service.put("build", Map.of("context", resolve(checkout, context)));
-        } else if (build instanceof Map<?, ?> m) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> b = (Map<String, Object>) m;
-            Object context = b.get("context");
-            b.put("context", resolve(checkout, context == null ? "." : String.valueOf(context)));
+    /**
+     * A built image is named {@code <name>-<service>} and carries the environment's label: it is
+     * the environment's, and no branch can name its build after an image others use.
+     */
+    private static void nameBuiltImage(String service, Map<String, Object> def, EnvironmentName name, Path checkout,
+            List<String> notes) {
+        Map<String, Object> build = new LinkedHashMap<>();
+        if (def.get("build") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> build.put(String.valueOf(k), v));
+        } else {
+            build.put("context", String.valueOf(def.get("build")));
+        }
+        String context = build.get("context") == null ? "." : String.valueOf(build.get("context"));
+        build.put("context", context.contains("://") || context.startsWith("git@") ? context
+                : checkout.resolve(context).normalize().toString());
+        build.put("labels", withLabel(build.get("labels"), name));
+        def.put("build", build);
+        String image = name.value() + "-" + service;
+        if (def.get("image") != null && !image.equals(String.valueOf(def.get("image")))) {
+            notes.add("services." + service + ".image: the build is named " + image + ", not '" + def.get("image")
+                    + "' (a branch never replaces an image others may use)");
+        }
+        def.put("image", image);
+    }
+
+    /** Labels every network or volume (or secret, config) the file defines; drops the names Compose gives by itself. */
+    private static void labelOwn(Map<String, Object> doc, String kind, EnvironmentName name, boolean label) {
+        Map<String, Object> items = mapAt(doc, kind);
+        if (items == null) {
+            return;
+        }
+        for (Map.Entry<String, Object> e : items.entrySet()) {
+            Map<String, Object> def = new LinkedHashMap<>();
+            if (e.getValue() instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> def.put(String.valueOf(k), v));
+            }
+            if ((name.value() + "_" + e.getKey()).equals(def.get("name"))) {
+                def.remove("name");
+            }
+            if (label) {
+                def.put("labels", withLabel(def.get("labels"), name));
+            }
+            e.setValue(def);
         }
     }
 
-    private static String resolve(Path checkout, String context) {
-        if (context.contains("://") || context.startsWith("git@")) {
-            return context;
-        }
-        return checkout.resolve(context).normalize().toString();
-    }
-
-    private static void joinSharedNetwork(Map<String, Object> service, String alias, String upstream) {
+    /** The routed service joins the shared network with {@code <name>-<service>} (and the short form, see {@link EnvironmentNames#upstreamHost}). */
+    private static void joinSharedNetwork(Map<String, Object> service, EnvironmentName name, String routed) {
+        String alias = name.value() + "-" + routed;
+        String upstream = EnvironmentNames.upstreamHost(name, routed);
         Object networks = service.get("networks");
         Map<String, Object> map = new LinkedHashMap<>();
         if (networks instanceof List<?> list) {
@@ -206,7 +255,7 @@ public final class ComposeRenderer {
 
     private static Map<String, Object> mapAt(Map<String, Object> doc, String key) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = doc.get(key) instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
+        Map<String, Object> m = doc != null && doc.get(key) instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
         return m;
     }
 

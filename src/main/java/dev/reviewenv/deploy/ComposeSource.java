@@ -2,6 +2,7 @@ package dev.reviewenv.deploy;
 
 import dev.reviewenv.engine.compose.ComposeDocument;
 import dev.reviewenv.engine.compose.ComposeFileException;
+import dev.reviewenv.engine.fs.Beneath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,11 @@ public final class ComposeSource {
     private ComposeSource() {
     }
 
-    /** A compose file's name (for errors) and text. */
-    public record Found(String label, String text) {
+    /**
+     * A compose file's name (for errors), where it is, and its text. {@code inCheckout} tells a
+     * branch's own file from a template.
+     */
+    public record Found(String label, Path path, String text, boolean inCheckout) {
     }
 
     public static Found locate(Path checkout, Optional<String> configured, Optional<String> template, Path templates) {
@@ -36,20 +40,21 @@ public final class ComposeSource {
         for (String name : names) {
             Path file = checkout.resolve(name).normalize();
             tried.add(name);
-            if (!file.startsWith(checkout)) {
+            if (!file.startsWith(checkout) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            if (Files.isSymbolicLink(file)) {
-                throw new ComposeFileException(name, List.of("is a symbolic link; commit the compose file itself"));
+            Optional<Path> real = Beneath.resolve(checkout, Path.of(name));
+            if (real.isEmpty() || !real.get().equals(file)) {
+                throw new ComposeFileException(name, List.of("is a symbolic link (or in a linked directory); commit the compose file itself"));
             }
             if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                return new Found(name, read(file));
+                return new Found(name, file, read(file), true);
             }
         }
         String templateName = template.orElse(DEFAULT_TEMPLATE);
         Path file = templates.resolve(templateName);
         if (Files.isRegularFile(file)) {
-            return new Found("template " + templateName, read(file));
+            return new Found("template " + templateName, file.toAbsolutePath(), read(file), false);
         }
         throw new ComposeFileException(String.join(", ", tried), List.of("no compose file in the branch and no template "
                 + file + "; commit a docker-compose.yml, or configure reviewenv.repositories.<repo>.template"));

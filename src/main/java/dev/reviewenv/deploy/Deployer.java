@@ -9,6 +9,7 @@ import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.EnvironmentName;
 import io.quarkus.logging.Log;
@@ -16,7 +17,6 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -38,13 +38,14 @@ public class Deployer {
     private final ComposeCli compose;
     private final DockerEngine docker;
     private final Readiness readiness;
-    private final DeployImages images;
+    private final Ownership ownership;
+    private final ImageOwnership images;
     private final RouteFiles routes;
     private final Clock clock;
 
     public Deployer(ReviewenvConfig config, NameAllocator names, GitRepositories repositories, Workspaces workspaces,
             Admission admission, RecordStore records, ComposeCli compose, DockerEngine docker, Readiness readiness,
-            DeployImages images, RouteFiles routes, Clock clock) {
+            Ownership ownership, ImageOwnership images, RouteFiles routes, Clock clock) {
         this.config = config;
         this.names = names;
         this.repositories = repositories;
@@ -54,6 +55,7 @@ public class Deployer {
         this.compose = compose;
         this.docker = docker;
         this.readiness = readiness;
+        this.ownership = ownership;
         this.images = images;
         this.routes = routes;
         this.clock = clock;
@@ -84,34 +86,54 @@ public class Deployer {
             Consumer<String> out) {
         EnvironmentName name = request.name();
         String commit = checkout.commit();
-        Instant now = clock.instant();
-        EnvironmentRecord record = records.read(name).orElse(EnvironmentRecord.first(name, request.branch(), commit,
-                request.address().url(), now, request.job()));
-        record = record.withStatus(EnvironmentRecord.DEPLOYING).with(new EnvironmentRecord.Event(now, "deploy",
-                request.options().isEmpty() ? null : "options " + request.options(), commit, request.job()));
-        records.writeComposeFile(name, admitted.yaml());
-        records.writeRemoveAt(name, admitted.lifetime().removeAt(now));
-        records.write(record);
-        Set<String> previousImages = images.running(name);
         ComposeRenderer.Rendered rendered = admitted.rendered();
-        try {
-            docker.ensureNetwork(config.network());
-            compose.up(name.value(), records.composeFile(name), checkout.dir(), out);
-            readiness.await(name, out);
-            routes.write(name, request.address().host(), rendered.service(), rendered.port(),
-                    config.basicAuthFor(request.branch().repository()));
-        } catch (RuntimeException e) {
-            String reason = e.getMessage() + images.missing(rendered.document());
-            String first = reason.lines().findFirst().orElse("");
-            Log.warnf("deploy of %s failed: %s", name, first);
-            out.accept("deploy failed: " + first);
-            throw new DeployException(reason, e, true);
+        Optional<EnvironmentRecord> existing = records.read(name);
+        ownership.beforeDeploy(name, existing.isPresent(), rendered);
+        Set<String> before = images.recordedImages(name);
+        Set<String> needed = ImageOwnership.pulledImages(rendered.document());
+        Set<String> pulling = images.pinForDeploy(name, needed);
+        if (!pulling.isEmpty()) {
+            out.accept("images to pull (reviewenv's from now on): " + String.join(", ", pulling));
         }
-        records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), rendered.service(),
-                rendered.port(), request.job()));
+        try {
+            Instant now = clock.instant();
+            EnvironmentRecord record = existing.orElse(EnvironmentRecord.first(name, request.branch(), commit,
+                    request.address().url(), now, request.job()));
+            record = record.withStatus(EnvironmentRecord.DEPLOYING).with(new EnvironmentRecord.Event(now, "deploy",
+                    request.options().isEmpty() ? null : "options " + request.options(), commit, request.job()));
+            records.writeComposeFile(name, admitted.yaml());
+            records.writeRemoveAt(name, admitted.lifetime().removeAt(now));
+            records.write(record);
+            try {
+                docker.ensureNetwork(config.network());
+                compose.up(name.value(), records.composeFile(name), checkout.dir(), out);
+                readiness.await(name, out);
+                ownership.onSharedNetwork(name, rendered.service());
+                routes.write(name, request.address().host(), rendered.service(), rendered.port(),
+                        config.basicAuthFor(request.branch().repository()));
+            } catch (RuntimeException e) {
+                String reason = e.getMessage() + missing(pulling);
+                String first = reason.lines().findFirst().orElse("");
+                Log.warnf("deploy of %s failed: %s", name, first);
+                out.accept("deploy failed: " + first);
+                throw new DeployException(reason, e, true);
+            }
+            records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), rendered.service(),
+                    rendered.port(), request.job()));
+        } finally {
+            images.unpin(name);
+        }
         workspaces.keepOnly(name, Optional.of(commit));
-        images.removeReplaced(name, previousImages, out);
+        images.release(name, before, needed, "replaced image", out);
         out.accept("environment " + name + " is up at " + request.address().url());
         return new Deployed(name, commit, request.address().url());
+    }
+
+    /** Names the images that were not on this host and are still not, for the failure report. */
+    private String missing(Set<String> pulling) {
+        StringBuilder sb = new StringBuilder();
+        pulling.stream().filter(i -> !docker.imageExists(i)).forEach(i -> sb.append("\nimage ").append(i)
+                .append(" is not on this host and could not be pulled; build it here, or add a build: section"));
+        return sb.toString();
     }
 }

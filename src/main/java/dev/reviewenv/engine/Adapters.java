@@ -8,6 +8,7 @@ import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.engine.record.EnvironmentLocks;
+import dev.reviewenv.engine.record.ImageLedger;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.redis.Redis;
 import dev.reviewenv.engine.redis.RedisJobQueue;
@@ -19,6 +20,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,6 +43,12 @@ public class Adapters {
 
     @Produces
     @Singleton
+    ImageLedger images(ReviewenvConfig config) {
+        return new ImageLedger(config.recordsDir());
+    }
+
+    @Produces
+    @Singleton
     RouteFiles routes(ReviewenvConfig config) {
         return new RouteFiles(config.routesDir(), config.traefik().entryPoints().orElse(List.of()));
     }
@@ -52,8 +61,8 @@ public class Adapters {
 
     @Produces
     @Singleton
-    GitCheckout checkout() {
-        return new GitCheckout();
+    GitCheckout checkout(ReviewenvConfig config) {
+        return new GitCheckout(config.checkout().maxSize().bytes(), config.checkout().maxFiles());
     }
 
     @Produces
@@ -71,8 +80,12 @@ public class Adapters {
 
     @Produces
     @Singleton
-    ComposeCli compose(ReviewenvConfig config, CommandRunner runner) {
-        return new ComposeCli(ComposeCli.detect(runner, config.compose().command()), runner, config.compose().timeout());
+    ComposeCli compose(ReviewenvConfig config, CommandRunner runner) throws IOException {
+        // Compose's variables come from this file (empty) and never from a .env of a checkout.
+        Path envFile = config.recordsDir().resolve(".compose.env");
+        Files.createDirectories(envFile.getParent());
+        Files.write(envFile, new byte[0]);
+        return new ComposeCli(ComposeCli.detect(runner, config.compose().command()), runner, config.compose().timeout(), envFile);
     }
 
     @Produces

@@ -6,6 +6,8 @@ import dev.reviewenv.deploy.DeployRequest;
 import dev.reviewenv.deploy.Deployer;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.record.EnvironmentLocks;
+import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.teardown.EndReason;
@@ -35,17 +37,19 @@ public class Worker {
     private final Teardown teardown;
     private final EnvironmentLocks locks;
     private final DockerEngine docker;
+    private final RecordStore records;
     private final ReviewenvConfig config;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     public Worker(Jobs jobs, Deployer deployer, Teardown teardown, EnvironmentLocks locks, DockerEngine docker,
-            ReviewenvConfig config) {
+            RecordStore records, ReviewenvConfig config) {
         this.jobs = jobs;
         this.deployer = deployer;
         this.teardown = teardown;
         this.locks = locks;
         this.docker = docker;
+        this.records = records;
         this.config = config;
     }
 
@@ -152,6 +156,15 @@ public class Worker {
     }
 
     private String stop(Job job, Consumer<String> out) {
+        if (job.stopReason() == EndReason.BRANCH_DELETED) {
+            // A deleted branch ends only the environment whose record names that very branch.
+            Optional<EnvironmentRecord> record = records.read(job.environmentName());
+            if (record.isEmpty() || !record.get().belongsTo(job.branch())) {
+                out.accept("no environment of " + job.branch() + " to stop; nothing was changed"
+                        + record.map(r -> " (" + r.name() + " is the environment of " + r.origin() + ")").orElse(""));
+                return null;
+            }
+        }
         boolean removed = teardown.remove(job.environmentName(), job.stopReason(), job.id(), out);
         if (!removed) {
             out.accept("there was no environment " + job.environment() + " to stop");

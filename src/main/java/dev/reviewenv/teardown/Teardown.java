@@ -7,6 +7,7 @@ import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.EnvironmentName;
 import io.quarkus.logging.Log;
@@ -15,16 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Ends an environment and leaves nothing behind: the route first (no route to nothing), then
- * {@code compose down --rmi all --volumes --remove-orphans}, then a sweep of whatever still
- * carries the project label, the checkout, and the record last, so a teardown that fails
- * half-way is found and retried. The caller holds the environment's lock.
+ * Ends an environment and leaves nothing of it behind, and nothing else is touched: the route
+ * first (no route to nothing), then {@code compose down --volumes --remove-orphans} (only when
+ * every object of the project is reviewenv's), then a sweep of whatever still carries
+ * reviewenv's label for it, the images it owns (see {@link ImageOwnership}), the checkout, and
+ * the record last, so a teardown that fails half-way is found and retried. The caller holds the
+ * environment's lock.
  */
 @Singleton
 public class Teardown {
@@ -32,13 +34,13 @@ public class Teardown {
     private final RouteFiles routes;
     private final ComposeCli compose;
     private final DockerEngine docker;
-    private final ImageUse images;
+    private final ImageOwnership images;
     private final Workspaces workspaces;
     private final NameAllocator names;
     private final EndingsLog audit;
     private final Clock clock;
 
-    public Teardown(RecordStore records, RouteFiles routes, ComposeCli compose, DockerEngine docker, ImageUse images,
+    public Teardown(RecordStore records, RouteFiles routes, ComposeCli compose, DockerEngine docker, ImageOwnership images,
             Workspaces workspaces, NameAllocator names, EndingsLog audit, Clock clock) {
         this.records = records;
         this.routes = routes;
@@ -85,12 +87,15 @@ public class Teardown {
         out.accept("tearing down " + name + " (" + reason + ")");
         routes.remove(name);
         Path composeFile = records.composeFile(name);
-        List<String> used = ImageUse.imagesOf(name, composeFile);
-        Map<String, Set<String>> shared = images.shared(name, used);
-        if (Files.isRegularFile(composeFile)) {
+        Set<String> used = images.recordedImages(name);
+        List<String> foreign = docker.foreign(name, record.isPresent());
+        if (!foreign.isEmpty()) {
+            out.accept("left what is not reviewenv's (no " + "dev.reviewenv.environment label) in project " + name + ": "
+                    + String.join(", ", foreign) + "; only what reviewenv made is removed");
+        } else if (Files.isRegularFile(composeFile)) {
             Path projectDir = record.flatMap(r -> workspaces.existing(name, r.commit())).orElse(null);
             try {
-                compose.down(name.value(), composeFile, projectDir, shared.isEmpty(), out);
+                compose.down(name.value(), composeFile, projectDir, out);
             } catch (ComposeException e) {
                 out.accept("compose down failed; sweeping by label instead: " + e.getMessage());
             }
@@ -99,8 +104,7 @@ public class Teardown {
         if (!docker.containers(name).isEmpty()) {
             throw new IllegalStateException("containers of " + name + " are still there after the sweep; the teardown is retried");
         }
-        shared.forEach((image, users) -> out.accept("left image " + image + ": still used by " + String.join(", ", users)));
-        docker.removeImages(name, used.stream().filter(i -> !shared.containsKey(i)).toList(), out);
+        images.release(name, used, Set.of(), "image", out);
         workspaces.delete(name);
         records.delete(name);
         audit.ended(name, reason, record.map(EnvironmentRecord::repository).orElse(null),

@@ -18,8 +18,8 @@ class ComposeRendererTest {
     static final Path CHECKOUT = Path.of("/ws/feature-x/abc");
 
     static ComposeRenderer.Rendered render(String yaml) {
-        return ComposeRenderer.render("docker-compose.yml", ComposeDocument.parse("docker-compose.yml", yaml), EnvironmentName.of("feature-x"),
-                "reviewenv", CHECKOUT);
+        var doc = ComposeDocument.parse("docker-compose.yml", yaml);
+        return ComposeRenderer.render("docker-compose.yml", doc, doc, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
     }
 
     @SuppressWarnings("unchecked")
@@ -78,6 +78,33 @@ class ComposeRendererTest {
     }
 
     @Test
+    void aBuildIsNamedAfterTheEnvironmentAndServiceAndLabelledWhateverTagItAskedFor() {
+        var r = render("""
+                services:
+                  web: {build: ./app, image: "postgres:16", expose: [80]}
+                networks:
+                  back: {}
+                volumes:
+                  data: {name: feature-x_data}
+                """);
+        assertEquals("feature-x-web", at(r.document(), "services", "web").get("image"));
+        assertEquals(Map.of("dev.reviewenv.environment", "feature-x"), at(r.document(), "services", "web", "build", "labels"));
+        assertTrue(r.notes().get(0).contains("not 'postgres:16'"), r.notes().toString());
+        assertEquals(Map.of("dev.reviewenv.environment", "feature-x"), at(r.document(), "networks", "back", "labels"));
+        assertEquals(Map.of("dev.reviewenv.environment", "feature-x"), at(r.document(), "networks", "default", "labels"));
+        assertEquals(Map.of("labels", Map.of("dev.reviewenv.environment", "feature-x")), at(r.document(), "volumes", "data"),
+                "Compose's own default name is dropped");
+    }
+
+    @Test
+    void theRoutedServiceIsTheFirstInTheOrderTheBranchWroteNotTheResolvedOrder() {
+        var written = ComposeDocument.parse("f", "services: {zeta: {image: x, expose: [80]}, alpha: {image: y, expose: [81]}}");
+        var resolved = ComposeDocument.parse("f", "services: {alpha: {image: y, expose: [81]}, zeta: {image: x, expose: [80]}}");
+        var r = ComposeRenderer.render("f", resolved, written, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
+        assertEquals("zeta", r.service());
+    }
+
+    @Test
     void theExtensionChoosesServicePortAndLifetime() {
         var r = render("""
                 x-reviewenv: {service: api, port: 3000, lifetime: 3d}
@@ -100,7 +127,7 @@ class ComposeRendererTest {
     @Test
     void theProjectNameIsAlwaysTheEnvironmentsAndTheOriginalIsUntouched() {
         var original = ComposeDocument.parse("f", "name: other\nservices: {w: {image: x, expose: [80]}}\n");
-        var r = ComposeRenderer.render("f", original, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
+        var r = ComposeRenderer.render("f", original, original, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
         assertEquals(null, r.document().get("name"));
         assertEquals("other", original.get("name"));
         assertEquals(null, at(original, "services", "w").get("labels"));

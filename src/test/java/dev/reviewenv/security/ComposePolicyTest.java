@@ -26,7 +26,7 @@ class ComposePolicyTest {
 
     static ComposePolicy.Verdict enforce(String yaml, Set<PolicyRule> allowed) {
         Map<String, Object> doc = ComposeDocument.parse("docker-compose.yml", yaml);
-        return ComposePolicy.enforce("docker-compose.yml", doc, CHECKOUT, allowed);
+        return ComposePolicy.enforce("docker-compose.yml", doc, "x", CHECKOUT, allowed);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,7 +47,7 @@ class ComposePolicyTest {
     @Test
     void restartIsRewrittenToNoRatherThanRefused() {
         Map<String, Object> doc = ComposeDocument.parse("f", HostileCompose.web("    restart: always\n"));
-        var verdict = ComposePolicy.enforce("f", doc, CHECKOUT, Set.of());
+        var verdict = ComposePolicy.enforce("f", doc, "x", CHECKOUT, Set.of());
         assertEquals("no", ((Map<?, ?>) ((Map<?, ?>) doc.get("services")).get("web")).get("restart"));
         assertTrue(verdict.rewrites().get(0).contains("services.web.restart"));
     }

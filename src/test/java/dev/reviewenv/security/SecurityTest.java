@@ -39,8 +39,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile compose files, requests and webhooks against the running service, the real Docker
- * engine and a real Traefik: each is refused with the reason, and nothing is created.
+ * Hostile requests, webhooks and branch names against the running service, the real Docker
+ * engine and a real Traefik (hostile compose files are {@link EscapeSuite}'s): each is refused with
+ * the reason, and nothing is created.
  */
 @QuarkusTest
 @WithTestResource(value = HostServices.class, initArgs = @ResourceArg(name = "config", value = """
@@ -92,23 +93,6 @@ class SecurityTest {
         assertEquals(List.of(), Stacks.leftovers(name), name);
         assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)), name + " has no record");
         assertFalse(Files.exists(home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), name + " has no route");
-    }
-
-    @Test
-    void hostileComposeFilesAreRefusedByARealDeployBeforeAnythingIsCreated() {
-        GitFixture git = repo("team/shop");
-        int i = 0;
-        for (HostileCompose.Case c : HostileCompose.cases()) {
-            String branch = "hostile/" + (i++);
-            git.branch(branch).delete("docker-compose.yml").file("docker-compose.yml", c.compose());
-            git.commit(c.title());
-            var job = Api.awaitJob(Api.startedJob(git.push(branch)));
-            assertEquals("failed", job.getString("status"), c.title() + ":\n" + job.getString("output"));
-            assertTrue(job.getString("output").contains("docker-compose.yml:") && job.getString("output").contains(c.expected()),
-                    c.title() + ":\n" + job.getString("output"));
-            assertFalse(job.getString("output").contains("$ docker"), c.title() + ": refused before Compose ran");
-            assertNothingOf(job.getString("environment"));
-        }
     }
 
     @Test

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewenv.reaper.Reaper;
 import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
+import dev.reviewenv.testsupport.Docker;
+import dev.reviewenv.testsupport.Registry;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
 import dev.reviewenv.testsupport.Stack;
@@ -202,17 +204,42 @@ class EndingsTest {
     }
 
     @Test
-    void anImageStillUsedByAnotherEnvironmentIsLeftAndTheTeardownCompletes() {
+    void anImageThatWasOnTheHostBeforeIsKeptByEveryTeardown() {
+        String before = Docker.imageId(sideImage);
         String a = deploy("ends/a", "a");
         String b = deploy("ends/b", "b");
         String out = Api.succeeded(Api.stop(a)).getString("output");
-        assertTrue(out.contains("left image " + sideImage + ": still used by ends-b"), out);
+        assertTrue(out.contains("kept image " + sideImage + ": it was on the host before"), out);
         assertGone(a);
         assertEquals(2, Stacks.containers(b).size());
-        assertEquals(0, Cmd.run(null, Map.of(), "docker", "image", "inspect", sideImage).code(), "b still has its image");
         Api.succeeded(Api.stop(b));
         assertGone(b);
-        assertTrue(Cmd.run(null, Map.of(), "docker", "image", "inspect", sideImage).code() != 0, "the last user removes it");
+        assertEquals(before, Docker.imageId(sideImage), "the image is still there, unchanged, after its last user");
+    }
+
+    @Test
+    void aPulledImageIsReviewenvsAndGoesWithTheLastEnvironmentThatUsesIt() {
+        try (Registry registry = Registry.start()) {
+            String pulled = registry.push("reviewenv/busybox:local", "it/pulled:" + UUID.randomUUID().toString().substring(0, 6));
+            assertEquals("", Docker.imageId(pulled), "not on the host: a deploy must pull it");
+            String stack = Stack.compose("web", pulled);
+            git.branch("ends/a").file("docker-compose.yml", stack).file("web/Dockerfile", Stack.dockerfile("a"));
+            git.commit("a");
+            var first = Api.succeeded(Api.startedJob(git.push("ends/a")));
+            assertTrue(first.getString("output").contains("images to pull (reviewenv's from now on): " + pulled), first.getString("output"));
+            git.branch("ends/b").file("docker-compose.yml", stack).file("web/Dockerfile", Stack.dockerfile("b"));
+            git.commit("b");
+            Api.succeeded(Api.startedJob(git.push("ends/b")));
+
+            String out = Api.succeeded(Api.stop("ends-a")).getString("output");
+            assertTrue(out.contains("left image " + pulled + ": still used by ends-b"), out);
+            assertTrue(!Docker.imageId(pulled).isEmpty(), "ends-b still has it");
+            out = Api.succeeded(Api.stop("ends-b")).getString("output");
+            assertTrue(out.contains("removed image " + pulled), out);
+            assertEquals("", Docker.imageId(pulled), "the last user's teardown removed what reviewenv pulled");
+            assertGone("ends-a");
+            assertGone("ends-b");
+        }
     }
 
     @Test

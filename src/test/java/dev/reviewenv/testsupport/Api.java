@@ -54,6 +54,12 @@ public final class Api {
         return job;
     }
 
+    /** The names of every environment the service lists. */
+    public static List<String> environments() {
+        return given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().statusCode(200).extract()
+                .jsonPath().getList("name", String.class);
+    }
+
     /** DELETE /api/environments/{name}; returns the stop job's id. */
     public static String stop(String name) {
         return given().auth().oauth2(HostServices.TOKEN).delete("/api/environments/" + name).then().statusCode(202)

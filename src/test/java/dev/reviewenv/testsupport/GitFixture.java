@@ -50,6 +50,34 @@ public final class GitFixture {
         return this;
     }
 
+    /** Starts {@code branch} anew with an empty tree (no history shared with the others). */
+    public GitFixture fresh(String branch) {
+        Cmd.ok(work, env, "git", "checkout", "-q", "--orphan", branch);
+        Cmd.ok(work, env, "git", "rm", "-q", "-r", "-f", "--ignore-unmatch", ".");
+        Cmd.ok(work, env, "git", "clean", "-q", "-f", "-d", "-x");
+        return this;
+    }
+
+    /** A symbolic link at {@code path} to {@code target}, committed as git commits links. */
+    public GitFixture link(String path, String target) {
+        try {
+            Path f = work.resolve(path);
+            Files.createDirectories(f.getParent());
+            Files.deleteIfExists(f);
+            Files.createSymbolicLink(f, Path.of(target));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** Pushes several branches in one push (the hook gets them all at once); returns what git printed. */
+    public String pushAll(java.util.List<String> branches) {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("git", "push", "-f", "ci"));
+        argv.addAll(branches);
+        return Cmd.ok(work, env, argv.toArray(String[]::new));
+    }
+
     public GitFixture file(String path, String content) {
         try {
             Path f = work.resolve(path);

@@ -1,22 +1,38 @@
 package dev.reviewenv.engine.compose;
 
 import dev.reviewenv.engine.process.CommandRunner;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Runs Compose (v2 or v1, as detected at start) for one project at a time. */
+/**
+ * Runs Compose (v2 or v1, as detected at start) for one project at a time, always with
+ * reviewenv's own env file ({@code envFile}, empty) unless a call names another.
+ */
 public class ComposeCli {
+    /** How long Compose may take to read a file; reading never needs the network. */
+    private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(60);
+    /** Largest resolved model accepted from Compose. */
+    private static final int MAX_RESOLVED = 4 << 20;
+
     private final ComposeCommands commands;
     private final CommandRunner runner;
     private final Duration timeout;
+    private final Path envFile;
 
-    public ComposeCli(ComposeCommands commands, CommandRunner runner, Duration timeout) {
+    public ComposeCli(ComposeCommands commands, CommandRunner runner, Duration timeout, Path envFile) {
         this.commands = commands;
         this.runner = runner;
         this.timeout = timeout;
+        this.envFile = envFile;
+    }
+
+    public ComposeCommands.Flavor flavor() {
+        return commands.flavor();
     }
 
     /**
@@ -54,18 +70,40 @@ public class ComposeCli {
         }
     }
 
+    /** Checks that Compose reads {@code file} as it is, creating nothing. */
     public void config(String project, Path file, Path projectDir, Consumer<String> out) {
-        run("config", commands.config(project, file, projectDir), out);
+        run("config", commands.config(project, file, projectDir, envFile), out);
+    }
+
+    /**
+     * The model of {@code file} as Compose resolves it, as text (JSON for v2, YAML for v1), read
+     * with {@code dotEnv} as the only source of variables besides the small fixed environment
+     * (reviewenv's empty env file when absent).
+     */
+    public String resolve(String project, Path file, Path projectDir, Optional<Path> dotEnv, Consumer<String> out) {
+        List<String> argv = commands.resolve(project, file, projectDir, dotEnv.orElse(envFile));
+        out.accept("$ " + String.join(" ", argv));
+        CommandRunner.Captured c = runner.capture(argv, null, Map.of(), RESOLVE_TIMEOUT, MAX_RESOLVED, out);
+        if (c.truncated()) {
+            throw new ComposeException("compose config printed more than " + MAX_RESOLVED + " bytes; the file is too big to review");
+        }
+        if (c.result().timedOut()) {
+            throw new ComposeException("compose config did not finish within " + RESOLVE_TIMEOUT.toSeconds() + " s and was killed");
+        }
+        if (!c.result().ok()) {
+            throw new ComposeException("compose config failed (exit " + c.result().exitCode() + "):\n" + c.result().tailText());
+        }
+        return new String(c.stdout(), StandardCharsets.UTF_8);
     }
 
     public void up(String project, Path file, Path projectDir, Consumer<String> out) {
-        for (List<String> argv : commands.up(project, file, projectDir)) {
+        for (List<String> argv : commands.up(project, file, projectDir, envFile)) {
             run(argv.contains("build") ? "build" : "up", argv, out);
         }
     }
 
-    public void down(String project, Path file, Path projectDir, boolean allImages, Consumer<String> out) {
-        run("down", commands.down(project, file, projectDir, allImages), out);
+    public void down(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("down", commands.down(project, file, projectDir, envFile), out);
     }
 
     private void run(String verb, List<String> argv, Consumer<String> out) {

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Builds the argv of every Compose call, for v2 ({@code docker compose}) and v1
- * ({@code docker-compose}). It never runs anything; {@link ComposeCli} does.
+ * ({@code docker-compose}). It never runs anything; {@link ComposeCli} does. Every call names
+ * its project, its file and an {@code --env-file} of reviewenv's own, so a {@code .env} in the
+ * checkout never steers Compose (not its project, files, profiles, nor {@code DOCKER_HOST}).
  */
 public record ComposeCommands(List<String> command, Flavor flavor) {
 
@@ -30,10 +32,23 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
     }
 
     /** Validates the file as Compose itself reads it, without creating anything. */
-    public List<String> config(String project, Path file, Path projectDir) {
-        List<String> argv = base(project, file, projectDir);
+    public List<String> config(String project, Path file, Path projectDir, Path envFile) {
+        List<String> argv = base(project, file, projectDir, envFile);
         argv.add("config");
         argv.add("--quiet");
+        return argv;
+    }
+
+    /**
+     * Prints the model as Compose resolves it (interpolation, {@code include}, {@code extends},
+     * profiles, type coercion): JSON from v2, YAML from v1. Creates nothing.
+     */
+    public List<String> resolve(String project, Path file, Path projectDir, Path envFile) {
+        List<String> argv = base(project, file, projectDir, envFile);
+        argv.add("config");
+        if (flavor == Flavor.V2) {
+            argv.addAll(List.of("--format", "json"));
+        }
         return argv;
     }
 
@@ -42,10 +57,10 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
      * in the file. v1 builds in a call of its own with {@code --force-rm}: its {@code up --build}
      * leaves the container of a failed build step behind, unlabelled.
      */
-    public List<List<String>> up(String project, Path file, Path projectDir) {
-        List<String> up = base(project, file, projectDir);
+    public List<List<String>> up(String project, Path file, Path projectDir, Path envFile) {
+        List<String> up = base(project, file, projectDir, envFile);
         if (flavor == Flavor.V1) {
-            List<String> build = base(project, file, projectDir);
+            List<String> build = base(project, file, projectDir, envFile);
             build.addAll(List.of("build", "--force-rm"));
             up.addAll(List.of("up", "-d", "--remove-orphans"));
             return List.of(build, up);
@@ -55,23 +70,23 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
     }
 
     /**
-     * Removes containers, networks, named and anonymous volumes, orphans and every image the
-     * services use ({@code --rmi all}), or with {@code allImages} false only the images Compose
-     * built without a name ({@code --rmi local}), when another environment still uses one of them.
+     * Removes containers, networks, named and anonymous volumes and orphans. Images are not
+     * Compose's to remove ({@code --rmi} would take images that were on the host before): the
+     * teardown removes those the environment owns, one by one.
      */
-    public List<String> down(String project, Path file, Path projectDir, boolean allImages) {
-        List<String> argv = base(project, file, projectDir);
-        argv.addAll(List.of("down", "--rmi", allImages ? "all" : "local", "--volumes", "--remove-orphans"));
+    public List<String> down(String project, Path file, Path projectDir, Path envFile) {
+        List<String> argv = base(project, file, projectDir, envFile);
+        argv.addAll(List.of("down", "--volumes", "--remove-orphans"));
         return argv;
     }
 
-    private List<String> base(String project, Path file, Path projectDir) {
+    private List<String> base(String project, Path file, Path projectDir, Path envFile) {
         List<String> argv = new ArrayList<>(command);
         argv.addAll(List.of("--ansi", "never"));
         if (flavor == Flavor.V2) {
             argv.addAll(List.of("--progress", "plain"));
         }
-        argv.addAll(List.of("-p", project, "-f", file.toString()));
+        argv.addAll(List.of("--env-file", envFile.toString(), "-p", project, "-f", file.toString()));
         if (projectDir != null) {
             argv.addAll(List.of("--project-directory", projectDir.toString()));
         }

@@ -67,10 +67,9 @@ public class DockerEngine implements Closeable {
         }
     }
 
-    /** Every container, running or not, labelled with the compose project. */
+    /** Every container of the environment, running or not: those carrying reviewenv's label for it. */
     public List<ProjectContainer> containers(EnvironmentName project) {
-        List<Container> found = client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project.value())).exec();
+        List<Container> found = client.listContainersCmd().withShowAll(true).withLabelFilter(ours(project)).exec();
         List<ProjectContainer> out = new ArrayList<>();
         for (Container c : found) {
             var inspect = client.inspectContainerCmd(c.getId()).exec();
@@ -118,27 +117,96 @@ public class DockerEngine implements Closeable {
     }
 
     /**
-     * Removes the images a project built or used: the given names, and the images labelled with
-     * the project (Compose v2 labels what it builds). An image another container still uses is
-     * left for it and reported; "not found" counts as removed.
+     * What carries the compose project label {@code name} without reviewenv's label for it:
+     * containers, networks and volumes of a project someone else made, one line each. Networks
+     * and volumes of reviewenv's older deploys had no label of their own; they count as
+     * reviewenv's when {@code recorded} (the record proves the project is reviewenv's).
      */
-    public List<String> removeImages(EnvironmentName project, java.util.Collection<String> names, Consumer<String> out) {
-        java.util.Set<String> targets = new java.util.LinkedHashSet<>(names);
-        client.listImagesCmd().withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project.value())).exec()
-                .forEach(i -> targets.add(i.getId()));
-        List<String> left = new ArrayList<>();
-        for (String image : targets) {
-            try {
-                client.removeImageCmd(image).withForce(false).exec();
-                out.accept("removed image " + image);
-            } catch (NotFoundException ignored) {
-                // gone already
-            } catch (com.github.dockerjava.api.exception.ConflictException e) {
-                left.add(image);
-                out.accept("left image " + image + ": still used by another container");
+    public List<String> foreign(EnvironmentName name, boolean recorded) {
+        List<String> found = new ArrayList<>();
+        for (Container c : client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, name.value())).exec()) {
+            if (!name.value().equals(label(c.getLabels(), Labels.ENVIRONMENT))) {
+                found.add("container " + String.join(",", c.getNames()).replace("/", ""));
             }
         }
-        return left;
+        if (recorded) {
+            return found;
+        }
+        for (Network n : client.listNetworksCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + name.value())).exec()) {
+            if (!name.value().equals(label(n.getLabels(), Labels.ENVIRONMENT))) {
+                found.add("network " + n.getName());
+            }
+        }
+        var volumes = client.listVolumesCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + name.value())).exec();
+        if (volumes.getVolumes() != null) {
+            for (var v : volumes.getVolumes()) {
+                if (!name.value().equals(label(v.getLabels(), Labels.ENVIRONMENT))) {
+                    found.add("volume " + v.getName());
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The ids of the images built for the environment (they carry its label), in use or not. */
+    public java.util.Set<String> builtImages(EnvironmentName name) {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        client.listImagesCmd().withShowAll(true).withLabelFilter(Map.of(Labels.ENVIRONMENT, name.value())).exec()
+                .forEach(i -> ids.add(i.getId()));
+        return ids;
+    }
+
+    /** The environment an image was built for (its reviewenv label), or empty for any other image or none. */
+    public java.util.Optional<String> imageEnvironment(String image) {
+        try {
+            var labels = client.inspectImageCmd(image).exec().getConfig();
+            return java.util.Optional.ofNullable(labels == null ? null : label(labels.getLabels(), Labels.ENVIRONMENT));
+        } catch (NotFoundException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Removes one image, never forced: false when a container still uses it. "Not found" counts as removed. */
+    public boolean removeImage(String image) {
+        try {
+            client.removeImageCmd(image).withForce(false).exec();
+            return true;
+        } catch (NotFoundException ignored) {
+            return true;
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            return false;
+        }
+    }
+
+    /** One container on a network: its environment (reviewenv's label, or null) and the names it answers to there. */
+    public record Endpoint(String container, String environment, java.util.Set<String> names) {
+    }
+
+    /** Every container on {@code network} with the DNS names it answers to on it (its name, its aliases). */
+    public List<Endpoint> endpoints(String network) {
+        List<Endpoint> out = new ArrayList<>();
+        for (Container c : client.listContainersCmd().withShowAll(true).withNetworkFilter(List.of(network)).exec()) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (String n : c.getNames() == null ? new String[0] : c.getNames()) {
+                names.add(n.replaceFirst("^/", ""));
+            }
+            var settings = c.getNetworkSettings();
+            var net = settings == null || settings.getNetworks() == null ? null : settings.getNetworks().get(network);
+            if (net == null) {
+                try {
+                    var inspected = client.inspectContainerCmd(c.getId()).exec().getNetworkSettings().getNetworks().get(network);
+                    net = inspected;
+                } catch (NotFoundException gone) {
+                    continue;
+                }
+            }
+            if (net != null && net.getAliases() != null) {
+                names.addAll(net.getAliases());
+            }
+            out.add(new Endpoint(c.getId(), label(c.getLabels(), Labels.ENVIRONMENT), names));
+        }
+        return out;
     }
 
     /** The compose projects (or container names) of the containers, in any state, that run {@code image}. */
@@ -155,27 +223,13 @@ public class DockerEngine implements Closeable {
         return users;
     }
 
-    /** The ids of the images the project's containers run. */
+    /** The ids of the images the environment's containers run. */
     public java.util.Set<String> imageIds(EnvironmentName project) {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        for (Container c : client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project.value())).exec()) {
+        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(ours(project)).exec()) {
             ids.add(c.getImageId());
         }
         return ids;
-    }
-
-    /**
-     * Removes an image that nothing uses any more (an update's replaced build). One still used by
-     * a container, or already gone, is left alone; returns whether it was removed.
-     */
-    public boolean removeUnusedImage(String id) {
-        try {
-            client.removeImageCmd(id).withForce(false).exec();
-            return true;
-        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
-            return false;
-        }
     }
 
     public boolean imageExists(String image) {
@@ -200,13 +254,14 @@ public class DockerEngine implements Closeable {
     }
 
     /**
-     * Removes whatever still carries the project's label: containers first, then networks, then
-     * volumes. "Not found" counts as removed. Returns what was removed, one line each.
+     * Removes whatever still carries reviewenv's label for the environment: containers first
+     * (with their anonymous volumes), then networks, then volumes. Nothing without that label is
+     * touched. "Not found" counts as removed. Returns what was removed, one line each.
      */
     public List<String> sweep(EnvironmentName project, Consumer<String> out) {
         List<String> removed = new ArrayList<>();
-        Map<String, String> label = Map.of(Labels.COMPOSE_PROJECT, project.value());
-        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()) {
+        String label = Labels.ENVIRONMENT + "=" + project.value();
+        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(ours(project)).exec()) {
             try {
                 client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
                 removed.add("container " + String.join(",", c.getNames()));
@@ -214,7 +269,7 @@ public class DockerEngine implements Closeable {
                 // already gone
             }
         }
-        for (Network n : client.listNetworksCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project.value())).exec()) {
+        for (Network n : client.listNetworksCmd().withFilter("label", List.of(label)).exec()) {
             try {
                 client.removeNetworkCmd(n.getId()).exec();
                 removed.add("network " + n.getName());
@@ -222,7 +277,7 @@ public class DockerEngine implements Closeable {
                 // already gone
             }
         }
-        var volumes = client.listVolumesCmd().withFilter("label", List.of(Labels.COMPOSE_PROJECT + "=" + project.value())).exec();
+        var volumes = client.listVolumesCmd().withFilter("label", List.of(label)).exec();
         if (volumes.getVolumes() != null) {
             for (var v : volumes.getVolumes()) {
                 try {
@@ -235,6 +290,15 @@ public class DockerEngine implements Closeable {
         }
         removed.forEach(r -> out.accept("swept " + r));
         return removed;
+    }
+
+    /** The labels that make a container the environment's: Compose's project and reviewenv's own. */
+    private static Map<String, String> ours(EnvironmentName name) {
+        return Map.of(Labels.COMPOSE_PROJECT, name.value(), Labels.ENVIRONMENT, name.value());
+    }
+
+    private static String label(Map<String, String> labels, String key) {
+        return labels == null ? null : labels.get(key);
     }
 
     @Override

@@ -26,6 +26,20 @@ public class Workspaces {
         return root.resolve(name.value()).resolve(commit);
     }
 
+    /**
+     * A new, empty directory of reviewenv's own for one deploy of {@code name}, beside the
+     * checkouts and never inside one (what Compose needs besides the checkout goes there).
+     */
+    public Path privateDir(EnvironmentName name) {
+        Path dir = root.resolve(".private").resolve(name.value());
+        try {
+            GitCheckout.deleteTree(dir);
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir, e);
+        }
+    }
+
     /** Checks {@code revision} of the bare repository out into the environment's workspace for its commit. */
     public GitCheckout.Checkout checkout(Path bareRepository, String revision, EnvironmentName name) {
         String commit = git.resolve(bareRepository, revision);

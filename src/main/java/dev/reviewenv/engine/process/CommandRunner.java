@@ -1,6 +1,8 @@
 package dev.reviewenv.engine.process;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -35,8 +37,27 @@ public class CommandRunner {
         }
     }
 
+    /** What a command printed on its standard output (at most the bytes asked for), and how it ended. */
+    public record Captured(Result result, byte[] stdout, boolean truncated) {
+    }
+
     public Result run(List<String> argv, Path workDir, Map<String, String> extraEnv, Duration timeout, Consumer<String> lines) {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        return start(argv, workDir, extraEnv, timeout, lines, -1).result();
+    }
+
+    /**
+     * Runs {@code argv} keeping its standard output apart (up to {@code maxStdout} bytes; more
+     * kills the command), while its standard error goes to {@code lines} as {@link #run} does.
+     */
+    public Captured capture(List<String> argv, Path workDir, Map<String, String> extraEnv, Duration timeout, int maxStdout,
+            Consumer<String> lines) {
+        return start(argv, workDir, extraEnv, timeout, lines, maxStdout);
+    }
+
+    private Captured start(List<String> argv, Path workDir, Map<String, String> extraEnv, Duration timeout, Consumer<String> lines,
+            int maxStdout) {
+        boolean capture = maxStdout >= 0;
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(!capture);
         if (workDir != null) {
             pb.directory(workDir.toFile());
         }
@@ -61,8 +82,32 @@ public class CommandRunner {
             // the child reads no input; a failed close changes nothing
         }
         Deque<String> tail = new ArrayDeque<>();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        boolean[] truncated = {false};
+        Thread collector = null;
+        if (capture) {
+            collector = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try (InputStream in = process.getInputStream()) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        if (stdout.size() + n > maxStdout) {
+                            truncated[0] = true;
+                            process.destroyForcibly();
+                            return;
+                        }
+                        stdout.write(buf, 0, n);
+                    }
+                } catch (IOException ignored) {
+                    // the process was killed; what was read is kept
+                }
+            }, "stdout of " + argv.get(0));
+            collector.setDaemon(true);
+            collector.start();
+        }
+        InputStream text = capture ? process.getErrorStream() : process.getInputStream();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(text, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     synchronized (tail) {
@@ -88,13 +133,17 @@ public class CommandRunner {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
             reader.join(5000);
+            if (collector != null) {
+                collector.join(5000);
+            }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + argv.get(0), e);
         }
         synchronized (tail) {
-            return new Result(finished ? process.exitValue() : -1, !finished, List.copyOf(tail));
+            Result result = new Result(finished ? process.exitValue() : -1, !finished, List.copyOf(tail));
+            return new Captured(result, stdout.toByteArray(), truncated[0]);
         }
     }
 }

@@ -9,36 +9,42 @@ import org.junit.jupiter.api.Test;
 class ComposeCommandsTest {
     static final Path FILE = Path.of("/home/d/.reviewenv/feature-x/docker-compose.yml");
     static final Path DIR = Path.of("/ws/feature-x/abc");
+    static final Path ENV = Path.of("/home/d/.reviewenv/.compose.env");
 
     @Test
     void v2UpBuildsAndStartsInOneCall() {
-        assertEquals(List.of(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "-p", "feature-x",
-                "-f", FILE.toString(), "--project-directory", DIR.toString(), "up", "-d", "--build", "--remove-orphans")),
-                ComposeCommands.of(ComposeCommands.V2).up("feature-x", FILE, DIR));
+        assertEquals(List.of(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", ENV.toString(),
+                "-p", "feature-x", "-f", FILE.toString(), "--project-directory", DIR.toString(), "up", "-d", "--build",
+                "--remove-orphans")),
+                ComposeCommands.of(ComposeCommands.V2).up("feature-x", FILE, DIR, ENV));
     }
 
     @Test
     void v1BuildsWithForceRmBeforeUp() {
-        List<String> base = List.of("docker-compose", "--ansi", "never", "-p", "feature-x", "-f", FILE.toString(),
-                "--project-directory", DIR.toString());
-        var calls = ComposeCommands.of(ComposeCommands.V1).up("feature-x", FILE, DIR);
+        List<String> base = List.of("docker-compose", "--ansi", "never", "--env-file", ENV.toString(), "-p", "feature-x",
+                "-f", FILE.toString(), "--project-directory", DIR.toString());
+        var calls = ComposeCommands.of(ComposeCommands.V1).up("feature-x", FILE, DIR, ENV);
         assertEquals(2, calls.size());
         assertEquals(concat(base, "build", "--force-rm"), calls.get(0));
         assertEquals(concat(base, "up", "-d", "--remove-orphans"), calls.get(1));
     }
 
     @Test
-    void downRemovesImagesVolumesAndOrphans() {
-        assertEquals(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "-p", "feature-x", "-f",
-                FILE.toString(), "down", "--rmi", "all", "--volumes", "--remove-orphans"),
-                ComposeCommands.of(ComposeCommands.V2).down("feature-x", FILE, null, true));
-        assertEquals("local", ComposeCommands.of(ComposeCommands.V1).down("p", FILE, null, false).get(9));
+    void downRemovesContainersVolumesAndOrphansButNoImages() {
+        assertEquals(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", ENV.toString(),
+                "-p", "feature-x", "-f", FILE.toString(), "down", "--volumes", "--remove-orphans"),
+                ComposeCommands.of(ComposeCommands.V2).down("feature-x", FILE, null, ENV));
     }
 
     @Test
-    void configOnlyChecks() {
-        assertEquals(List.of("docker-compose", "--ansi", "never", "-p", "p", "-f", "/f.yml", "config", "--quiet"),
-                ComposeCommands.of(ComposeCommands.V1).config("p", Path.of("/f.yml"), null));
+    void configOnlyChecksAndResolvePrintsTheModel() {
+        assertEquals(List.of("docker-compose", "--ansi", "never", "--env-file", "/e", "-p", "p", "-f", "/f.yml", "config", "--quiet"),
+                ComposeCommands.of(ComposeCommands.V1).config("p", Path.of("/f.yml"), null, Path.of("/e")));
+        assertEquals(List.of("docker-compose", "--ansi", "never", "--env-file", "/e", "-p", "p", "-f", "/f.yml", "config"),
+                ComposeCommands.of(ComposeCommands.V1).resolve("p", Path.of("/f.yml"), null, Path.of("/e")));
+        assertEquals(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", "/e", "-p", "p",
+                "-f", "/f.yml", "--project-directory", "/d", "config", "--format", "json"),
+                ComposeCommands.of(ComposeCommands.V2).resolve("p", Path.of("/f.yml"), Path.of("/d"), Path.of("/e")));
     }
 
     static List<String> concat(List<String> a, String... b) {

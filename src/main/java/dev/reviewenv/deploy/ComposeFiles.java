@@ -1,0 +1,147 @@
+package dev.reviewenv.deploy;
+
+import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.compose.ComposeFileException;
+import dev.reviewenv.engine.fs.Beneath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every file Compose reads while it resolves a branch's compose file, found and checked before
+ * Compose runs: the file itself, what it {@code include}s, the files {@code extends} names, and
+ * their {@code env_file}s and {@code label_file}s. Each YAML file is parsed with the bounded
+ * parser first (so a bomb fails here, not in Compose); each path must be written out (no
+ * {@code ${...}}: a path Compose would only know after interpolation cannot be checked) and must
+ * stay inside the checkout once every link is followed.
+ */
+final class ComposeFiles {
+    /** Most YAML files one deploy may pull together. */
+    static final int MAX_FILES = 20;
+
+    private ComposeFiles() {
+    }
+
+    /** The branch's file as written (for its {@code x-reviewenv} and service order). */
+    record Read(Map<String, Object> written) {
+    }
+
+    static Read read(ComposeSource.Found found, Path checkout) {
+        Map<String, Object> written = ComposeDocument.parse(found.label(), found.text());
+        List<String> problems = new ArrayList<>();
+        Set<Path> seen = new LinkedHashSet<>();
+        Deque<Pending> todo = new ArrayDeque<>();
+        // Compose resolves the main file's relative paths against the project directory: the checkout.
+        scan(found.label(), written, checkout, checkout, todo, problems);
+        while (!todo.isEmpty()) {
+            Pending next = todo.pop();
+            if (!seen.add(next.path())) {
+                continue;
+            }
+            if (seen.size() > MAX_FILES) {
+                problems.add("more than " + MAX_FILES + " compose files through include and extends; merge some of them");
+                break;
+            }
+            Map<String, Object> doc = ComposeDocument.parse(next.label(), readText(next.path()));
+            scan(next.label(), doc, next.path().getParent(), checkout, todo, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new ComposeFileException(found.label(), problems);
+        }
+        return new Read(written);
+    }
+
+    private record Pending(String label, Path path) {
+    }
+
+    private static void scan(String label, Map<String, Object> doc, Path base, Path checkout, Deque<Pending> todo,
+            List<String> problems) {
+        String where = label.startsWith("template ") ? "" : label + ": ";
+        if (doc.get("include") instanceof List<?> includes) {
+            for (int i = 0; i < includes.size(); i++) {
+                Object inc = includes.get(i);
+                String at = "include[" + i + "]";
+                Map<?, ?> m = inc instanceof Map<?, ?> map ? map : Map.of("path", String.valueOf(inc));
+                for (Object path : asList(m.get("path"))) {
+                    file(where + at + ".path", path, base, checkout, problems).ifPresent(p -> todo.push(new Pending(rel(checkout, p), p)));
+                }
+                for (Object env : asList(m.get("env_file"))) {
+                    file(where + at + ".env_file", env, base, checkout, problems);
+                }
+                if (m.get("project_directory") != null) {
+                    file(where + at + ".project_directory", m.get("project_directory"), base, checkout, problems);
+                }
+            }
+        }
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            services.forEach((name, def) -> {
+                if (!(def instanceof Map<?, ?> s)) {
+                    return;
+                }
+                String at = where + "services." + name;
+                if (s.get("extends") instanceof Map<?, ?> ext && ext.get("file") != null) {
+                    file(at + ".extends.file", ext.get("file"), base, checkout, problems)
+                            .ifPresent(p -> todo.push(new Pending(rel(checkout, p), p)));
+                }
+                for (String key : List.of("env_file", "label_file")) {
+                    for (Object f : asList(s.get(key))) {
+                        file(at + "." + key, f instanceof Map<?, ?> fm ? fm.get("path") : f, base, checkout, problems);
+                    }
+                }
+            });
+        }
+    }
+
+    /** A path Compose will read: written out, and inside the checkout once every link is followed. */
+    private static Optional<Path> file(String at, Object value, Path base, Path checkout, List<String> problems) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String p = String.valueOf(value);
+        if (p.contains("$")) {
+            problems.add(at + ": '" + p + "' is only known after interpolation, so it cannot be checked; write the path out");
+            return Optional.empty();
+        }
+        if (p.contains("://") || p.startsWith("~")) {
+            problems.add(at + ": '" + p + "' is not a file of the branch; use a path inside the repository");
+            return Optional.empty();
+        }
+        Optional<Path> real = Beneath.resolve(checkout, base.resolve(p));
+        if (real.isEmpty()) {
+            problems.add(at + ": '" + p + "' is outside the branch's checkout (links followed); use a path inside the repository");
+        }
+        return real;
+    }
+
+    private static List<?> asList(Object o) {
+        return o == null ? List.of() : o instanceof List<?> l ? l : List.of(o);
+    }
+
+    private static String rel(Path checkout, Path p) {
+        return checkout.relativize(p).toString();
+    }
+
+    private static String readText(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ComposeFileException(file.getFileName().toString(), List.of("is not a file in the branch"));
+            }
+            if (Files.size(file) > ComposeDocument.MAX_SIZE) {
+                throw new ComposeFileException(file.getFileName().toString(), List.of("larger than " + ComposeDocument.MAX_SIZE + " bytes"));
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.reviewenv.environment;
+
+import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.record.ImageLedger;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.naming.EnvironmentName;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Which images are reviewenv's to remove. An image built for an environment carries its label
+ * and goes with it; an image a deploy had to pull is written to the ledger and goes when no
+ * environment, and no deploy in flight, uses it any more; an image that was on the host before
+ * is never removed. Deploys pin the images they are about to use, under the same lock as every
+ * removal, so a teardown never takes an image a deploy running beside it needs.
+ */
+@Singleton
+public class ImageOwnership {
+    private final ImageLedger ledger;
+    private final DockerEngine docker;
+    private final RecordStore records;
+
+    public ImageOwnership(ImageLedger ledger, DockerEngine docker, RecordStore records) {
+        this.ledger = ledger;
+        this.docker = docker;
+        this.records = records;
+    }
+
+    /**
+     * Pins {@code refs} for a deploy of {@code name} and returns those not on the host: the deploy
+     * pulls them, so they are reviewenv's from now on.
+     */
+    public Set<String> pinForDeploy(EnvironmentName name, Set<String> refs) {
+        return ledger.locked(() -> {
+            ledger.pin(name, refs);
+            Set<String> missing = new TreeSet<>();
+            refs.stream().filter(r -> !docker.imageExists(r)).forEach(missing::add);
+            ledger.addPulled(missing);
+            return missing;
+        });
+    }
+
+    public void unpin(EnvironmentName name) {
+        ledger.locked(() -> {
+            ledger.unpin(name);
+            return null;
+        });
+    }
+
+    /**
+     * Removes what {@code name} owns and no longer uses: images built for it that none of its
+     * containers runs, and, of the {@code used} references, those reviewenv pulled that no other
+     * environment or deploy needs, but those in {@code keep} (what an update still runs).
+     * {@code what} names them in the output ("image", "replaced image").
+     */
+    public void release(EnvironmentName name, Set<String> used, Set<String> keep, String what, Consumer<String> out) {
+        ledger.locked(() -> {
+            Set<String> running = docker.imageIds(name);
+            for (String id : docker.builtImages(name)) {
+                if (!running.contains(id)) {
+                    out.accept(docker.removeImage(id) ? "removed " + what + " " + id : "left " + what + " " + id + ": a container still uses it");
+                }
+            }
+            Map<String, Set<String>> others = usersBesides(name);
+            Set<String> pulled = ledger.pulled();
+            for (String ref : used) {
+                if (keep.contains(ref)) {
+                    continue;
+                }
+                if (!pulled.contains(normal(ref))) {
+                    out.accept("kept " + what + " " + ref + ": it was on the host before reviewenv needed it");
+                    continue;
+                }
+                Set<String> users = new TreeSet<>(others.getOrDefault(normal(ref), Set.of()));
+                docker.imageUsers(ref).stream().filter(u -> !u.equals(name.value())).forEach(users::add);
+                if (!users.isEmpty()) {
+                    out.accept("left " + what + " " + ref + ": still used by " + String.join(", ", users));
+                } else if (docker.removeImage(ref)) {
+                    out.accept("removed " + what + " " + ref);
+                    ledger.removePulled(Set.of(normal(ref)));
+                } else {
+                    out.accept("left " + what + " " + ref + ": a container still uses it");
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The images (by reference) the environment's recorded compose file runs without building them. */
+    public Set<String> recordedImages(EnvironmentName name) {
+        return imagesOf(records.composeFile(name));
+    }
+
+    /** The references of the images the services of a compose model run without building them, normalized. */
+    public static Set<String> pulledImages(Map<String, Object> doc) {
+        Set<String> refs = new LinkedHashSet<>();
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            services.values().forEach(def -> {
+                if (def instanceof Map<?, ?> d && d.get("image") != null && d.get("build") == null) {
+                    refs.add(normal(String.valueOf(d.get("image"))));
+                }
+            });
+        }
+        return refs;
+    }
+
+    /** Who else uses each image: other environments' recorded files and other deploys' pins. */
+    private Map<String, Set<String>> usersBesides(EnvironmentName name) {
+        Map<String, Set<String>> users = new TreeMap<>();
+        for (EnvironmentName other : records.names()) {
+            if (!other.equals(name)) {
+                imagesOf(records.composeFile(other)).forEach(r -> users.computeIfAbsent(r, k -> new TreeSet<>()).add(other.value()));
+            }
+        }
+        ledger.pins().forEach((other, refs) -> {
+            if (!other.equals(name)) {
+                refs.forEach(r -> users.computeIfAbsent(normal(r), k -> new TreeSet<>()).add(other.value() + " (deploying)"));
+            }
+        });
+        return users;
+    }
+
+    private static Set<String> imagesOf(Path composeFile) {
+        if (!Files.isRegularFile(composeFile)) {
+            return Set.of();
+        }
+        try {
+            return pulledImages(ComposeDocument.parse(composeFile.toString(), Files.readString(composeFile)));
+        } catch (IOException | RuntimeException unreadable) {
+            return Set.of();
+        }
+    }
+
+    /** One spelling per image: {@code busybox}, {@code docker.io/library/busybox:latest} are {@code busybox:latest}. */
+    static String normal(String ref) {
+        String r = ref.strip();
+        for (String prefix : new String[] {"docker.io/library/", "index.docker.io/library/", "docker.io/"}) {
+            if (r.startsWith(prefix)) {
+                r = r.substring(prefix.length());
+                break;
+            }
+        }
+        int slash = r.lastIndexOf('/');
+        boolean tagged = r.indexOf(':', slash + 1) >= 0 || r.contains("@");
+        return tagged ? r : r + ":latest";
+    }
+}

@@ -1,0 +1,100 @@
+package dev.reviewenv.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real image registry (the CNCF distribution registry, {@code go install}ed by deploy/test.sh)
+ * on a free loopback port, so that a deploy really pulls. The daemon trusts 127.0.0.0/8 without
+ * TLS. A missing binary fails the test.
+ */
+public final class Registry implements AutoCloseable {
+    /** Where deploy/test.sh installs it (and says so in REVIEWENV_REGISTRY_BIN). */
+    static final String BIN = System.getenv().getOrDefault("REVIEWENV_REGISTRY_BIN",
+            "/opt/reviewenv/tools/go-bin/registry");
+
+    private final Process process;
+    private final Path dir;
+    private final String address;
+
+    private Registry(Process process, Path dir, String address) {
+        this.process = process;
+        this.dir = dir;
+        this.address = address;
+    }
+
+    public static Registry start() {
+        int port = RedisServer.freePort();
+        try {
+            Path dir = Files.createTempDirectory("reviewenv-registry");
+            String address = "127.0.0.1:" + port;
+            Files.writeString(dir.resolve("config.yml"), """
+                    version: 0.1
+                    log: {level: warn}
+                    storage:
+                      filesystem: {rootdirectory: %s}
+                    http:
+                      addr: %s
+                    """.formatted(dir.resolve("data"), address));
+            if (!Files.isExecutable(Path.of(BIN))) {
+                throw new IllegalStateException("no registry at " + BIN + "; deploy/test.sh installs it with go install");
+            }
+            Process p = new ProcessBuilder(BIN, "serve", dir.resolve("config.yml").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+            while (Instant.now().isBefore(deadline)) {
+                try {
+                    var r = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/v2/")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        return new Registry(p, dir, address);
+                    }
+                } catch (IOException notYet) {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("the registry exited: " + Files.readString(dir.resolve("registry.log")));
+                    }
+                }
+                Thread.sleep(100);
+            }
+            p.destroyForcibly();
+            throw new IllegalStateException("the registry did not answer on " + address + " within 20 s");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the registry: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Pushes the local image {@code local} as {@code <registry>/<name>} and removes the local tag; returns the reference. */
+    public String push(String local, String name) {
+        String ref = address + "/" + name;
+        Cmd.ok("docker", "tag", local, ref);
+        Cmd.ok("docker", "push", "-q", ref);
+        Cmd.ok("docker", "rmi", ref);
+        return ref;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Cmd.run(null, Map.of(), "rm", "-rf", dir.toString());
+    }
+}
