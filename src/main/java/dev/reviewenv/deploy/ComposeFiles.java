@@ -42,7 +42,7 @@ final class ComposeFiles {
         Set<Path> seen = new LinkedHashSet<>();
         Deque<Pending> todo = new ArrayDeque<>();
         // Compose resolves the main file's relative paths against the project directory: the checkout.
-        scan(found.label(), written, checkout, checkout, todo, problems);
+        scan("", written, checkout, checkout, todo, problems);
         while (!todo.isEmpty()) {
             Pending next = todo.pop();
             if (!seen.add(next.path())) {
@@ -53,7 +53,7 @@ final class ComposeFiles {
                 break;
             }
             Map<String, Object> doc = ComposeDocument.parse(next.label(), readText(next.path()));
-            scan(next.label(), doc, next.path().getParent(), checkout, todo, problems);
+            scan(next.label() + ": ", doc, next.path().getParent(), checkout, todo, problems);
         }
         if (!problems.isEmpty()) {
             throw new ComposeFileException(found.label(), problems);
@@ -64,9 +64,9 @@ final class ComposeFiles {
     private record Pending(String label, Path path) {
     }
 
-    private static void scan(String label, Map<String, Object> doc, Path base, Path checkout, Deque<Pending> todo,
+    /** Finds the paths of {@code doc} Compose will read; {@code where} names its file in problems ("" for the main one). */
+    private static void scan(String where, Map<String, Object> doc, Path base, Path checkout, Deque<Pending> todo,
             List<String> problems) {
-        String where = label.startsWith("template ") ? "" : label + ": ";
         if (doc.get("include") instanceof List<?> includes) {
             for (int i = 0; i < includes.size(); i++) {
                 Object inc = includes.get(i);

@@ -86,4 +86,58 @@ class ComposePolicyTest {
         var e = assertThrows(IllegalArgumentException.class, () -> ComposePolicy.rules(List.of("everything")));
         assertTrue(e.getMessage().contains("privileged"), e.getMessage());
     }
+
+    @Test
+    void aKeyThePolicyDoesNotKnowIsRefusedNamingItsPathAndNoTrustRelaxesIt() {
+        var e = assertThrows(ComposeFileException.class, () -> enforce(HostileCompose.web("    brand_new_key: 1\n"),
+                EnumSet.allOf(PolicyRule.class)));
+        assertTrue(e.getMessage().contains("services.web.brand_new_key: not allowed in a review environment"), e.getMessage());
+        var top = assertThrows(ComposeFileException.class, () -> enforce(HostileCompose.web("models:\n  m: {}\n"), Set.of()));
+        assertTrue(top.getMessage().contains("models: not allowed"), top.getMessage());
+    }
+
+    @Test
+    void namespacesMayOnlyBeThoseOfTheEnvironmentsOwnServices() {
+        assertEquals(List.of(), enforce("""
+                services:
+                  web: {image: x, expose: [80]}
+                  db: {image: y, network_mode: "service:web", ipc: "service:web", pid: "service:web"}
+                """, Set.of()).violations());
+        var e = assertThrows(ComposeFileException.class, () -> enforce("""
+                services:
+                  web: {image: x, expose: [80], network_mode: "service:elsewhere", ipc: "container:x", pid: "host"}
+                """, Set.of()));
+        assertEquals(3, e.problems().size(), e.problems().toString());
+    }
+
+    @Test
+    void labelsOnlyReviewenvAndComposeSetAreRefusedWhereverTheyAre() {
+        var e = assertThrows(ComposeFileException.class, () -> enforce("""
+                services:
+                  web:
+                    image: x
+                    expose: [80]
+                    labels: {dev.reviewenv.environment: other}
+                    build: {context: ., labels: ["com.docker.compose.project=other"]}
+                networks:
+                  n: {labels: {com.docker.compose.network: x}}
+                """, EnumSet.allOf(PolicyRule.class)));
+        assertEquals(3, e.problems().size(), e.problems().toString());
+    }
+
+    @Test
+    void theNamesComposeGivesByItselfAreFineAndAnyOtherIsAnotherEnvironments() {
+        String named = "services:\n  web: {image: x, expose: [80], volumes: [\"data:/d\"]}\nvolumes:\n  data: {name: %s}\n";
+        assertEquals(List.of(), enforce(named.formatted("x_data"), Set.of()).violations());
+        var e = assertThrows(ComposeFileException.class, () -> enforce(named.formatted("main_data"), Set.of()));
+        assertTrue(e.getMessage().contains("volumes.data.name"), e.getMessage());
+    }
+
+    @Test
+    void servicesInProfilesAreNotRunAndNotJudged() {
+        Map<String, Object> doc = ComposeDocument.parse("f", HostileCompose.web("  debug: {image: x, privileged: true, profiles: [debug]}\n"));
+        var verdict = ComposePolicy.enforce("f", doc, "x", CHECKOUT, Set.of());
+        assertEquals(Set.of("web"), ((Map<?, ?>) doc.get("services")).keySet());
+        assertTrue(verdict.rewrites().get(0).contains("services.debug is not run"), verdict.rewrites().toString());
+    }
 }
