@@ -109,6 +109,11 @@ build_images() {
   fi
 }
 
+ensure_spool() {
+  # Where the hook queues a push while reviewenv is down: every git user may drop a file, none may read another's.
+  mkdir -p /var/spool/reviewenv && chmod 1733 /var/spool/reviewenv
+}
+
 ensure_network() {
   docker network inspect "$NETWORK" >/dev/null 2>&1 || docker network create "$NETWORK" >/dev/null \
     || die "docker network create $NETWORK failed"
@@ -120,4 +125,5 @@ start_dockerd
 start_redis
 build_images
 ensure_network
+ensure_spool
 say "ready: docker $(docker version -f '{{.Server.Version}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose v2 /'), $(docker-compose version --short 2>/dev/null | sed 's/^/compose v1 /'), redis 127.0.0.1:$REDIS_PORT, $TRAEFIK_IMAGE"

@@ -1,6 +1,7 @@
 package dev.reviewenv.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.reviewenv.engine.redis.RedisUnavailable;
 import dev.reviewenv.push.PushRefused;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -14,6 +15,13 @@ public class ApiErrors {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return of(e.status(), e.error(), e.getMessage());
+    }
+
+    /** Redis down or restarting: nothing was done, and trying again shortly is the way (the hook does). */
+    @ServerExceptionMapper
+    public Response redis(RedisUnavailable e) {
+        return Response.fromResponse(of(503, "unavailable", e.getMessage() + "; nothing was done, try again shortly"))
+                .header("Retry-After", "5").build();
     }
 
     @ServerExceptionMapper

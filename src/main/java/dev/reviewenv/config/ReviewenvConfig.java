@@ -81,6 +81,8 @@ public interface ReviewenvConfig {
 
     Checkout checkout();
 
+    Spool spool();
+
     Traefik traefik();
 
     Compose compose();
@@ -113,6 +115,19 @@ public interface ReviewenvConfig {
     /** The settings of one repository, if the configuration names it. */
     default Optional<Repository> repository(String path) {
         return Optional.ofNullable(repositories().get(path));
+    }
+
+    interface Spool {
+        /**
+         * Where the hook queues a push while the service (or Redis) is down; the service replays
+         * it. Writable by every git user (mode 1733), readable by the service.
+         */
+        @WithDefault("/var/spool/reviewenv")
+        Path dir();
+
+        /** How often the spool is looked at. */
+        @WithDefault("15s")
+        Duration every();
     }
 
     interface Checkout {
@@ -148,6 +163,14 @@ public interface ReviewenvConfig {
         /** How long one {@code up} or {@code down} may take. */
         @WithDefault("10m")
         Duration timeout();
+
+        /**
+         * How long a container gets to stop before it is killed, whatever its {@code stop_grace_period}:
+         * a stop or an update never waits longer.
+         */
+        @WithName("stop-timeout")
+        @WithDefault("10s")
+        Duration stopTimeout();
 
         /** How long the deployed containers have to be running (and healthy, if they say how). */
         @WithName("ready-timeout")

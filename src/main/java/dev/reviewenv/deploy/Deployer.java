@@ -89,6 +89,8 @@ public class Deployer {
         ComposeRenderer.Rendered rendered = admitted.rendered();
         Optional<EnvironmentRecord> existing = records.read(name);
         ownership.beforeDeploy(name, existing.isPresent(), rendered);
+        Optional<Running> previous = existing.filter(r -> EnvironmentRecord.RUNNING.equals(r.status()))
+                .flatMap(r -> records.readComposeFile(name).map(yaml -> new Running(r, yaml, records.removeAt(name))));
         Set<String> before = images.recordedImages(name);
         Set<String> needed = ImageOwnership.pulledImages(rendered.document());
         Set<String> pulling = images.pinForDeploy(name, needed);
@@ -116,6 +118,9 @@ public class Deployer {
                 String first = reason.lines().findFirst().orElse("");
                 Log.warnf("deploy of %s failed: %s", name, first);
                 out.accept("deploy failed: " + first);
+                if (previous.isPresent()) {
+                    throw new DeployException(reason + "\n" + restore(name, previous.get(), out), e, false);
+                }
                 throw new DeployException(reason, e, true);
             }
             records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), rendered.service(),
@@ -127,6 +132,34 @@ public class Deployer {
         images.release(name, before, needed, "replaced image", out);
         out.accept("environment " + name + " is up at " + request.address().url());
         return new Deployed(name, commit, request.address().url());
+    }
+
+    /** What ran before an update: its record, its compose file and its removal time. */
+    private record Running(EnvironmentRecord record, String yaml, Optional<Instant> removeAt) {
+    }
+
+    /**
+     * A failed update keeps what was running: the previous file goes back into the record and is
+     * brought up again from its own checkout (volumes were never touched, the route never changed).
+     * Says what came of it.
+     */
+    private String restore(EnvironmentName name, Running previous, Consumer<String> out) {
+        String commit = previous.record().commit();
+        out.accept("the update failed; bringing back commit " + commit);
+        records.writeComposeFile(name, previous.yaml());
+        records.writeRemoveAt(name, previous.removeAt());
+        EnvironmentRecord back = previous.record().with(new EnvironmentRecord.Event(clock.instant(), "update-failed",
+                "kept commit " + commit, commit, null));
+        try {
+            compose.up(name.value(), records.composeFile(name), workspaces.existing(name, commit).orElse(null), out);
+            readiness.await(name, out);
+            records.write(back);
+            return "the update failed; " + name + " still runs commit " + commit + " with its data";
+        } catch (RuntimeException e) {
+            records.write(back.withStatus(EnvironmentRecord.FAILED));
+            return "the update failed, and commit " + commit + " could not be brought back either (" + e.getMessage()
+                    + "); its volumes are kept: push a fix, or stop the environment";
+        }
     }
 
     /** Names the images that were not on this host and are still not, for the failure report. */

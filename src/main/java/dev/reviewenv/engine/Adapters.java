@@ -85,7 +85,8 @@ public class Adapters {
         Path envFile = config.recordsDir().resolve(".compose.env");
         Files.createDirectories(envFile.getParent());
         Files.write(envFile, new byte[0]);
-        return new ComposeCli(ComposeCli.detect(runner, config.compose().command()), runner, config.compose().timeout(), envFile);
+        return new ComposeCli(ComposeCli.detect(runner, config.compose().command()), runner, config.compose().timeout(),
+                config.compose().stopTimeout(), envFile);
     }
 
     @Produces

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A job as it is stored in Redis ({@code reviewenv:job:<id>}) and shown by {@code GET /api/jobs/{id}}.
  * Times are ISO-8601 instants. {@code options} are the push options the user gave; {@code reason}
- * is why the job exists ({@code push} for a deploy, the ending's reason for a stop).
+ * is why the job exists ({@code push} for a deploy, the ending's reason for a stop); {@code seq}
+ * orders the jobs of one branch (a job with a smaller one than its branch's newest is stale).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
@@ -29,7 +30,8 @@ public record Job(
         String startedAt,
         String finishedAt,
         Integer attempts,
-        String error) {
+        String error,
+        Long seq) {
 
     public static final String DEPLOY = "deploy";
     public static final String STOP = "stop";

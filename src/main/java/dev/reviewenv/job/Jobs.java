@@ -96,7 +96,7 @@ public class Jobs {
 
     /** Waits up to {@code wait} for a job and marks it running. */
     public Optional<Job> take(Duration wait) {
-        return queue.take(wait, clock.instant()).map(this::job);
+        return queue.take(wait, clock::instant).map(this::job);
     }
 
     public void append(String id, String text) {
@@ -106,6 +106,21 @@ public class Jobs {
     /** Ends a job with {@code status}; {@code url} for a deploy that succeeded, {@code error} for one that did not. */
     public void finish(Job job, String status, String url, String error) {
         queue.finish(job.id(), job.branch().key(), status, url, error, clock.instant());
+    }
+
+    /** Whether no job of the job's branch was asked for after it: newest wins, per branch. */
+    public boolean isNewest(Job job) {
+        return job.seq() == null || job.seq() >= queue.latest(job.branch().key());
+    }
+
+    /** Gives a running job back to the queue, untried, with {@code why} in its output (the service is stopping). */
+    public boolean handBack(Job job, String why) {
+        return queue.handBack(job.id(), "--- " + why + "\n");
+    }
+
+    /** Puts back the jobs this process holds but none of its workers runs; how many. */
+    public int recoverOwn(java.util.Set<String> running) {
+        return queue.recoverOwn(running, clock.instant());
     }
 
     public void heartbeat() {
@@ -133,7 +148,8 @@ public class Jobs {
         return new Job(h.get("id"), h.get("action"), h.get("repository"), h.get("ref"), h.get("revision"),
                 blankToNull(h.get("environment")), blankToNull(h.get("url")), h.get("status"), h.getOrDefault("output", ""),
                 options, blankToNull(h.get("reason")), h.get("createdAt"), h.get("startedAt"), h.get("finishedAt"),
-                h.get("attempts") == null ? null : Integer.valueOf(h.get("attempts")), blankToNull(h.get("error")));
+                h.get("attempts") == null ? null : Integer.valueOf(h.get("attempts")), blankToNull(h.get("error")),
+                h.get("seq") == null ? null : Long.valueOf(h.get("seq")));
     }
 
     private static String blankToNull(String s) {

@@ -21,35 +21,49 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Drains the job queue: {@code reviewenv.jobs.workers} threads each take a job, run its deploy or
- * stop under the environment's lock, and store the outcome. A deploy that failed after it changed
- * something is rolled back here, with the lock still held. Jobs of workers that died are put back
- * on the queue.
+ * Drains the job queue: {@code reviewenv.jobs.workers} threads each take a job and run it under
+ * the environment's lock, unless it has gone stale ({@link Staleness}); a deploy that failed after
+ * it created a new environment is rolled back here. Every job ends: its outcome is stored even
+ * when Redis answers only later, and its output is best-effort ({@link JobLog}). When the service
+ * stops, running jobs are interrupted (their Compose ended with its children) and handed back
+ * to the queue; jobs of workers that died are put back by the heartbeat.
  */
 @Singleton
 public class Worker {
+    /** How long a stopping service waits for its workers to hand their jobs back. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
     private final Jobs jobs;
     private final Deployer deployer;
     private final Teardown teardown;
     private final EnvironmentLocks locks;
-    private final DockerEngine docker;
+    private final Staleness staleness;
     private final RecordStore records;
+    private final DockerEngine docker;
     private final ReviewenvConfig config;
     private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, Thread> busy = new ConcurrentHashMap<>();
+    private final Map<String, JobLog> logs = new ConcurrentHashMap<>();
+    private ScheduledExecutorService flusher;
     private volatile boolean running;
 
-    public Worker(Jobs jobs, Deployer deployer, Teardown teardown, EnvironmentLocks locks, DockerEngine docker,
-            RecordStore records, ReviewenvConfig config) {
+    public Worker(Jobs jobs, Deployer deployer, Teardown teardown, EnvironmentLocks locks, Staleness staleness,
+            RecordStore records, DockerEngine docker, ReviewenvConfig config) {
         this.jobs = jobs;
         this.deployer = deployer;
         this.teardown = teardown;
         this.locks = locks;
-        this.docker = docker;
+        this.staleness = staleness;
         this.records = records;
+        this.docker = docker;
         this.config = config;
     }
 
@@ -65,6 +79,12 @@ public class Worker {
             Log.infof("%d job(s) of stopped workers were put back on the queue", recovered);
         }
         running = true;
+        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reviewenv-job-output");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(() -> logs.values().forEach(JobLog::flush), 200, 200, TimeUnit.MILLISECONDS);
         for (int i = 0; i < config.jobs().workers(); i++) {
             Thread t = new Thread(this::loop, "reviewenv-worker-" + i);
             t.start();
@@ -77,76 +97,151 @@ public class Worker {
             return;
         }
         running = false;
+        busy.values().forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         for (Thread t : threads) {
             try {
-                t.join(Duration.ofSeconds(5).toMillis());
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        jobs.leave();
+        flusher.shutdownNow();
+        try {
+            jobs.leave();
+        } catch (RuntimeException redisDown) {
+            Log.warnf("could not say goodbye to Redis (%s); this instance's jobs are recovered once its heartbeat expires",
+                    redisDown.getMessage());
+        }
     }
 
     @Scheduled(every = "10s", delayed = "10s")
     void heartbeat() {
-        if (running) {
+        if (!running) {
+            return;
+        }
+        try {
             jobs.heartbeat();
             jobs.recoverAbandoned();
+            int own = jobs.recoverOwn(busy.keySet());
+            if (own > 0) {
+                Log.infof("%d job(s) this instance held but ran no more were put back on the queue", own);
+            }
+        } catch (RuntimeException redisDown) {
+            Log.warnf("heartbeat: %s", redisDown.getMessage());
         }
     }
 
     private void loop() {
         while (running) {
             try {
-                Optional<Job> job = jobs.take(Duration.ofSeconds(1));
-                job.ifPresent(this::run);
+                jobs.take(Duration.ofSeconds(1)).ifPresent(this::run);
             } catch (RuntimeException e) {
                 Log.errorf("worker loop: %s", e.getMessage());
-                pause();
+                pause(Duration.ofSeconds(1));
             }
         }
     }
 
+    /** What a job came to. */
+    private record Outcome(String status, String url, String error) {
+    }
+
     /** Runs one job to its end and stores the outcome; never throws. */
     void run(Job job) {
-        Consumer<String> out = line -> jobs.append(job.id(), line + "\n");
+        JobLog out = new JobLog(jobs, job.id());
+        logs.put(job.id(), out);
+        busy.put(job.id(), Thread.currentThread());
         Log.infof("job %s: %s %s %s", job.id(), job.action(), job.repository(), job.ref());
+        Outcome outcome;
+        try {
+            outcome = execute(job, out);
+        } catch (RuntimeException | Error e) {
+            if (!running) {
+                handBack(job, out);
+                return;
+            }
+            if (!(e instanceof RuntimeException)) {
+                Log.errorf(e, "job %s broke the worker", job.id());
+            }
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            out.accept("job failed: " + reason);
+            outcome = new Outcome(Job.FAILED, null, reason.lines().findFirst().orElse(reason));
+        } finally {
+            busy.remove(job.id());
+            Thread.interrupted();
+        }
+        store(job, outcome, out);
+        logs.remove(job.id());
+    }
+
+    private Outcome execute(Job job, JobLog out) {
         try (EnvironmentLocks.Held lock = locks.hold(job.environmentName())) {
+            Optional<String> stale = staleness.of(job);
+            if (stale.isPresent()) {
+                out.accept("job cancelled: " + stale.get());
+                return new Outcome(Job.CANCELLED, null, stale.get());
+            }
             String url = switch (job.action()) {
                 case Job.DEPLOY -> deploy(job, out);
                 case Job.STOP -> stop(job, out);
                 default -> throw new IllegalArgumentException("unknown action " + job.action());
             };
-            jobs.finish(job, Job.SUCCEEDED, url, null);
-            Log.infof("job %s succeeded", job.id());
-        } catch (RuntimeException | Error e) {
-            if (!(e instanceof RuntimeException)) {
-                Log.errorf(e, "job %s broke the worker", job.id());
-            }
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            String first = reason.lines().findFirst().orElse(reason);
-            out.accept("job failed: " + reason);
-            jobs.finish(job, Job.FAILED, null, first);
-            Log.warnf("job %s failed: %s", job.id(), first);
+            return new Outcome(Job.SUCCEEDED, url, null);
         }
     }
 
-    private String deploy(Job job, Consumer<String> out) {
+    /** Stores the outcome; while Redis does not answer, tries again (the job stays in this instance's hands). */
+    private void store(Job job, Outcome o, JobLog out) {
+        Duration wait = Duration.ofMillis(500);
+        while (true) {
+            try {
+                out.flush();
+                jobs.finish(job, o.status(), o.url(), o.error());
+                Log.infof("job %s %s%s", job.id(), o.status(), o.error() == null ? "" : ": " + o.error());
+                return;
+            } catch (RuntimeException redisDown) {
+                if (!running) {
+                    Log.warnf("job %s %s, but Redis does not take it (%s); the next start takes the job again",
+                            job.id(), o.status(), redisDown.getMessage());
+                    return;
+                }
+                Log.warnf("job %s %s; Redis does not take it yet (%s), trying again", job.id(), o.status(), redisDown.getMessage());
+                pause(wait);
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private void handBack(Job job, JobLog out) {
+        busy.remove(job.id());
+        try {
+            out.flush();
+            jobs.handBack(job, "the service stopped while this job ran; it is taken again when the service is back");
+            Log.infof("job %s handed back to the queue", job.id());
+        } catch (RuntimeException redisDown) {
+            Log.warnf("job %s could not be handed back (%s); it is recovered once this instance's heartbeat expires",
+                    job.id(), redisDown.getMessage());
+        }
+        logs.remove(job.id());
+    }
+
+    private String deploy(Job job, JobLog out) {
         EnvironmentName name = job.environmentName();
         DeployRequest request = new DeployRequest(name, job.branch(), job.revision(), Address.parse(job.url()),
                 job.options(), job.id());
         try {
             return deployer.deploy(request, out).url();
         } catch (DeployException failed) {
-            if (failed.changedSomething()) {
+            if (failed.changedSomething() && running) {
                 rollBack(name, job, out);
             }
             throw failed;
         }
     }
 
-    /** Removes what a failed deploy created; a failed cleanup is left to the reaper, which retries it. */
-    private void rollBack(EnvironmentName name, Job job, Consumer<String> out) {
+    /** Removes what a failed first deploy created; a failed cleanup is left to the reaper, which retries it. */
+    private void rollBack(EnvironmentName name, Job job, JobLog out) {
         out.accept("removing what the deploy created");
         try {
             teardown.remove(name, EndReason.FAILED, job.id(), out);
@@ -155,7 +250,7 @@ public class Worker {
         }
     }
 
-    private String stop(Job job, Consumer<String> out) {
+    private String stop(Job job, JobLog out) {
         if (job.stopReason() == EndReason.BRANCH_DELETED) {
             // A deleted branch ends only the environment whose record names that very branch.
             Optional<EnvironmentRecord> record = records.read(job.environmentName());
@@ -172,9 +267,9 @@ public class Worker {
         return null;
     }
 
-    private static void pause() {
+    private static void pause(Duration d) {
         try {
-            Thread.sleep(1000);
+            Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -18,6 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +35,8 @@ class PostReceiveHookTest {
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
     final List<String> auth = new CopyOnWriteArrayList<>();
     volatile int status = 202;
+    /** The first this many requests are answered 503, as while Redis restarts. */
+    volatile int unavailable;
     volatile String answer = "";
 
     @BeforeEach
@@ -42,7 +47,7 @@ class PostReceiveHookTest {
             auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] body = answer.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, body.length);
+            exchange.sendResponseHeaders(received.size() <= unavailable ? 503 : status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -96,13 +101,55 @@ class PostReceiveHookTest {
     }
 
     @Test
-    void aServiceThatIsDownIsReportedAndThePushStillSucceeds() throws Exception {
-        GitFixture git = repo("http://127.0.0.1:" + RedisServer.freePort());
+    void aServiceThatIsDownGetsThePushQueuedOnDiskSignedWithTheTokenAndThePushStillSucceeds() throws Exception {
+        Path spool = tmp.resolve("spool");
+        GitFixture git = repo("http://127.0.0.1:" + RedisServer.freePort()).env("REVIEWENV_SPOOL", spool.toString());
         String out = git.push("main");
-        assertTrue(out.contains("is not reachable; no environment was started for main"), out);
+        assertTrue(out.contains("the push of main is queued in " + spool), out);
+        List<Path> queued;
+        try (var files = Files.list(spool)) {
+            queued = files.toList();
+        }
+        assertEquals(1, queued.size(), queued.toString());
+        assertTrue(queued.get(0).getFileName().toString().endsWith(".push"));
+        String[] lines = Files.readString(queued.get(0)).split("\n", 2);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("hook-token-0123456789".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertEquals(HexFormat.of().formatHex(mac.doFinal(lines[1].strip().getBytes(StandardCharsets.UTF_8))), lines[0]);
+        assertEquals("refs/heads/main", new ObjectMapper().readTree(lines[1]).get("ref").asText());
+
+        GitFixture unwritable = repo("http://127.0.0.1:" + RedisServer.freePort()).env("REVIEWENV_SPOOL", "/proc/none");
+        assertTrue(unwritable.push("main:refs/heads/x").contains("could not be queued"));
         GitFixture noToken = repo("http://127.0.0.1:1").env("REVIEWENV_TOKEN", "");
         assertTrue(noToken.push("main:refs/heads/other").contains("REVIEWENV_TOKEN is not set"));
         noToken.close();
+        unwritable.close();
+        git.close();
+    }
+
+    @Test
+    void aServiceThatAnswers503IsAskedAgain() throws Exception {
+        answer = "{\"job\":\"11111111-2222-3333-4444-555555555555\",\"environment\":\"main\","
+                + "\"url\":\"http://main.localhost\",\"action\":\"deploy\",\"repository\":\"team/shop\"}";
+        unavailable = 2;
+        GitFixture git = repo("http://127.0.0.1:" + server.getAddress().getPort());
+        String out = git.push("main");
+        assertTrue(out.contains("started job 11111111-2222-3333-4444-555555555555"), out);
+        assertEquals(3, received.size(), "asked again after each 503");
+        git.close();
+    }
+
+    @Test
+    void variablesOfTheEnvironmentWinOverTheHookEnvFile() throws Exception {
+        answer = "{\"job\":\"11111111-2222-3333-4444-555555555555\",\"environment\":\"main\","
+                + "\"url\":\"http://main.localhost\",\"action\":\"deploy\",\"repository\":\"team/shop\"}";
+        Path envFile = tmp.resolve("hook.env");
+        Files.writeString(envFile, "REVIEWENV_URL=http://127.0.0.1:1\nREVIEWENV_TOKEN=\"from-the-file-0123456\"\nexport REVIEWENV_WAIT=0\n");
+        GitFixture git = repo("http://127.0.0.1:" + server.getAddress().getPort()).env("REVIEWENV_HOOK_ENV", envFile.toString())
+                .env("REVIEWENV_TOKEN", "");
+        String out = git.push("main");
+        assertTrue(out.contains("started job"), "REVIEWENV_URL of the environment was used:\n" + out);
+        assertEquals("Bearer from-the-file-0123456", auth.get(0), "a variable the environment leaves empty is taken from the file");
         git.close();
     }
 }

@@ -69,6 +69,8 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             config.put("reviewenv.compose.ready-timeout", "30s");
             config.put("quarkus.http.test-port", "0");
             config.put("reviewenv.reaper.every", reaperEvery);
+            config.put("reviewenv.spool.dir", Files.createDirectories(root.resolve("spool")).toString());
+            config.put("reviewenv.spool.every", "1s");
             config.put("reviewenv-test.traefik-port", port);
             config.put("quarkus.log.file.enabled", "true");
             config.put("quarkus.log.file.path", root.resolve("service.log").toString());

@@ -22,12 +22,14 @@ public class ComposeCli {
     private final ComposeCommands commands;
     private final CommandRunner runner;
     private final Duration timeout;
+    private final Duration stopTimeout;
     private final Path envFile;
 
-    public ComposeCli(ComposeCommands commands, CommandRunner runner, Duration timeout, Path envFile) {
+    public ComposeCli(ComposeCommands commands, CommandRunner runner, Duration timeout, Duration stopTimeout, Path envFile) {
         this.commands = commands;
         this.runner = runner;
         this.timeout = timeout;
+        this.stopTimeout = stopTimeout;
         this.envFile = envFile;
     }
 
@@ -97,13 +99,13 @@ public class ComposeCli {
     }
 
     public void up(String project, Path file, Path projectDir, Consumer<String> out) {
-        for (List<String> argv : commands.up(project, file, projectDir, envFile)) {
+        for (List<String> argv : commands.up(project, file, projectDir, envFile, stopTimeout)) {
             run(argv.contains("build") ? "build" : "up", argv, out);
         }
     }
 
     public void down(String project, Path file, Path projectDir, Consumer<String> out) {
-        run("down", commands.down(project, file, projectDir, envFile), out);
+        run("down", commands.down(project, file, projectDir, envFile, stopTimeout), out);
     }
 
     private void run(String verb, List<String> argv, Consumer<String> out) {

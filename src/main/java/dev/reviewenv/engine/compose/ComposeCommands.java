@@ -1,6 +1,7 @@
 package dev.reviewenv.engine.compose;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,29 +55,31 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
 
     /**
      * The calls that build what has {@code build:}, start everything, and remove services no longer
-     * in the file. v1 builds in a call of its own with {@code --force-rm}: its {@code up --build}
+     * in the file; a container an update replaces gets {@code stopTimeout} to stop. v1 builds in a call of its own with {@code --force-rm}: its {@code up --build}
      * leaves the container of a failed build step behind, unlabelled.
      */
-    public List<List<String>> up(String project, Path file, Path projectDir, Path envFile) {
+    public List<List<String>> up(String project, Path file, Path projectDir, Path envFile, Duration stopTimeout) {
         List<String> up = base(project, file, projectDir, envFile);
+        String t = Long.toString(stopTimeout.toSeconds());
         if (flavor == Flavor.V1) {
             List<String> build = base(project, file, projectDir, envFile);
             build.addAll(List.of("build", "--force-rm"));
-            up.addAll(List.of("up", "-d", "--remove-orphans"));
+            up.addAll(List.of("up", "-d", "--remove-orphans", "-t", t));
             return List.of(build, up);
         }
-        up.addAll(List.of("up", "-d", "--build", "--remove-orphans"));
+        up.addAll(List.of("up", "-d", "--build", "--remove-orphans", "-t", t));
         return List.of(up);
     }
 
     /**
-     * Removes containers, networks, named and anonymous volumes and orphans. Images are not
-     * Compose's to remove ({@code --rmi} would take images that were on the host before): the
+     * Removes containers, networks, named and anonymous volumes and orphans, giving each
+     * container {@code stopTimeout} to stop (whatever its {@code stop_grace_period}). Images are
+     * not Compose's to remove ({@code --rmi} would take images that were on the host before): the
      * teardown removes those the environment owns, one by one.
      */
-    public List<String> down(String project, Path file, Path projectDir, Path envFile) {
+    public List<String> down(String project, Path file, Path projectDir, Path envFile, Duration stopTimeout) {
         List<String> argv = base(project, file, projectDir, envFile);
-        argv.addAll(List.of("down", "--volumes", "--remove-orphans"));
+        argv.addAll(List.of("down", "--volumes", "--remove-orphans", "-t", Long.toString(stopTimeout.toSeconds())));
         return argv;
     }
 

@@ -54,6 +54,32 @@ public class GitCheckout {
         }
     }
 
+    /** The branches of the repository, as full refs ({@code refs/heads/...}) to their commit ids. */
+    public java.util.Map<String, String> branches(Path bareRepository) {
+        try (Repository repo = open(bareRepository)) {
+            java.util.Map<String, String> refs = new java.util.HashMap<>();
+            for (var ref : repo.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                if (ref.getObjectId() != null) {
+                    refs.put(ref.getName(), ref.getObjectId().name());
+                }
+            }
+            return refs;
+        } catch (IOException e) {
+            throw new GitException("cannot read the branches of " + bareRepository + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code older} is {@code newer} or one of its ancestors (both full commit ids of the repository). */
+    public boolean isAncestor(Path bareRepository, String older, String newer) {
+        try (Repository repo = open(bareRepository); RevWalk walk = new RevWalk(repo)) {
+            ObjectId a = repo.resolve(older + "^{commit}");
+            ObjectId b = repo.resolve(newer + "^{commit}");
+            return a != null && b != null && walk.isMergedInto(walk.parseCommit(a), walk.parseCommit(b));
+        } catch (IOException e) {
+            throw new GitException("cannot compare " + older + " and " + newer + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Replaces {@code workspace} with the tree of {@code revision}; refused as a whole, or written as a whole. */
     public Checkout checkout(Path bareRepository, String revision, Path workspace) {
         try (Repository repo = open(bareRepository); RevWalk walk = new RevWalk(repo)) {

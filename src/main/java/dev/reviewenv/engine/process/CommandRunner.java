@@ -41,6 +41,39 @@ public class CommandRunner {
     public record Captured(Result result, byte[] stdout, boolean truncated) {
     }
 
+    /** The thread running a command was interrupted (the service is stopping); the command and its children were ended. */
+    public static class Interrupted extends RuntimeException {
+        Interrupted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Ends a command and everything it started (Compose v2 runs as a plugin child of the docker
+     * CLI): SIGTERM first, SIGKILL to what is left after a grace period. Waits for them to exit.
+     */
+    static void end(Process process) {
+        List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle h : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                h.onExit().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (Exception stillRunning) {
+                h.destroyForcibly();
+            }
+        }
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // a process the kernel does not let go of; nothing more to do from here
+            }
+        }
+    }
+
     public Result run(List<String> argv, Path workDir, Map<String, String> extraEnv, Duration timeout, Consumer<String> lines) {
         return start(argv, workDir, extraEnv, timeout, lines, -1).result();
     }
@@ -116,7 +149,11 @@ public class CommandRunner {
                             tail.removeFirst();
                         }
                     }
-                    lines.accept(line);
+                    try {
+                        lines.accept(line);
+                    } catch (RuntimeException lost) {
+                        // whoever reads the lines failed (a log store that is down): the pipe is drained all the same
+                    }
                 }
             } catch (IOException ignored) {
                 // the process was killed; what was read is kept
@@ -128,18 +165,17 @@ public class CommandRunner {
         try {
             finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
+                end(process);
             }
             reader.join(5000);
             if (collector != null) {
                 collector.join(5000);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            end(process);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + argv.get(0), e);
+            throw new Interrupted("interrupted while running " + String.join(" ", argv.subList(0, Math.min(2, argv.size())))
+                    + "; it was stopped", e);
         }
         synchronized (tail) {
             Result result = new Result(finished ? process.exitValue() : -1, !finished, List.copyOf(tail));

@@ -30,6 +30,45 @@ public class EnvironmentLocks {
         void close();
     }
 
+    /** The environment's lock if it is free now; empty when a deploy or stop holds it (here or in another process). */
+    public java.util.Optional<Held> tryHold(EnvironmentName name) {
+        ReentrantLock lock = local.computeIfAbsent(name.value(), n -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Files.createDirectories(dir);
+            FileChannel channel = FileChannel.open(dir.resolve(name.value() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock fileLock = channel.tryLock();
+            if (fileLock == null) {
+                channel.close();
+                lock.unlock();
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(held(lock, channel, fileLock));
+        } catch (IOException | RuntimeException e) {
+            lock.unlock();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot lock " + name, io) : (RuntimeException) e;
+        }
+    }
+
+    private static Held held(ReentrantLock lock, FileChannel channel, FileLock fileLock) {
+        return () -> {
+            try {
+                if (channel.isOpen()) {
+                    fileLock.release();
+                    channel.close();
+                }
+            } catch (java.nio.channels.ClosedChannelException closedByInterrupt) {
+                // an interrupted thread's channel is closed, which released the file lock
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                lock.unlock();
+            }
+        };
+    }
+
     /** Blocks until the environment's lock is held. */
     public Held hold(EnvironmentName name) {
         ReentrantLock lock = local.computeIfAbsent(name.value(), n -> new ReentrantLock());
@@ -38,16 +77,7 @@ public class EnvironmentLocks {
             Files.createDirectories(dir);
             FileChannel channel = FileChannel.open(dir.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock fileLock = channel.lock();
-            return () -> {
-                try {
-                    fileLock.release();
-                    channel.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    lock.unlock();
-                }
-            };
+            return held(lock, channel, fileLock);
         } catch (IOException | RuntimeException e) {
             lock.unlock();
             throw e instanceof IOException io ? new UncheckedIOException("cannot lock " + name, io) : (RuntimeException) e;

@@ -107,6 +107,17 @@ public class RecordStore {
         }
     }
 
+    /** The compose file that was deployed, if there is one. */
+    public Optional<String> readComposeFile(EnvironmentName name) {
+        try {
+            return Optional.of(Files.readString(composeFile(name), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + composeFile(name), e);
+        }
+    }
+
     public void writeComposeFile(EnvironmentName name, String yaml) {
         writeAtomically(composeFile(name), yaml.getBytes(StandardCharsets.UTF_8));
     }

@@ -28,14 +28,20 @@ public class RedisNameClaims {
 
     /** Claims {@code name} for {@code holder}; true when it was free or already the holder's. */
     public boolean claim(String name, String holder) {
-        return Long.valueOf(1).equals(redis.client().eval(CLAIM, List.of(NAMES), List.of(name, holder)));
+        return redis.call(c -> {
+            return Long.valueOf(1).equals(c.eval(CLAIM, List.of(NAMES), List.of(name, holder)));
+        });
     }
 
     public Optional<String> holderOf(String name) {
-        return Optional.ofNullable(redis.client().hget(NAMES, name));
+        return redis.call(c -> {
+            return Optional.ofNullable(c.hget(NAMES, name));
+        });
     }
 
     public void release(String name) {
-        redis.client().hdel(NAMES, name);
+        redis.run(c -> {
+            c.hdel(NAMES, name);
+        });
     }
 }

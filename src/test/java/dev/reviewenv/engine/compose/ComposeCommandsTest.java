@@ -3,6 +3,7 @@ package dev.reviewenv.engine.compose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,25 +16,25 @@ class ComposeCommandsTest {
     void v2UpBuildsAndStartsInOneCall() {
         assertEquals(List.of(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", ENV.toString(),
                 "-p", "feature-x", "-f", FILE.toString(), "--project-directory", DIR.toString(), "up", "-d", "--build",
-                "--remove-orphans")),
-                ComposeCommands.of(ComposeCommands.V2).up("feature-x", FILE, DIR, ENV));
+                "--remove-orphans", "-t", "10")),
+                ComposeCommands.of(ComposeCommands.V2).up("feature-x", FILE, DIR, ENV, Duration.ofSeconds(10)));
     }
 
     @Test
     void v1BuildsWithForceRmBeforeUp() {
         List<String> base = List.of("docker-compose", "--ansi", "never", "--env-file", ENV.toString(), "-p", "feature-x",
                 "-f", FILE.toString(), "--project-directory", DIR.toString());
-        var calls = ComposeCommands.of(ComposeCommands.V1).up("feature-x", FILE, DIR, ENV);
+        var calls = ComposeCommands.of(ComposeCommands.V1).up("feature-x", FILE, DIR, ENV, Duration.ofSeconds(10));
         assertEquals(2, calls.size());
         assertEquals(concat(base, "build", "--force-rm"), calls.get(0));
-        assertEquals(concat(base, "up", "-d", "--remove-orphans"), calls.get(1));
+        assertEquals(concat(base, "up", "-d", "--remove-orphans", "-t", "10"), calls.get(1));
     }
 
     @Test
-    void downRemovesContainersVolumesAndOrphansButNoImages() {
+    void downRemovesContainersVolumesAndOrphansButNoImagesAndWaitsABoundedTime() {
         assertEquals(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", ENV.toString(),
-                "-p", "feature-x", "-f", FILE.toString(), "down", "--volumes", "--remove-orphans"),
-                ComposeCommands.of(ComposeCommands.V2).down("feature-x", FILE, null, ENV));
+                "-p", "feature-x", "-f", FILE.toString(), "down", "--volumes", "--remove-orphans", "-t", "3"),
+                ComposeCommands.of(ComposeCommands.V2).down("feature-x", FILE, null, ENV, Duration.ofSeconds(3)));
     }
 
     @Test

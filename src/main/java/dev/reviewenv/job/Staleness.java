@@ -1,0 +1,69 @@
+package dev.reviewenv.job;
+
+import dev.reviewenv.engine.git.GitCheckout;
+import dev.reviewenv.engine.git.GitException;
+import dev.reviewenv.engine.git.GitRepositories;
+import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.teardown.EndReason;
+import io.quarkus.logging.Log;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Newest wins, per branch. Checked under the environment's lock right before a job runs: a job
+ * that a newer push or stop of its branch came after, a deploy of a branch that is gone or of a
+ * commit older than the one the environment runs, a branch deletion for a branch that exists
+ * again: each is stale and is cancelled with that reason, whatever order the workers took them in.
+ */
+@Singleton
+public class Staleness {
+    private final Jobs jobs;
+    private final GitRepositories repositories;
+    private final GitCheckout git;
+    private final RecordStore records;
+
+    public Staleness(Jobs jobs, GitRepositories repositories, GitCheckout git, RecordStore records) {
+        this.jobs = jobs;
+        this.repositories = repositories;
+        this.git = git;
+        this.records = records;
+    }
+
+    /** Why the job must not run any more, or empty when it must. */
+    public Optional<String> of(Job job) {
+        try {
+            if (!jobs.isNewest(job)) {
+                return Optional.of("a newer push or stop of " + job.branch() + " came after it");
+            }
+        } catch (RuntimeException redisDown) {
+            Log.warnf("job %s: cannot ask Redis which job is newest (%s); it runs", job.id(), redisDown.getMessage());
+        }
+        Path bare;
+        Map<String, String> branches;
+        try {
+            bare = repositories.locate(job.repository());
+            branches = git.branches(bare);
+        } catch (GitException gone) {
+            return job.action().equals(Job.DEPLOY) ? Optional.of(gone.getMessage()) : Optional.empty();
+        }
+        String tip = branches.get(job.ref());
+        if (job.action().equals(Job.STOP)) {
+            return job.stopReason() == EndReason.BRANCH_DELETED && tip != null
+                    ? Optional.of("the branch exists again (at " + tip + "); it was pushed after it was deleted")
+                    : Optional.empty();
+        }
+        if (tip == null) {
+            return Optional.of("the branch " + job.branch() + " no longer exists in its repository");
+        }
+        Optional<EnvironmentRecord> running = records.read(job.environmentName()).filter(r -> r.belongsTo(job.branch()));
+        if (running.isPresent() && running.get().commit() != null && !running.get().commit().equals(job.revision())
+                && git.isAncestor(bare, job.revision(), running.get().commit())) {
+            return Optional.of("commit " + job.revision() + " is older than " + running.get().commit()
+                    + ", which the environment already runs");
+        }
+        return Optional.empty();
+    }
+}
