@@ -188,6 +188,13 @@ public interface ReviewenvConfig {
         @WithDefault("262144")
         int outputLimit();
 
+        /**
+         * How often the workers say they are alive; a process silent for three times this long is
+         * taken for dead, and its jobs are taken again.
+         */
+        @WithDefault("10s")
+        Duration heartbeat();
+
         /** How long a finished job stays readable. */
         @WithName("keep-for")
         @WithDefault("14d")

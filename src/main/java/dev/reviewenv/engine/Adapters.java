@@ -74,8 +74,8 @@ public class Adapters {
     @Produces
     @Singleton
     @DefaultBean
-    CommandRunner runner() {
-        return new CommandRunner();
+    CommandRunner runner(ReviewenvConfig config) {
+        return new CommandRunner(config.recordsDir().resolve(".processes"));
     }
 
     @Produces
@@ -113,7 +113,7 @@ public class Adapters {
     @Singleton
     RedisJobQueue jobQueue(Redis redis, ReviewenvConfig config) {
         return new RedisJobQueue(redis, config.jobs().outputLimit(),
-                config.jobs().keepFor().duration().orElse(Duration.ofDays(3650)));
+                config.jobs().keepFor().duration().orElse(Duration.ofDays(3650)), config.jobs().heartbeat().multipliedBy(3));
     }
 
     @Produces

@@ -5,6 +5,7 @@ import dev.reviewenv.deploy.DeployException;
 import dev.reviewenv.deploy.DeployRequest;
 import dev.reviewenv.deploy.Deployer;
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
@@ -48,6 +49,7 @@ public class Worker {
     private final Staleness staleness;
     private final RecordStore records;
     private final DockerEngine docker;
+    private final CommandRunner runner;
     private final ReviewenvConfig config;
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, Thread> busy = new ConcurrentHashMap<>();
@@ -56,7 +58,7 @@ public class Worker {
     private volatile boolean running;
 
     public Worker(Jobs jobs, Deployer deployer, Teardown teardown, EnvironmentLocks locks, Staleness staleness,
-            RecordStore records, DockerEngine docker, ReviewenvConfig config) {
+            RecordStore records, DockerEngine docker, CommandRunner runner, ReviewenvConfig config) {
         this.jobs = jobs;
         this.deployer = deployer;
         this.teardown = teardown;
@@ -64,6 +66,7 @@ public class Worker {
         this.staleness = staleness;
         this.records = records;
         this.docker = docker;
+        this.runner = runner;
         this.config = config;
     }
 
@@ -72,6 +75,7 @@ public class Worker {
         if (config.mode() != ReviewenvConfig.Mode.SERVICE || config.jobs().workers() == 0) {
             return;
         }
+        runner.endLeftovers().forEach(Log::warn);
         jobs.ping();
         jobs.heartbeat();
         int recovered = jobs.recoverAbandoned();
@@ -115,7 +119,7 @@ public class Worker {
         }
     }
 
-    @Scheduled(every = "10s", delayed = "10s")
+    @Scheduled(every = "${reviewenv.jobs.heartbeat:10s}", delayed = "${reviewenv.jobs.heartbeat:10s}")
     void heartbeat() {
         if (!running) {
             return;
@@ -168,10 +172,11 @@ public class Worker {
             out.accept("job failed: " + reason);
             outcome = new Outcome(Job.FAILED, null, reason.lines().findFirst().orElse(reason));
         } finally {
-            busy.remove(job.id());
             Thread.interrupted();
         }
+        // Still this worker's until stored: the heartbeat must not hand it to another meanwhile.
         store(job, outcome, out);
+        busy.remove(job.id());
         logs.remove(job.id());
     }
 
@@ -214,7 +219,6 @@ public class Worker {
     }
 
     private void handBack(Job job, JobLog out) {
-        busy.remove(job.id());
         try {
             out.flush();
             jobs.handBack(job, "the service stopped while this job ran; it is taken again when the service is back");
@@ -223,6 +227,7 @@ public class Worker {
             Log.warnf("job %s could not be handed back (%s); it is recovered once this instance's heartbeat expires",
                     job.id(), redisDown.getMessage());
         }
+        busy.remove(job.id());
         logs.remove(job.id());
     }
 

@@ -48,7 +48,7 @@ class JobsTest {
     }
 
     static Jobs jobs(Redis redis) {
-        return new Jobs(new RedisJobQueue(redis, 4096, Duration.ofDays(1)), Clock.systemUTC());
+        return new Jobs(new RedisJobQueue(redis, 4096, Duration.ofDays(1), Duration.ofSeconds(30)), Clock.systemUTC());
     }
 
     @AfterEach

@@ -16,7 +16,8 @@ import java.util.UUID;
  *
  * Init args: {@code compose} = the Compose command words (e.g. "docker-compose"); absent = detect.
  * {@code reaper-every} = the reaper period (default 1h: tests call the reaper themselves).
- * {@code config} = more configuration, one {@code key=value} a line. The service log goes to a
+ * {@code config} = more configuration, one {@code key=value} a line. {@code redis-aof=true} = a
+ * persistent Redis, which a test may stop and restart ({@link #redis()}). The service log goes to a
  * file ({@code reviewenv-test.log}) so tests can read what it wrote.
  */
 public class HostServices implements QuarkusTestResourceLifecycleManager {
@@ -29,8 +30,18 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
     private String compose;
     private String reaperEvery;
 
+    /** The Redis of the running test class, for tests that stop and restart it. */
+    private static volatile RedisServer current;
+
+    public static RedisServer redis() {
+        return current;
+    }
+
+    private boolean aof;
+
     @Override
     public void init(Map<String, String> initArgs) {
+        aof = Boolean.parseBoolean(initArgs.getOrDefault("redis-aof", "false"));
         compose = initArgs.get("compose");
         reaperEvery = initArgs.getOrDefault("reaper-every", "1h");
         extra = initArgs.getOrDefault("config", "");
@@ -49,7 +60,8 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             Path home = Files.createDirectories(root.resolve("home"));
             Path gitRoot = Files.createDirectories(root.resolve("git"));
             Path routes = Files.createDirectories(home.resolve(".reviewenv-traefik/dynamic"));
-            redis = RedisServer.start();
+            redis = RedisServer.start(aof);
+            current = redis;
             String id = UUID.randomUUID().toString().substring(0, 8);
             network = "reviewenv-it-" + id;
             Cmd.ok("docker", "network", "create", network);

@@ -7,36 +7,57 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
-/** A real redis-server on a free loopback port, for one test run. Missing redis-server fails the test. */
+/**
+ * A real redis-server on a free loopback port, for one test run; with {@code aof}, persistent
+ * as reviewenv's own (append-only file), so that a test can stop and restart it. Missing
+ * redis-server fails the test.
+ */
 public final class RedisServer implements AutoCloseable {
-    private final Process process;
     private final int port;
+    private final Path dir;
+    private final boolean aof;
+    private Process process;
 
-    private RedisServer(Process process, int port) {
-        this.process = process;
+    private RedisServer(int port, Path dir, boolean aof) {
         this.port = port;
+        this.dir = dir;
+        this.aof = aof;
     }
 
     public static RedisServer start() {
-        int port = freePort();
+        return start(false);
+    }
+
+    public static RedisServer start(boolean aof) {
         try {
-            Path dir = Files.createTempDirectory("reviewenv-redis");
-            Process p = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+            RedisServer r = new RedisServer(freePort(), Files.createTempDirectory("reviewenv-redis"), aof);
+            r.up();
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the server (again) on its port, with its data. */
+    public void up() {
+        try {
+            process = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                    "--save", "", "--appendonly", aof ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
             Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
             while (Instant.now().isBefore(deadline)) {
                 try (Socket s = new Socket("127.0.0.1", port)) {
-                    return new RedisServer(p, port);
+                    return;
                 } catch (IOException notYet) {
-                    if (!p.isAlive()) {
+                    if (!process.isAlive()) {
                         throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
                     }
                     Thread.sleep(50);
                 }
             }
-            p.destroyForcibly();
+            process.destroyForcibly();
             throw new IllegalStateException("redis-server did not listen on " + port + " within 10 s");
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server (install it: deploy/host-deps.sh): " + e.getMessage(), e);
@@ -46,8 +67,24 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server and waits until it has exited. */
+    public void down() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     public static int freePort() {
@@ -60,6 +97,11 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
+        down();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory
+        }
     }
 }

@@ -22,6 +22,49 @@ import java.util.function.Consumer;
  * passed on line by line, and it is killed when it outlives its timeout.
  */
 public class CommandRunner {
+    private final Path pidDir;
+
+    /**
+     * {@code pidDir}: where each running command leaves {@code <service pid>-<pid>} (its command
+     * line inside) until it ends, so that the next start of the service ends what a killed one
+     * left running.
+     */
+    public CommandRunner(Path pidDir) {
+        this.pidDir = pidDir;
+    }
+
+    /**
+     * Ends the commands a previous process of the service started and left running (it was
+     * killed with SIGKILL): those whose pid file is still there and whose command line is still
+     * the one written in it. Returns one line for each.
+     */
+    public List<String> endLeftovers() {
+        List<String> ended = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(pidDir)) {
+            return ended;
+        }
+        try (var files = java.nio.file.Files.list(pidDir)) {
+            for (Path f : files.toList()) {
+                String[] owned = f.getFileName().toString().split("-", 2);
+                if (ProcessHandle.of(Long.parseLong(owned[0])).isPresent()) {
+                    continue; // its service (or one-shot reaper) still runs and ends it itself
+                }
+                String recorded = java.nio.file.Files.readString(f, StandardCharsets.UTF_8);
+                long pid = Long.parseLong(owned[1]);
+                ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.equals(recorded)).orElse(false))
+                        .ifPresent(h -> {
+                            List<ProcessHandle> tree = new java.util.ArrayList<>(h.descendants().toList());
+                            tree.add(h);
+                            tree.forEach(ProcessHandle::destroyForcibly);
+                            ended.add("ended " + recorded + " (pid " + pid + "), left running by a service that was killed");
+                        });
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        } catch (IOException | NumberFormatException e) {
+            ended.add("could not look at " + pidDir + ": " + e.getMessage());
+        }
+        return ended;
+    }
     /** Variables passed on from the service's own environment; everything else is withheld. */
     private static final List<String> PASSED_ON = List.of("PATH", "HOME", "LANG", "DOCKER_HOST", "DOCKER_CONFIG", "TMPDIR");
     private static final int TAIL_LINES = 40;
@@ -109,6 +152,37 @@ public class CommandRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
         }
+        Path pidFile = remember(process);
+        try {
+            return wait(process, argv, timeout, lines, maxStdout, capture);
+        } finally {
+            forget(pidFile);
+        }
+    }
+
+    private Path remember(Process process) {
+        try {
+            java.nio.file.Files.createDirectories(pidDir);
+            Path f = pidDir.resolve(ProcessHandle.current().pid() + "-" + process.pid());
+            java.nio.file.Files.writeString(f, process.info().commandLine().orElse(""), StandardCharsets.UTF_8);
+            return f;
+        } catch (IOException e) {
+            return null; // only the clean-up after a SIGKILL needs it
+        }
+    }
+
+    private static void forget(Path pidFile) {
+        try {
+            if (pidFile != null) {
+                java.nio.file.Files.deleteIfExists(pidFile);
+            }
+        } catch (IOException ignored) {
+            // a stale pid file is checked against the command line before anything is ended
+        }
+    }
+
+    private Captured wait(Process process, List<String> argv, Duration timeout, Consumer<String> lines, int maxStdout,
+            boolean capture) {
         try {
             process.getOutputStream().close();
         } catch (IOException ignored) {

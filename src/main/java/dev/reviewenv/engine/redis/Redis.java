@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.net.URI;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -15,8 +16,16 @@ public final class Redis implements Closeable {
         this.client = client;
     }
 
+    /**
+     * A pool whose connections are checked when taken, so that the first call after Redis
+     * restarted does not fail on a connection that died with the old server.
+     */
     public static Redis connect(String url) {
-        return new Redis(RedisClient.create(URI.create(url)));
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setTestOnBorrow(true);
+        pool.setMaxTotal(48);
+        pool.setMaxIdle(16);
+        return new Redis(RedisClient.builder().fromURI(URI.create(url)).poolConfig(pool).build());
     }
 
     /** Runs {@code work} against Redis; a Redis that cannot be reached is a {@link RedisUnavailable}. */

@@ -35,7 +35,6 @@ public class RedisJobQueue {
     static final String SEQ = "reviewenv:seq";
     private static final String LOG = ":log";
     public static final int MAX_ATTEMPTS = 3;
-    private static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
     /** Cuts a log to its last {@code limit} bytes, at a line start. */
     private static final String TAIL = """
@@ -154,11 +153,14 @@ public class RedisJobQueue {
     private final String instance = UUID.randomUUID().toString();
     private final int outputLimit;
     private final Duration keepFor;
+    private final Duration alive;
 
-    public RedisJobQueue(Redis redis, int outputLimit, Duration keepFor) {
+    /** {@code alive}: how long an instance's heartbeat lasts; silent longer, its jobs are taken again. */
+    public RedisJobQueue(Redis redis, int outputLimit, Duration keepFor, Duration alive) {
         this.redis = redis;
         this.outputLimit = outputLimit;
         this.keepFor = keepFor;
+        this.alive = alive;
     }
 
     public void ping() {
@@ -303,7 +305,7 @@ public class RedisJobQueue {
     /** Says this instance's workers are alive; the processing lists of silent instances are recovered. */
     public void heartbeat(Instant now) {
         redis.run(c -> {
-            c.set(WORKER + instance, now.toString(), SetParams.setParams().ex(HEARTBEAT.toSeconds()));
+            c.set(WORKER + instance, now.toString(), SetParams.setParams().px(alive.toMillis()));
         });
     }
 

@@ -1,0 +1,128 @@
+package dev.reviewenv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reviewenv.testsupport.Api;
+import dev.reviewenv.testsupport.Cmd;
+import dev.reviewenv.testsupport.Docker;
+import dev.reviewenv.testsupport.GitFixture;
+import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.JarService;
+import dev.reviewenv.testsupport.Stacks;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged service killed and stopped in the middle of a deploy, as hosts do: with SIGKILL
+ * during {@code compose up}, with SIGTERM during a build. Every push still ends, nothing of the
+ * environment is half-made, and no Compose process is left running.
+ */
+class FaultsIT {
+    JarService service;
+    GitFixture git;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        service = new JarService(true);
+        service.env.put("REVIEWENV_JOBS_HEARTBEAT", "1s");
+        service.env.put("REVIEWENV_JOBS_WORKERS", "1");
+        service.env.put("REVIEWENV_REAPER_EVERY", "1h");
+        git = new GitFixture(service.gitRoot, "team/ops", service.url(), HostServices.TOKEN);
+    }
+
+    @AfterEach
+    void tearDown() {
+        service.close();
+        for (String name : List.of("slow")) {
+            Docker.environment(name).forEach(c -> Cmd.run(null, Map.of(), "docker", "rm", "-f", c.at("/Id").asText()));
+            Stacks.volumes(name).forEach(v -> Cmd.run(null, Map.of(), "docker", "volume", "rm", v));
+            Stacks.networks(name).forEach(n -> Cmd.run(null, Map.of(), "docker", "network", "rm", n));
+            Stacks.builtImages(name).forEach(i -> Cmd.run(null, Map.of(), "docker", "rmi", i));
+        }
+        git.close();
+    }
+
+    /** A branch whose build takes {@code seconds} (never from the build cache). */
+    String pushSlow(int seconds) {
+        git.branch("slow").file("docker-compose.yml", """
+                services:
+                  web:
+                    build: ./web
+                    init: true
+                    expose: ["8080"]
+                """).file("web/Dockerfile", """
+                FROM reviewenv/busybox:local
+                RUN echo %s >/dev/null && sleep %d && mkdir -p /www && echo slow > /www/index.html
+                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                """.formatted(UUID.randomUUID(), seconds));
+        git.commit("slow");
+        return Api.startedJob(git.push("slow"));
+    }
+
+    static void awaitOutput(String job, String text) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!Api.job(job).getString("output").contains(text)) {
+            assertTrue(Instant.now().isBefore(deadline), "job " + job + " never printed " + text);
+            Api.sleep(100);
+        }
+    }
+
+    /** Compose processes of the project still running on the host. */
+    static List<String> composeOf(String project) {
+        return Cmd.lines(Cmd.run(null, Map.of(), "pgrep", "-af", "--", "-p " + project + " ").text());
+    }
+
+    void assertRunsWhole(String name) throws java.io.IOException {
+        assertEquals(1, Docker.environment(name).size(), "one web container, no second");
+        assertEquals("running", Docker.environment(name).get(0).at("/State/Status").asText());
+        assertTrue(Files.exists(service.home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), "routed");
+        assertTrue(Files.readString(service.home.resolve(".reviewenv").resolve(name).resolve("environment.json")).contains("\"running\""),
+                "recorded as running");
+    }
+
+    @Test
+    void killedWithSigkillDuringComposeUpTheJobIsTakenAgainAndEnds() throws Exception {
+        service.start();
+        String job = pushSlow(20);
+        awaitOutput(job, " up -d");
+        Api.sleep(500);
+        service.kill();
+        assertTrue(!composeOf("slow").isEmpty(), "the killed service's Compose runs on, orphaned");
+        service.start();
+        JsonPath done = Api.awaitJob(job);
+        assertEquals("succeeded", done.getString("status"), done.getString("output"));
+        assertEquals(2, done.getInt("attempts"), "taken a second time");
+        assertTrue(done.getString("output").contains("the worker running this job stopped; the job is taken again"), done.getString("output"));
+        String log = Files.readString(service.log());
+        assertTrue(log.contains("left running by a service that was killed"), "the new service ended the Compose the killed one had started:\n" + log);
+        assertRunsWhole("slow");
+        assertEquals(List.of(), composeOf("slow"));
+    }
+
+    @Test
+    void sigtermDuringABuildHandsTheJobBackAndLeavesNoChildRunning() throws Exception {
+        service.start();
+        String job = pushSlow(6);
+        awaitOutput(job, " up -d");
+        Instant asked = Instant.now();
+        assertTrue(service.stop(30), "the service stops");
+        assertTrue(java.time.Duration.between(asked, Instant.now()).toSeconds() < 25, "within 25 s, not after the build");
+        assertEquals(List.of(), composeOf("slow"), "no Compose left running");
+        String status = Cmd.ok("redis-cli", "-p", Integer.toString(service.redis.port()), "hget", "reviewenv:job:" + job, "status").trim();
+        assertEquals("queued", status, "handed back to the queue");
+
+        service.start();
+        JsonPath done = Api.awaitJob(job);
+        assertEquals("succeeded", done.getString("status"), done.getString("output"));
+        assertTrue(done.getString("output").contains("the service stopped while this job ran"), done.getString("output"));
+        assertRunsWhole("slow");
+    }
+}
