@@ -77,10 +77,6 @@ public class Admission {
             ComposeDocument.requireValid("the rendered " + found.label(), rendered.document());
             String yaml = ComposeDocument.toYaml(rendered.document());
             Lifetime lifetime = lifetimes.of(request.branch(), request.options(), rendered.lifetime());
-            // Compose reads the file that will run once more, before anything is created.
-            Path candidate = own.resolve("docker-compose.yml");
-            Files.writeString(candidate, yaml, StandardCharsets.UTF_8);
-            compose.config(project, candidate, checkout, out);
             out.accept("routing " + request.address().host() + " to service " + rendered.service()
                     + ", port " + rendered.port() + "; lifetime " + lifetime);
             return new Admitted(rendered, yaml, lifetime);

@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Waits until an environment's containers run (and are healthy, where they say how), twice in
- * a row a second apart, so a container that dies right after its start is caught. A container
+ * Waits until an environment's containers run (and are healthy, where they say how), and still
+ * do {@link #SETTLE} later, so a container that dies right after its start is caught. A container
  * that fails is reported with its last lines.
  */
 @Singleton
 public class Readiness {
+    /** How long the containers must keep running once they all are. */
+    static final Duration SETTLE = Duration.ofMillis(400);
+    private static final Duration POLL = Duration.ofMillis(100);
+
     private final DockerEngine docker;
     private final ReviewenvConfig config;
     private final Clock clock;
@@ -30,7 +34,7 @@ public class Readiness {
     public void await(EnvironmentName name, Consumer<String> out) {
         Duration timeout = config.compose().readyTimeout();
         Instant deadline = clock.instant().plus(timeout);
-        boolean settled = false;
+        Instant readySince = null;
         while (true) {
             List<DockerEngine.ProjectContainer> containers = docker.containers(name);
             if (containers.isEmpty()) {
@@ -42,16 +46,17 @@ public class Readiness {
                 }
             }
             boolean ready = containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()));
-            if (ready && settled) {
+            Instant now = clock.instant();
+            readySince = ready ? (readySince == null ? now : readySince) : null;
+            if (readySince != null && !now.isBefore(readySince.plus(SETTLE))) {
                 out.accept("containers ready: " + containers.stream().map(c -> c.name() + " " + c.state()).toList());
                 return;
             }
-            settled = ready;
-            if (clock.instant().isAfter(deadline)) {
+            if (now.isAfter(deadline)) {
                 throw new IllegalStateException("containers not ready within " + timeout.toSeconds() + " s: "
                         + containers.stream().map(c -> c.name() + " " + c.state() + (c.health() == null ? "" : "/" + c.health())).toList());
             }
-            sleep(Duration.ofMillis(settled ? 1000 : 500));
+            sleep(POLL);
         }
     }
 

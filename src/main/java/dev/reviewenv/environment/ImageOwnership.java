@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ public class ImageOwnership {
     private final ImageLedger ledger;
     private final DockerEngine docker;
     private final RecordStore records;
+    private final java.util.concurrent.ConcurrentHashMap<Path, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ImageOwnership(ImageLedger ledger, DockerEngine docker, RecordStore records) {
         this.ledger = ledger;
@@ -129,14 +131,26 @@ public class ImageOwnership {
         return users;
     }
 
-    private static Set<String> imagesOf(Path composeFile) {
-        if (!Files.isRegularFile(composeFile)) {
+    /** The images a recorded compose file runs; parsed again only when the file is a new one. */
+    private Set<String> imagesOf(Path composeFile) {
+        try {
+            BasicFileAttributes now = Files.readAttributes(composeFile, BasicFileAttributes.class);
+            Parsed known = parsed.get(composeFile);
+            if (known != null && known.same(now)) {
+                return known.images();
+            }
+            Set<String> images = pulledImages(ComposeDocument.parse(composeFile.toString(), Files.readString(composeFile)));
+            parsed.put(composeFile, new Parsed(now.fileKey(), now.size(), now.lastModifiedTime(), images));
+            return images;
+        } catch (IOException | RuntimeException missingOrUnreadable) {
+            parsed.remove(composeFile);
             return Set.of();
         }
-        try {
-            return pulledImages(ComposeDocument.parse(composeFile.toString(), Files.readString(composeFile)));
-        } catch (IOException | RuntimeException unreadable) {
-            return Set.of();
+    }
+
+    private record Parsed(Object fileKey, long size, java.nio.file.attribute.FileTime modified, Set<String> images) {
+        boolean same(BasicFileAttributes a) {
+            return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
         }
     }
 

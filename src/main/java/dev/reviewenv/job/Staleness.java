@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * Newest wins, per branch. Checked under the environment's lock right before a job runs: a job
  * that a newer push or stop of its branch came after, a deploy of a branch that is gone or of a
- * commit older than the one the environment runs, a branch deletion for a branch that exists
- * again: each is stale and is cancelled with that reason, whatever order the workers took them in.
+ * commit older than the one the environment runs, a branch deletion for a branch that was pushed
+ * again since (it is at another commit than the one deleted): each is stale and is cancelled with that reason, whatever order the workers took them in.
  */
 @Singleton
 public class Staleness {
@@ -51,8 +51,12 @@ public class Staleness {
         }
         String tip = branches.get(job.ref());
         if (job.action().equals(Job.STOP)) {
-            return job.stopReason() == EndReason.BRANCH_DELETED && tip != null
-                    ? Optional.of("the branch exists again (at " + tip + "); it was pushed after it was deleted")
+            // The deletion names the commit the branch was at; a branch at another one now was pushed again
+            // since (a mirror that has not caught up with the deletion yet still shows that very commit).
+            String deletedAt = job.revision();
+            boolean again = job.stopReason() == EndReason.BRANCH_DELETED && tip != null && deletedAt != null
+                    && deletedAt.matches("[0-9a-f]{40}") && !deletedAt.matches("0{40}") && !tip.equals(deletedAt);
+            return again ? Optional.of("the branch exists again (at " + tip + "); it was pushed after it was deleted")
                     : Optional.empty();
         }
         if (tip == null) {

@@ -52,6 +52,7 @@ public class Reaper {
     }
 
     public Report reap(Instant now, boolean dryRun) {
+        long started = System.nanoTime();
         List<String> reaped = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -71,6 +72,9 @@ public class Reaper {
         }
         reaped.forEach(Log::info);
         skipped.forEach(Log::warn);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        Log.infof("reaper pass over %d records: %d ended, %d failed, %d left, in %d ms", records.names().size(), reaped.size(),
+                failed.size(), skipped.size(), ms);
         return new Report(reaped, failed, skipped);
     }
 

@@ -72,11 +72,6 @@ public class ComposeCli {
         }
     }
 
-    /** Checks that Compose reads {@code file} as it is, creating nothing. */
-    public void config(String project, Path file, Path projectDir, Consumer<String> out) {
-        run("config", commands.config(project, file, projectDir, envFile), out);
-    }
-
     /**
      * The model of {@code file} as Compose resolves it, as text (JSON for v2, YAML for v1), read
      * with {@code dotEnv} as the only source of variables besides the small fixed environment

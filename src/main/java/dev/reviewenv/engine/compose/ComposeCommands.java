@@ -32,14 +32,6 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
         return argv;
     }
 
-    /** Validates the file as Compose itself reads it, without creating anything. */
-    public List<String> config(String project, Path file, Path projectDir, Path envFile) {
-        List<String> argv = base(project, file, projectDir, envFile);
-        argv.add("config");
-        argv.add("--quiet");
-        return argv;
-    }
-
     /**
      * Prints the model as Compose resolves it (interpolation, {@code include}, {@code extends},
      * profiles, type coercion): JSON from v2, YAML from v1. Creates nothing.

@@ -13,6 +13,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +33,7 @@ public class RecordStore {
     public static final String ENVIRONMENT = "environment.json";
 
     private final Path root;
+    private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -53,14 +56,33 @@ public class RecordStore {
         return Files.isRegularFile(dir(name).resolve(ENVIRONMENT));
     }
 
+    /**
+     * The record, read from disk; a record read before is kept in memory and used again while its
+     * file is the same one (same inode, size and modification time: every write renames a new file
+     * in), so listing many records costs a look at each file, not a parse.
+     */
     public Optional<EnvironmentRecord> read(EnvironmentName name) {
         Path file = dir(name).resolve(ENVIRONMENT);
         try {
-            return Optional.of(json.readValue(Files.readAllBytes(file), EnvironmentRecord.class));
+            BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+            Cached known = cache.get(name);
+            if (known != null && known.same(now)) {
+                return Optional.of(known.record());
+            }
+            EnvironmentRecord record = json.readValue(Files.readAllBytes(file), EnvironmentRecord.class);
+            cache.put(name, new Cached(now.fileKey(), now.size(), now.lastModifiedTime(), record));
+            return Optional.of(record);
         } catch (NoSuchFileException e) {
+            cache.remove(name);
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private record Cached(Object fileKey, long size, FileTime modified, EnvironmentRecord record) {
+        boolean same(BasicFileAttributes a) {
+            return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
         }
     }
 

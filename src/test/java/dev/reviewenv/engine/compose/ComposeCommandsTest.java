@@ -38,9 +38,7 @@ class ComposeCommandsTest {
     }
 
     @Test
-    void configOnlyChecksAndResolvePrintsTheModel() {
-        assertEquals(List.of("docker-compose", "--ansi", "never", "--env-file", "/e", "-p", "p", "-f", "/f.yml", "config", "--quiet"),
-                ComposeCommands.of(ComposeCommands.V1).config("p", Path.of("/f.yml"), null, Path.of("/e")));
+    void resolvePrintsTheModel() {
         assertEquals(List.of("docker-compose", "--ansi", "never", "--env-file", "/e", "-p", "p", "-f", "/f.yml", "config"),
                 ComposeCommands.of(ComposeCommands.V1).resolve("p", Path.of("/f.yml"), null, Path.of("/e")));
         assertEquals(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", "/e", "-p", "p",

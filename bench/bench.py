@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""reviewenv's benchmark: the packaged service against the raw tools, measured side by side in one run.
+
+Starts its own Redis, Docker network, Traefik container and service (java -jar, with the JVM flags
+of deploy/start.sh), pushes through the real hook, and prints a Markdown table of medians and
+ratios. It is a harness, not a test: it asserts nothing but that what it measures happened.
+
+Usage: bench/run.sh [--runs N] [--records N] [--environments N] [--parallel N]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(TOP, "target", "quarkus-app", "quarkus-run.jar")
+TOKEN = "bench-token-" + uuid.uuid4().hex[:16]
+JVM_FLAGS = os.environ.get("REVIEWENV_JAVA_OPTS", " ".join(
+    line for line in open(os.path.join(TOP, "deploy", "java-opts")).read().splitlines() if not line.startswith("#"))).split()
+
+COMPOSE = """services:
+  web:
+    build: ./web
+    init: true
+    expose: ["8080"]
+"""
+DOCKERFILE = """FROM reviewenv/busybox:local
+RUN mkdir -p /www && echo '{page}' > /www/index.html
+CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+"""
+
+
+def sh(*argv, cwd=None, env=None, check=True):
+    r = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if check and r.returncode != 0:
+        raise SystemExit("`%s` failed (%d):\n%s" % (" ".join(argv), r.returncode, r.stdout))
+    return r.stdout
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(url, host=None, method="GET", timeout=5):
+    req = urllib.request.Request(url, method=method)
+    if host:
+        req.add_header("Host", host)
+    req.add_header("Authorization", "Bearer " + TOKEN)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except OSError:
+        return 0, ""
+
+
+def wait(what, predicate, limit=180, every=0.02):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(every)
+    raise SystemExit("timed out waiting for " + what)
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.root = tempfile.mkdtemp(prefix="reviewenv-bench-")
+        self.home = os.path.join(self.root, "home")
+        self.git_root = os.path.join(self.root, "git")
+        self.routes = os.path.join(self.home, ".reviewenv-traefik", "dynamic")
+        os.makedirs(self.routes)
+        os.makedirs(self.git_root)
+        self.id = uuid.uuid4().hex[:6]
+        self.network = "reviewenv-bench-" + self.id
+        self.redis_port = free_port()
+        self.http_port = free_port()
+        self.results = []
+        self.service = None
+        self.raw_projects = []
+
+    # --- the parts ---
+
+    def start_parts(self):
+        self.redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port), "--save", "",
+                                       "--appendonly", "yes", "--dir", self.root], stdout=subprocess.DEVNULL)
+        sh("docker", "network", "create", self.network)
+        self.traefik = sh("docker", "run", "-d", "--name", "reviewenv-bench-traefik-" + self.id, "--network", self.network,
+                          "-p", "127.0.0.1::80", "-v", self.routes + ":/etc/traefik/dynamic:ro",
+                          "-v", os.path.join(TOP, "traefik", "traefik.yml") + ":/etc/traefik/traefik.yml:ro",
+                          "reviewenv/traefik:local").strip()
+        self.traefik_port = int(sh("docker", "port", self.traefik, "80/tcp").splitlines()[0].rsplit(":", 1)[1])
+        sh(os.path.join(TOP, "deploy", "new-repo.sh"), "bench/app", env=dict(os.environ, REVIEWENV_GIT_ROOT=self.git_root))
+        self.work = os.path.join(self.root, "work")
+        sh("git", "init", "-q", "-b", "main", self.work)
+        sh("git", "-C", self.work, "remote", "add", "ci", os.path.join(self.git_root, "bench/app.git"))
+        self.git_env = dict(os.environ, REVIEWENV_URL="http://127.0.0.1:%d" % self.http_port, REVIEWENV_TOKEN=TOKEN,
+                            REVIEWENV_HOOK_ENV="/nonexistent", REVIEWENV_SPOOL=os.path.join(self.root, "spool"),
+                            GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@b", GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@b")
+
+    def start_service(self, reaper_every="1h"):
+        env = dict(os.environ, REVIEWENV_HOME=self.home, REVIEWENV_GIT_ROOT=self.git_root,
+                   REVIEWENV_REDIS_URL="redis://127.0.0.1:%d" % self.redis_port, REVIEWENV_NETWORK=self.network,
+                   REVIEWENV_API_TOKEN=TOKEN, REVIEWENV_REAPER_EVERY=reaper_every, QUARKUS_HTTP_PORT=str(self.http_port),
+                   REVIEWENV_SPOOL_DIR=os.path.join(self.root, "spool"), REVIEWENV_JOBS_WORKERS=str(self.args.workers))
+        log = open(os.path.join(self.root, "service.log"), "a")
+        t0 = time.monotonic()
+        self.service = subprocess.Popen(["java"] + JVM_FLAGS + ["-jar", JAR], env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait("the service", lambda: http("http://127.0.0.1:%d/q/health/ready" % self.http_port)[0] == 200, limit=90)
+        return time.monotonic() - t0
+
+    def stop_service(self):
+        if self.service and self.service.poll() is None:
+            self.service.terminate()
+            self.service.wait(60)
+
+    def rss_mb(self):
+        with open("/proc/%d/status" % self.service.pid) as f:
+            return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
+
+    def close(self):
+        self.stop_service()
+        for p in self.raw_projects:
+            sh("docker", "compose", "-p", p, "-f", os.path.join(self.root, "raw", p, "docker-compose.yml"), "down",
+               "--rmi", "local", "--volumes", "--remove-orphans", check=False)
+        for name in [c for c in sh("docker", "ps", "-aq", "--filter", "label=dev.reviewenv.environment", check=False).split()]:
+            labels = sh("docker", "inspect", "-f", "{{index .Config.Labels \"dev.reviewenv.environment\"}}", name, check=False)
+            if labels.strip().startswith("bench"):
+                sh("docker", "rm", "-f", name, check=False)
+        sh("docker", "rm", "-f", "reviewenv-bench-traefik-" + self.id, check=False)
+        sh("docker", "network", "rm", self.network, check=False)
+        for img in sh("docker", "images", "--format", "{{.Repository}}", check=False).split():
+            if img.startswith("bench-") or img.startswith("rawbench"):
+                sh("docker", "rmi", "-f", img, check=False)
+        self.redis.terminate()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # --- pushing ---
+
+    def commit_branch(self, branch, page):
+        sh("git", "-C", self.work, "checkout", "-q", "-B", branch, env=self.git_env)
+        os.makedirs(os.path.join(self.work, "web"), exist_ok=True)
+        with open(os.path.join(self.work, "docker-compose.yml"), "w") as f:
+            f.write(COMPOSE)
+        with open(os.path.join(self.work, "web", "Dockerfile"), "w") as f:
+            f.write(DOCKERFILE.format(page=page))
+        sh("git", "-C", self.work, "add", "-A", env=self.git_env)
+        sh("git", "-C", self.work, "commit", "-q", "-m", page, env=self.git_env)
+
+    def push(self, *branches):
+        out = sh("git", "-C", self.work, "push", "-q", "-f", "ci", *branches, env=self.git_env)
+        return re.findall(r"started job ([0-9a-f-]{36})", out)
+
+    def answers(self, name, page):
+        status, body = http("http://127.0.0.1:%d/" % self.traefik_port, host=name + ".localhost", timeout=2)
+        return status == 200 and page in body
+
+    def job(self, job_id):
+        return json.loads(http("http://127.0.0.1:%d/api/jobs/%s" % (self.http_port, job_id))[1])
+
+    def await_job(self, job_id):
+        wait("job " + job_id, lambda: self.job(job_id)["status"] in ("succeeded", "failed", "cancelled"), every=0.05)
+        j = self.job(job_id)
+        if j["status"] != "succeeded":
+            raise SystemExit("job %s %s:\n%s" % (job_id, j["status"], j["output"]))
+        return j
+
+    def stop(self, name):
+        status, body = http("http://127.0.0.1:%d/api/environments/%s" % (self.http_port, name), method="DELETE")
+        return self.await_job(json.loads(body)["job"])
+
+    # --- the raw tools ---
+
+    def raw_dir(self, project, page):
+        d = os.path.join(self.root, "raw", project)
+        os.makedirs(os.path.join(d, "web"), exist_ok=True)
+        with open(os.path.join(d, "docker-compose.yml"), "w") as f:
+            f.write(COMPOSE)
+        with open(os.path.join(d, "web", "Dockerfile"), "w") as f:
+            f.write(DOCKERFILE.format(page=page))
+        return d
+
+    def raw_up(self, project, page):
+        d = self.raw_dir(project, page)
+        self.raw_projects.append(project)
+        t0 = time.monotonic()
+        sh("docker", "compose", "-p", project, "-f", os.path.join(d, "docker-compose.yml"), "up", "-d", "--build", "--quiet-pull")
+        cid = sh("docker", "compose", "-p", project, "-f", os.path.join(d, "docker-compose.yml"), "ps", "-q", "web").strip()
+        ip = sh("docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", cid).strip()
+
+        def answered():
+            s, b = http("http://%s:8080/" % ip, timeout=2)
+            return s == 200 and page in b
+        wait("raw " + project, answered)
+        return time.monotonic() - t0
+
+    def raw_down(self, project):
+        t0 = time.monotonic()
+        sh("docker", "compose", "-p", project, "-f", os.path.join(self.root, "raw", project, "docker-compose.yml"), "down",
+           "--rmi", "local", "--volumes", "--remove-orphans")
+        self.raw_projects.remove(project)
+        return time.monotonic() - t0
+
+    # --- the measures ---
+
+    def row(self, what, ours, raw, goal):
+        ratio = ours / raw if raw else float("nan")
+        self.results.append((what, ours, raw, ratio, goal))
+        print("  %-58s %8.3f  %8.3f  %6.2fx  %s" % (what, ours, raw, ratio, goal), flush=True)
+
+    def push_and_teardown(self):
+        ours, raw, ours_down, raw_down = [], [], [], []
+        for i in range(self.args.runs):
+            page = "page-%d-%s" % (i, uuid.uuid4().hex[:8])
+            raw.append(self.raw_up("rawbench%d" % i, page))
+            self.commit_branch("bench%d" % i, page)
+            t0 = time.monotonic()
+            self.push("bench%d" % i)
+            wait("bench%d to answer" % i, lambda: self.answers("bench%d" % i, page))
+            ours.append(time.monotonic() - t0)
+            t0 = time.monotonic()
+            self.stop("bench%d" % i)
+            ours_down.append(time.monotonic() - t0)
+            raw_down.append(self.raw_down("rawbench%d" % i))
+        self.one_push = median(ours)
+        self.row("push -> answering via Traefik (s) vs raw up -d --build", median(ours), median(raw),
+                 "goal <= 1.05 x raw + 0.3 s = %.3f s" % (1.05 * median(raw) + 0.3))
+        self.row("teardown (s) vs raw down --rmi local --volumes", median(ours_down), median(raw_down), "")
+
+    def parallel(self):
+        n = self.args.parallel
+        pages = {}
+        for i in range(n):
+            pages["par%d" % i] = "par-%d-%s" % (i, uuid.uuid4().hex[:8])
+            self.commit_branch("par%d" % i, pages["par%d" % i])
+        t0 = time.monotonic()
+        jobs = self.push(*pages.keys())
+        wait("%d branches to answer" % n, lambda: all(self.answers(b, p) for b, p in pages.items()), limit=600, every=0.2)
+        took = time.monotonic() - t0
+        bound = n * self.one_push / self.args.workers
+        self.row("%d branches pushed at once, all answering (s) vs one push" % n, took, self.one_push,
+                 "goal <= %d x one / %d workers + 20%% = %.1f s" % (n, self.args.workers, bound * 1.2))
+        assert len(jobs) == n
+        for b in pages:
+            self.stop(b)
+
+    def memory(self, idle_rss):
+        n = self.args.environments
+        pages = {}
+        for i in range(n):
+            pages["mem%d" % i] = "mem-%d" % i
+            self.commit_branch("mem%d" % i, pages["mem%d" % i])
+        for j in self.push(*pages.keys()):
+            self.await_job(j)
+        time.sleep(5)
+        rss = self.rss_mb()
+        self.row("service RSS with %d environments (MB) vs idle" % n, rss, idle_rss, "")
+        for b in pages:
+            self.stop(b)
+
+    def records(self):
+        n = self.args.records
+        base = os.path.join(self.home, ".reviewenv")
+        now = int(time.time())
+        for i in range(n):
+            d = os.path.join(base, "rec%05d" % i)
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, "environment.json"), "w") as f:
+                json.dump({"name": "rec%05d" % i, "repository": "bench/gone", "branch": "b%d" % i, "ref": "refs/heads/b%d" % i,
+                           "commit": "0" * 40, "url": "http://rec%05d.localhost" % i, "status": "deploying",
+                           "createdAt": "2026-01-01T00:00:00Z", "history": []}, f)
+            with open(os.path.join(d, "removeat"), "w") as f:
+                f.write("%d\n" % (now + 86400))
+        times = []
+        for _ in range(self.args.runs + 1):
+            t0 = time.monotonic()
+            status, body = http("http://127.0.0.1:%d/api/environments" % self.http_port, timeout=60)
+            times.append(time.monotonic() - t0)
+            assert status == 200 and body.count('"name"') >= n, status
+        t0 = time.monotonic()
+        sh("ls", "-f", base)
+        raw_ls = time.monotonic() - t0
+        self.row("GET /api/environments over %d records (s, warm) vs ls" % n, median(times[1:]), raw_ls, "")
+        self.row("  the same, first (cold) read (s) vs ls", times[0], raw_ls, "")
+        # The reaper passes of the service itself, read from its log (reviewenv.reaper.every=2s).
+        self.stop_service()
+        self.start_service(reaper_every="2s")
+        time.sleep(2 * (self.args.runs + 2))
+        passes = [int(m) for m in re.findall(r"reaper pass over %d records: .* in (\d+) ms" % n,
+                                             open(os.path.join(self.root, "service.log")).read())]
+        t0 = time.monotonic()
+        for d in os.listdir(base):
+            if d.startswith("rec"):
+                open(os.path.join(base, d, "removeat")).read()
+        raw_read = time.monotonic() - t0
+        self.row("reaper pass over %d records (s) vs reading every removeat" % n, median(passes[1:] or passes) / 1000, raw_read,
+                 "goal <= 0.200 s")
+        for d in os.listdir(base):
+            if d.startswith("rec"):
+                shutil.rmtree(os.path.join(base, d))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--parallel", type=int, default=20)
+    p.add_argument("--environments", type=int, default=50)
+    p.add_argument("--records", type=int, default=10000)
+    p.add_argument("--workers", type=int, default=2)
+    args = p.parse_args()
+    if not os.path.isfile(JAR):
+        raise SystemExit(JAR + " is missing: ./mvnw package -DskipTests")
+    b = Bench(args)
+    try:
+        b.start_parts()
+        print("reviewenv bench: %d runs, JVM flags %s" % (args.runs, " ".join(JVM_FLAGS)), flush=True)
+        print("  %-58s %8s  %8s  %7s  %s" % ("measure", "ours", "raw", "ratio", "goal"))
+        starts = []
+        for _ in range(3):
+            starts.append(b.start_service())
+            b.stop_service()
+        t0 = time.monotonic()
+        sh("java", "-version")
+        jvm = time.monotonic() - t0
+        b.start_service()
+        time.sleep(10)
+        idle = b.rss_mb()
+        b.row("service start to ready (s) vs java -version", median(starts), jvm, "")
+        b.row("service idle RSS (MB) vs goal", idle, 120, "goal <= 120 MB")
+        b.push_and_teardown()
+        b.parallel()
+        b.memory(idle)
+        b.records()
+        with open(os.path.join(TOP, "bench", "last-run.md"), "w") as f:
+            f.write("| measure | reviewenv | raw | ratio | goal |\n| --- | ---: | ---: | ---: | --- |\n")
+            for what, ours, raw, ratio, goal in b.results:
+                f.write("| %s | %.3f | %.3f | %.2fx | %s |\n" % (what, ours, raw, ratio, goal))
+        print("written to bench/last-run.md")
+    finally:
+        b.close()
+
+
+if __name__ == "__main__":
+    main()
