@@ -116,7 +116,7 @@ class Bench:
                             GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@b", GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@b")
 
     def start_service(self, reaper_every="1h"):
-        env = dict(os.environ, REVIEWENV_HOME=self.home, REVIEWENV_GIT_ROOT=self.git_root,
+        env = dict(os.environ, MALLOC_ARENA_MAX="2", REVIEWENV_HOME=self.home, REVIEWENV_GIT_ROOT=self.git_root,
                    REVIEWENV_REDIS_URL="redis://127.0.0.1:%d" % self.redis_port, REVIEWENV_NETWORK=self.network,
                    REVIEWENV_API_TOKEN=TOKEN, REVIEWENV_REAPER_EVERY=reaper_every, QUARKUS_HTTP_PORT=str(self.http_port),
                    REVIEWENV_SPOOL_DIR=os.path.join(self.root, "spool"), REVIEWENV_JOBS_WORKERS=str(self.args.workers))
@@ -136,18 +136,24 @@ class Bench:
             return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
 
     def close(self):
+        if self.service and self.service.poll() is None:
+            status, body = http("http://127.0.0.1:%d/api/environments" % self.http_port, timeout=60)
+            for env in (json.loads(body) if status == 200 else []):
+                if not env["name"].startswith("rec"):
+                    try:
+                        self.stop(env["name"])
+                    except SystemExit as e:
+                        print("could not stop %s: %s" % (env["name"], e), file=sys.stderr)
         self.stop_service()
         for p in self.raw_projects:
             sh("docker", "compose", "-p", p, "-f", os.path.join(self.root, "raw", p, "docker-compose.yml"), "down",
                "--rmi", "local", "--volumes", "--remove-orphans", check=False)
-        for name in [c for c in sh("docker", "ps", "-aq", "--filter", "label=dev.reviewenv.environment", check=False).split()]:
-            labels = sh("docker", "inspect", "-f", "{{index .Config.Labels \"dev.reviewenv.environment\"}}", name, check=False)
-            if labels.strip().startswith("bench"):
-                sh("docker", "rm", "-f", name, check=False)
+        for c in sh("docker", "ps", "-aq", "--filter", "network=" + self.network, check=False).split():
+            sh("docker", "rm", "-f", c, check=False)
         sh("docker", "rm", "-f", "reviewenv-bench-traefik-" + self.id, check=False)
         sh("docker", "network", "rm", self.network, check=False)
         for img in sh("docker", "images", "--format", "{{.Repository}}", check=False).split():
-            if img.startswith("bench-") or img.startswith("rawbench"):
+            if re.match(r"(bench|par|mem)\d+-web$|rawbench", img):
                 sh("docker", "rmi", "-f", img, check=False)
         self.redis.terminate()
         shutil.rmtree(self.root, ignore_errors=True)
@@ -260,6 +266,15 @@ class Bench:
         assert len(jobs) == n
         for b in pages:
             self.stop(b)
+        # The raw tools doing the same work, as many at a time as reviewenv has workers.
+        from concurrent.futures import ThreadPoolExecutor
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(self.args.workers) as pool:
+            list(pool.map(lambda i: self.raw_up("rawbench%d" % i, "raw-par-%d" % i), range(n)))
+        raw = time.monotonic() - t0
+        self.row("  the same vs %d raw up -d --build, %d at a time (s)" % (n, self.args.workers), took, raw, "")
+        for i in range(n):
+            self.raw_down("rawbench%d" % i)
 
     def memory(self, idle_rss):
         n = self.args.environments

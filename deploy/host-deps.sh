@@ -57,6 +57,15 @@ install_python_tools() {
   ln -sf "$TOOLS/lib/compose-v2" /usr/local/lib/docker/cli-plugins/docker-compose
 }
 
+configure_dockerd() {
+  # Every environment has a network of its own: Docker's default pools hold about 30 networks,
+  # these 256 (a /24 each). Only written when the host has no daemon.json of its own.
+  if [ ! -e /etc/docker/daemon.json ]; then
+    mkdir -p /etc/docker
+    printf '{\n  "default-address-pools": [{"base": "10.213.0.0/16", "size": 24}]\n}\n' >/etc/docker/daemon.json
+  fi
+}
+
 start_dockerd() {
   docker info >/dev/null 2>&1 && return 0
   if [ -d /run/systemd/system ]; then
@@ -121,6 +130,7 @@ ensure_network() {
 
 install_packages
 install_python_tools
+configure_dockerd
 start_dockerd
 start_redis
 build_images

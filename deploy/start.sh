@@ -34,5 +34,7 @@ REVIEWENV_ROUTES=${REVIEWENV_TRAEFIK_DYNAMIC_DIR:-$REVIEWENV_HOME/.reviewenv-tra
 if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]; then
   ./mvnw -B -q package -DskipTests
 fi
+# glibc's per-thread malloc arenas only add to the RSS of a service this small.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # shellcheck disable=SC2046
 exec java ${REVIEWENV_JAVA_OPTS:-$(grep -v '^#' "$top/deploy/java-opts")} -jar target/quarkus-app/quarkus-run.jar

@@ -40,13 +40,14 @@ class FaultsIT {
 
     @AfterEach
     void tearDown() {
-        service.close();
+        service.stop(30);
         for (String name : List.of("slow")) {
             Docker.environment(name).forEach(c -> Cmd.run(null, Map.of(), "docker", "rm", "-f", c.at("/Id").asText()));
             Stacks.volumes(name).forEach(v -> Cmd.run(null, Map.of(), "docker", "volume", "rm", v));
             Stacks.networks(name).forEach(n -> Cmd.run(null, Map.of(), "docker", "network", "rm", n));
             Stacks.builtImages(name).forEach(i -> Cmd.run(null, Map.of(), "docker", "rmi", i));
         }
+        service.close();
         git.close();
     }
 

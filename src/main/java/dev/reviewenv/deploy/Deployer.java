@@ -11,6 +11,7 @@ import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
+import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.EnvironmentName;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
@@ -113,6 +114,8 @@ public class Deployer {
                 ownership.onSharedNetwork(name, rendered.service());
                 routes.write(name, request.address().host(), rendered.service(), rendered.port(),
                         config.basicAuthFor(request.branch().repository()));
+                // Traefik takes the route while the containers prove they keep running.
+                readiness.settle(name);
             } catch (RuntimeException e) {
                 String reason = e.getMessage() + missing(pulling);
                 String first = reason.lines().findFirst().orElse("");
@@ -153,6 +156,10 @@ public class Deployer {
         try {
             compose.up(name.value(), records.composeFile(name), workspaces.existing(name, commit).orElse(null), out);
             readiness.await(name, out);
+            EnvironmentRecord r = previous.record();
+            if (r.service() != null && r.port() != null) {
+                routes.write(name, Address.parse(r.url()).host(), r.service(), r.port(), config.basicAuthFor(r.repository()));
+            }
             records.write(back);
             return "the update failed; " + name + " still runs commit " + commit + " with its data";
         } catch (RuntimeException e) {

@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Waits until an environment's containers run (and are healthy, where they say how), and still
- * do {@link #SETTLE} later, so a container that dies right after its start is caught. A container
- * that fails is reported with its last lines.
+ * Waits until an environment's containers run (and are healthy, where they say how)
+ * ({@link #await}), and checks that they still do {@link #SETTLE} after that ({@link #settle}), so
+ * a container that dies right after its start is caught. A container that fails is reported with
+ * its last lines.
  */
 @Singleton
 public class Readiness {
     /** How long the containers must keep running once they all are. */
-    static final Duration SETTLE = Duration.ofMillis(400);
-    private static final Duration POLL = Duration.ofMillis(100);
+    static final Duration SETTLE = Duration.ofMillis(300);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final DockerEngine docker;
     private final ReviewenvConfig config;
@@ -34,7 +35,6 @@ public class Readiness {
     public void await(EnvironmentName name, Consumer<String> out) {
         Duration timeout = config.compose().readyTimeout();
         Instant deadline = clock.instant().plus(timeout);
-        Instant readySince = null;
         while (true) {
             List<DockerEngine.ProjectContainer> containers = docker.containers(name);
             if (containers.isEmpty()) {
@@ -45,18 +45,25 @@ public class Readiness {
                     throw new IllegalStateException(failure(c));
                 }
             }
-            boolean ready = containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()));
-            Instant now = clock.instant();
-            readySince = ready ? (readySince == null ? now : readySince) : null;
-            if (readySince != null && !now.isBefore(readySince.plus(SETTLE))) {
+            if (containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()))) {
                 out.accept("containers ready: " + containers.stream().map(c -> c.name() + " " + c.state()).toList());
                 return;
             }
-            if (now.isAfter(deadline)) {
+            if (clock.instant().isAfter(deadline)) {
                 throw new IllegalStateException("containers not ready within " + timeout.toSeconds() + " s: "
                         + containers.stream().map(c -> c.name() + " " + c.state() + (c.health() == null ? "" : "/" + c.health())).toList());
             }
             sleep(POLL);
+        }
+    }
+
+    /** Throws when a container that was ready {@link #SETTLE} ago has failed since. */
+    public void settle(EnvironmentName name) {
+        sleep(SETTLE);
+        for (DockerEngine.ProjectContainer c : docker.containers(name)) {
+            if (c.failed()) {
+                throw new IllegalStateException(failure(c));
+            }
         }
     }
 

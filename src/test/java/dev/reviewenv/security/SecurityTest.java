@@ -75,6 +75,16 @@ class SecurityTest {
             Api.succeeded(Api.stop(name));
         }
         repos.forEach(GitFixture::close);
+        sideTags.forEach(t -> Cmd.run(null, Map.of(), "docker", "rmi", t));
+    }
+
+    final List<String> sideTags = new java.util.ArrayList<>();
+
+    /** A tag of the busybox image for a side service, removed after the test. */
+    String sideTag() {
+        String tag = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
+        sideTags.add(tag);
+        return tag;
     }
 
     GitFixture repo(String name) {
@@ -124,7 +134,7 @@ class SecurityTest {
     @Test
     void reviewUrlsCanBeProtectedWithBasicAuth() {
         GitFixture git = repoNamed("team/locked");
-        String side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
+        String side = sideTag();
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
         git.branch("locked").file("docker-compose.yml", Stack.compose("web", side)).file("web/Dockerfile", Stack.dockerfile("secret page"));
         git.commit("locked");
@@ -168,7 +178,7 @@ class SecurityTest {
     void webhooksNeedTheRepositorysSignatureAndABadOneChangesNothing() throws Exception {
         GitFixture git = repoNamed("team/hooks");
         git.env("REVIEWENV_TOKEN", "");
-        String side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
+        String side = sideTag();
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
         git.branch("hooked").file("docker-compose.yml", Stack.compose("web", side)).file("web/Dockerfile", Stack.dockerfile("hooked"));
         String sha = git.commit("hooked");
@@ -271,7 +281,7 @@ class SecurityTest {
     void aBranchWhoseNameIsTakenGetsASuffixAndNeverReplacesTheOther() {
         GitFixture git = repo("team/twins");
         String repository = gitRoot.relativize(git.bare()).toString().replaceFirst("\\.git$", "");
-        String side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
+        String side = sideTag();
         List<String> names = new java.util.ArrayList<>();
         for (String branch : List.of("twin/foo", "twin.foo")) {
             Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
@@ -290,7 +300,7 @@ class SecurityTest {
     @Test
     void branchNamesOfEveryShapeDeployAsValidNamesAndNeverInjectIntoTraefik() {
         GitFixture git = repo("team/names");
-        String side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
+        String side = sideTag();
         for (String branch : List.of("{{.Env.HOME}}", "UPPER/Ünïcödé-" + "x".repeat(80))) {
             Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
             git.branch(branch).file("docker-compose.yml", Stack.compose("web", side)).file("web/Dockerfile", Stack.dockerfile(branch));

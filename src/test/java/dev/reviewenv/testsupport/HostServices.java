@@ -108,6 +108,10 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             Cmd.run(null, Map.of(), "docker", "rm", "-f", traefik);
         }
         if (network != null) {
+            // What a failed test left on the network goes with it, so the network can go too.
+            for (String c : Cmd.lines(Cmd.run(null, Map.of(), "docker", "ps", "-aq", "--filter", "network=" + network).text())) {
+                Cmd.run(null, Map.of(), "docker", "rm", "-f", c);
+            }
             Cmd.run(null, Map.of(), "docker", "network", "rm", network);
         }
         if (redis != null) {

@@ -34,6 +34,7 @@ public class RecordStore {
 
     private final Path root;
     private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, RemoveAt> removeAts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -80,6 +81,13 @@ public class RecordStore {
         }
     }
 
+    /** A {@code removeat} as read, while its file is the same (an edit by hand changes its time or size). */
+    private record RemoveAt(Object fileKey, long size, FileTime modified, Instant at) {
+        boolean same(BasicFileAttributes a) {
+            return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
+        }
+    }
+
     private record Cached(Object fileKey, long size, FileTime modified, EnvironmentRecord record) {
         boolean same(BasicFileAttributes a) {
             return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
@@ -101,13 +109,16 @@ public class RecordStore {
         return all;
     }
 
-    /** The names of every record directory (including ones whose environment.json is missing). */
+    /**
+     * The names of every record directory (including ones whose environment.json is missing): the
+     * entries named like an environment; everything else there (.locks, .images, ...) starts with a dot.
+     */
     public List<EnvironmentName> names() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         List<EnvironmentName> names = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
             for (Path d : dirs) {
                 EnvironmentName.parse(d.getFileName().toString()).ifPresent(names::add);
             }
@@ -165,9 +176,17 @@ public class RecordStore {
     public Optional<Instant> removeAt(EnvironmentName name) {
         Path file = dir(name).resolve(REMOVE_AT);
         try {
+            BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+            RemoveAt known = removeAts.get(name);
+            if (known != null && known.same(now)) {
+                return Optional.of(known.at());
+            }
             String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(text)));
+            Instant at = Instant.ofEpochSecond(Long.parseLong(text));
+            removeAts.put(name, new RemoveAt(now.fileKey(), now.size(), now.lastModifiedTime(), at));
+            return Optional.of(at);
         } catch (NoSuchFileException e) {
+            removeAts.remove(name);
             return Optional.empty();
         } catch (NumberFormatException e) {
             throw new IllegalStateException(file + ": expected epoch seconds on one line, e.g. 1767225600");
