@@ -108,6 +108,44 @@ class FaultsIT {
         assertEquals(List.of(), composeOf("slow"));
     }
 
+    /** Stops the Docker daemon and starts it again as deploy/host-deps.sh does; waits until it answers. */
+    static void restartDocker() {
+        Cmd.ok("pkill", "-TERM", "-x", "dockerd");
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Cmd.run(null, Map.of(), "pgrep", "-x", "dockerd").code() == 0) {
+            assertTrue(Instant.now().isBefore(deadline), "dockerd did not stop");
+            Api.sleep(200);
+        }
+        Cmd.ok("deploy/host-deps.sh");
+    }
+
+    @Test
+    void theDockerDaemonRestartingDuringADeployEndsTheJobAndLeavesNothingHalfMade() throws Exception {
+        service.env.put("REVIEWENV_REAPER_EVERY", "2s");
+        service.start();
+        String job = pushSlow(8);
+        awaitOutput(job, " up -d");
+        restartDocker();
+        JsonPath done = Api.awaitJob(job);
+        Instant deadline = Instant.now().plusSeconds(90);
+        boolean whole = false;
+        boolean gone = false;
+        while (!whole && !gone) {
+            assertTrue(Instant.now().isBefore(deadline), "the environment stayed half-made: " + Docker.environment("slow")
+                    + "\n" + done.getString("output"));
+            Api.sleep(500);
+            boolean recorded = Files.exists(service.home.resolve(".reviewenv/slow"));
+            gone = !recorded && Stacks.leftovers("slow").isEmpty();
+            whole = recorded && "succeeded".equals(done.getString("status")) && Docker.environment("slow").size() == 1
+                    && "running".equals(Docker.environment("slow").get(0).at("/State/Status").asText());
+        }
+        if (gone) {
+            assertEquals("failed", done.getString("status"), done.getString("output"));
+        }
+        System.out.println("after the daemon restarted, the deploy " + done.getString("status") + " and the environment is "
+                + (whole ? "whole" : "gone") + ":\n" + done.getString("output"));
+    }
+
     @Test
     void sigtermDuringABuildHandsTheJobBackAndLeavesNoChildRunning() throws Exception {
         service.start();
