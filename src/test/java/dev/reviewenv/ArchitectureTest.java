@@ -25,7 +25,7 @@ class ArchitectureTest {
             List.of("push", "reaper"),
             List.of("job"),
             List.of("deploy", "teardown"),
-            List.of("environment"),
+            List.of("environment", "notice"),
             List.of("engine"),
             List.of("naming", "config"));
 

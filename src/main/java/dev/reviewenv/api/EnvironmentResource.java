@@ -100,6 +100,6 @@ public class EnvironmentResource {
         }
         Long expiresIn = removeAt.map(at -> Math.max(0, at.getEpochSecond() - clock.instant().getEpochSecond())).orElse(null);
         return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status(),
-                r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port());
+                r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port(), r.lastJob());
     }
 }

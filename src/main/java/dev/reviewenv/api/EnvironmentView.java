@@ -7,5 +7,5 @@ import java.time.Instant;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record EnvironmentView(String name, String repository, String branch, String ref, String commit, String url,
         String status, Instant createdAt, Instant deployedAt, Instant removeAt, Long expiresInSeconds, String service,
-        Integer port) {
+        Integer port, String lastJob) {
 }

@@ -70,6 +70,9 @@ public class ConfigCheck {
             }
         });
         c.basicAuth().ifPresent(users -> checkUsers(p, "reviewenv.basic-auth", users));
+        c.notifications().ntfy().ifPresent(u -> checkUrl(p, "reviewenv.notify.ntfy", u));
+        c.notifications().webhook().ifPresent(u -> checkUrl(p, "reviewenv.notify.webhook", u));
+        c.publicUrl().ifPresent(u -> checkUrl(p, "reviewenv.public-url", u));
         c.repositories().forEach((name, repo) -> {
             String key = "reviewenv.repositories.\"" + name + "\"";
             repo.prefix().ifPresent(prefix -> {
@@ -91,6 +94,16 @@ public class ConfigCheck {
                     p.add(key + ".allow: " + e.getMessage());
                 }
             }));
+            repo.forge().ifPresent(f -> {
+                if (!List.of("gitea", "github", "gitlab").contains(f)) {
+                    p.add(key + ".forge: '" + f + "' is not a forge reviewenv speaks to; use gitea, github or gitlab");
+                } else if (repo.forgeToken().isEmpty()) {
+                    p.add(key + ".forge-token: missing; the " + f + " API needs a token to post statuses and comments");
+                } else if (f.equals("gitea") && repo.forgeUrl().isEmpty()) {
+                    p.add(key + ".forge-url: missing; write the Gitea API base, e.g. https://gitea.example.com/api/v1");
+                }
+            });
+            repo.forgeUrl().ifPresent(u -> checkUrl(p, key + ".forge-url", u));
             repo.template().ifPresent(t -> {
                 if (t.contains("/") || t.startsWith(".")) {
                     p.add(key + ".template: '" + t + "' must be a file name in reviewenv.compose-templates");
@@ -107,6 +120,17 @@ public class ConfigCheck {
                 p.add(key + "[" + i + "]: not a user:hash entry with a bcrypt ($2y$) or apr1 ($apr1$) hash;"
                         + " make one with `htpasswd -nbB user password` or `openssl passwd -apr1`");
             }
+        }
+    }
+
+    private static void checkUrl(List<String> p, String key, String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new java.net.URISyntaxException(url, "not http(s)");
+            }
+        } catch (java.net.URISyntaxException e) {
+            p.add(key + ": not an http(s) URL; write e.g. https://ntfy.sh/my-reviews");
         }
     }
 

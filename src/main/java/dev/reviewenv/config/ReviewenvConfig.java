@@ -81,6 +81,18 @@ public interface ReviewenvConfig {
 
     Checkout checkout();
 
+    @WithName("notify")
+    Notify notifications();
+
+    Session session();
+
+    /**
+     * Where people reach the service itself, for the links it sends (the one-click Extend of an
+     * expiry warning); default {@code http://localhost:<quarkus.http.port>}.
+     */
+    @WithName("public-url")
+    Optional<String> publicUrl();
+
     Spool spool();
 
     Traefik traefik();
@@ -115,6 +127,26 @@ public interface ReviewenvConfig {
     /** The settings of one repository, if the configuration names it. */
     default Optional<Repository> repository(String path) {
         return Optional.ofNullable(repositories().get(path));
+    }
+
+    interface Notify {
+        /** An ntfy topic URL ({@code https://ntfy.sh/my-reviews}); every event is published there. */
+        Optional<String> ntfy();
+
+        /** A URL that gets every event as a {@code POST} of JSON. */
+        Optional<String> webhook();
+
+        /** How long before {@code removeat} the {@code expiring} event is sent (at most a quarter of the lifetime). */
+        @WithName("expiry-warning")
+        @WithDefault("1d")
+        @WithConverter(LifetimeConverter.class)
+        Lifetime expiryWarning();
+    }
+
+    interface Session {
+        /** How long a dashboard sign-in lasts. */
+        @WithDefault("12h")
+        Duration lifetime();
     }
 
     interface Spool {
@@ -243,5 +275,23 @@ public interface ReviewenvConfig {
         /** Secret that webhooks of this repository are signed with. */
         @WithName("webhook-secret")
         Optional<String> webhookSecret();
+
+        /** The forge that hosts the repository, for commit statuses and comments: gitea, github or gitlab. */
+        Optional<String> forge();
+
+        /**
+         * The forge's API base, e.g. {@code https://gitea.example.com/api/v1}, {@code https://api.github.com},
+         * {@code https://gitlab.example.com/api/v4}; default: the public one of github and gitlab.
+         */
+        @WithName("forge-url")
+        Optional<String> forgeUrl();
+
+        /** The token reviewenv posts statuses and comments with. Never logged. */
+        @WithName("forge-token")
+        Optional<String> forgeToken();
+
+        /** The repository's path on the forge ({@code owner/name}); default: its path under the git root. */
+        @WithName("forge-repository")
+        Optional<String> forgeRepository();
     }
 }

@@ -127,7 +127,7 @@ public class Deployer {
                 throw new DeployException(reason, e, true);
             }
             records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), rendered.service(),
-                    rendered.port(), request.job()));
+                    rendered.port(), request.job(), admitted.lifetime().toString()));
         } finally {
             images.unpin(name);
         }

@@ -6,6 +6,7 @@ import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.git.Workspaces;
+import dev.reviewenv.engine.http.Http;
 import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.ImageLedger;
@@ -97,6 +98,12 @@ public class Adapters {
 
     void closeDocker(@Disposes DockerEngine docker) throws IOException {
         docker.close();
+    }
+
+    @Produces
+    @Singleton
+    Http http() {
+        return new Http();
     }
 
     @Produces

@@ -24,6 +24,25 @@ public class Lifetimes {
     }
 
     /**
+     * An environment's lifetime: the one its last deploy got, else from its deploy to its removal
+     * at {@code removeAt} (records older than the lifetime field); zero when neither says.
+     */
+    public static java.time.Duration of(EnvironmentRecord r, Instant removeAt) {
+        if (r.lifetime() != null) {
+            try {
+                Optional<java.time.Duration> d = Lifetime.parse(r.lifetime()).duration();
+                if (d.isPresent()) {
+                    return d.get();
+                }
+            } catch (IllegalArgumentException older) {
+                // taken from the record's times below
+            }
+        }
+        Instant from = r.deployedAt() != null ? r.deployedAt() : r.createdAt();
+        return from == null || !from.isBefore(removeAt) ? java.time.Duration.ZERO : java.time.Duration.between(from, removeAt);
+    }
+
+    /**
      * Moves an environment's removal to now + {@code lifetime} ({@code never} removes
      * {@code removeat}); empty when there is no such environment.
      */

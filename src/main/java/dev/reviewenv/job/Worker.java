@@ -11,8 +11,13 @@ import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.notice.Forges;
+import dev.reviewenv.notice.Notice;
+import dev.reviewenv.notice.Notices;
 import dev.reviewenv.teardown.EndReason;
 import dev.reviewenv.teardown.Teardown;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,6 +55,9 @@ public class Worker {
     private final RecordStore records;
     private final DockerEngine docker;
     private final CommandRunner runner;
+    private final Notices notices;
+    private final Forges forges;
+    private final MeterRegistry meters;
     private final ReviewenvConfig config;
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, Thread> busy = new ConcurrentHashMap<>();
@@ -58,7 +66,7 @@ public class Worker {
     private volatile boolean running;
 
     public Worker(Jobs jobs, Deployer deployer, Teardown teardown, EnvironmentLocks locks, Staleness staleness,
-            RecordStore records, DockerEngine docker, CommandRunner runner, ReviewenvConfig config) {
+            RecordStore records, DockerEngine docker, CommandRunner runner, Notices notices, Forges forges, MeterRegistry meters, ReviewenvConfig config) {
         this.jobs = jobs;
         this.deployer = deployer;
         this.teardown = teardown;
@@ -67,6 +75,9 @@ public class Worker {
         this.records = records;
         this.docker = docker;
         this.runner = runner;
+        this.notices = notices;
+        this.forges = forges;
+        this.meters = meters;
         this.config = config;
     }
 
@@ -181,6 +192,21 @@ public class Worker {
     }
 
     private Outcome execute(Job job, JobLog out) {
+        Timer.Sample sample = Timer.start(meters);
+        Outcome outcome = null;
+        try {
+            outcome = executeLocked(job, out);
+            return outcome;
+        } catch (RuntimeException | Error e) {
+            meters.counter("reviewenv.failures", "reason", Failures.kind(e)).increment();
+            throw e;
+        } finally {
+            sample.stop(meters.timer("reviewenv." + job.action() + ".duration", "outcome",
+                    outcome == null ? Job.FAILED : outcome.status()));
+        }
+    }
+
+    private Outcome executeLocked(Job job, JobLog out) {
         try (EnvironmentLocks.Held lock = locks.hold(job.environmentName())) {
             Optional<String> stale = staleness.of(job);
             if (stale.isPresent()) {
@@ -235,11 +261,22 @@ public class Worker {
         EnvironmentName name = job.environmentName();
         DeployRequest request = new DeployRequest(name, job.branch(), job.revision(), Address.parse(job.url()),
                 job.options(), job.id());
+        forges.pending(job.branch(), job.revision(), job.url());
         try {
-            return deployer.deploy(request, out).url();
-        } catch (DeployException failed) {
-            if (failed.changedSomething() && running) {
+            Deployer.Deployed deployed = deployer.deploy(request, out);
+            records.read(name).ifPresent(r -> notices.send(Notice.DEPLOYED, r, records.removeAt(name), job.id(), null, null));
+            forges.success(job.branch(), deployed.commit(), name.value(), deployed.url());
+            return deployed.url();
+        } catch (RuntimeException failed) {
+            if (failed instanceof DeployException d && d.changedSomething() && running) {
                 rollBack(name, job, out);
+            }
+            if (running) {
+                String reason = failed.getMessage() == null ? failed.toString() : failed.getMessage();
+                String firstLines = String.join("\n", reason.lines().limit(5).toList());
+                notices.send(new Notice(Notice.FAILED, name.value(), job.repository(), job.branch().name(), job.revision(), job.url(),
+                        job.id(), Job.FAILED, null, null, firstLines));
+                forges.failure(job.branch(), job.revision(), job.url(), reason);
             }
             throw failed;
         }

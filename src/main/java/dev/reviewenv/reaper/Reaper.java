@@ -5,6 +5,7 @@ import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.teardown.EndReason;
 import dev.reviewenv.teardown.Teardown;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -29,12 +30,17 @@ public class Reaper {
     private final Dues dues;
     private final Teardown teardown;
     private final EnvironmentLocks locks;
+    private final ExpiryWarnings warnings;
+    private final MeterRegistry meters;
 
-    public Reaper(RecordStore records, Dues dues, Teardown teardown, EnvironmentLocks locks) {
+    public Reaper(RecordStore records, Dues dues, Teardown teardown, EnvironmentLocks locks, ExpiryWarnings warnings,
+            MeterRegistry meters) {
         this.records = records;
         this.dues = dues;
         this.teardown = teardown;
         this.locks = locks;
+        this.warnings = warnings;
+        this.meters = meters;
     }
 
     /** What a pass did or, in a dry run, would do: one line per environment. */
@@ -70,9 +76,18 @@ public class Reaper {
                 end(e, now, reaped, failed, skipped);
             }
         }
+        if (!dryRun) {
+            int warned = warnings.send(now);
+            if (warned > 0) {
+                Log.infof("%d environment(s) warned that they expire soon", warned);
+            }
+        }
         reaped.forEach(Log::info);
         skipped.forEach(Log::warn);
         long ms = (System.nanoTime() - started) / 1_000_000;
+        meters.timer("reviewenv.reaper.pass", "dry-run", Boolean.toString(dryRun)).record(java.time.Duration.ofMillis(ms));
+        meters.counter("reviewenv.reaper.ended").increment(reaped.size());
+        meters.counter("reviewenv.failures", "reason", "teardown").increment(failed.size());
         Log.infof("reaper pass over %d records: %d ended, %d failed, %d left, in %d ms", records.names().size(), reaped.size(),
                 failed.size(), skipped.size(), ms);
         return new Report(reaped, failed, skipped);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,31 @@ public class EndingsLog {
     public EndingsLog(ReviewenvConfig config, Clock clock) {
         this.file = config.recordsDir().resolve(FILE);
         this.clock = clock;
+    }
+
+    /** The last {@code n} endings, newest first (a log too large is read from its tail only). */
+    public List<Map<String, String>> last(int n) {
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(0, f.length() - 256L * 1024);
+            f.seek(start);
+            byte[] tail = new byte[(int) (f.length() - start)];
+            f.readFully(tail);
+            List<String> lines = new String(tail, StandardCharsets.UTF_8).lines().toList();
+            for (int i = lines.size() - 1; i >= 0 && out.size() < n; i--) {
+                try {
+                    out.add(json.readValue(lines.get(i), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { }));
+                } catch (IOException partialFirstLine) {
+                    // the tail may start in the middle of a line
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return out;
     }
 
     public synchronized void ended(EnvironmentName name, EndReason reason, String repository, String ref, String job) {

@@ -10,6 +10,10 @@ import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.notice.Notice;
+import dev.reviewenv.notice.Notices;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
@@ -38,10 +42,12 @@ public class Teardown {
     private final Workspaces workspaces;
     private final NameAllocator names;
     private final EndingsLog audit;
+    private final Notices notices;
+    private final MeterRegistry meters;
     private final Clock clock;
 
     public Teardown(RecordStore records, RouteFiles routes, ComposeCli compose, DockerEngine docker, ImageOwnership images,
-            Workspaces workspaces, NameAllocator names, EndingsLog audit, Clock clock) {
+            Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, MeterRegistry meters, Clock clock) {
         this.records = records;
         this.routes = routes;
         this.compose = compose;
@@ -50,6 +56,8 @@ public class Teardown {
         this.workspaces = workspaces;
         this.names = names;
         this.audit = audit;
+        this.notices = notices;
+        this.meters = meters;
         this.clock = clock;
     }
 
@@ -58,8 +66,11 @@ public class Teardown {
      * if any. Returns false when there was nothing to remove.
      */
     public boolean remove(EnvironmentName name, EndReason reason, String job, Consumer<String> out) {
+        Timer.Sample sample = Timer.start(meters);
         try {
-            return removeOnce(name, reason, job, out);
+            boolean removed = removeOnce(name, reason, job, out);
+            sample.stop(meters.timer("reviewenv.teardown.duration", "reason", reason.key()));
+            return removed;
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             records.read(name).ifPresent(r -> records.write(r.teardownFailed(clock.instant(), reason.key(), why)));
@@ -113,6 +124,9 @@ public class Teardown {
             names.release(name);
         } catch (RuntimeException e) {
             Log.warnf("could not release the name %s in Redis (%s); the next push of its branch takes it again", name, e.getMessage());
+        }
+        if (reason != EndReason.FAILED) {
+            record.ifPresent(r -> notices.send(Notice.STOPPED, r.withStatus("stopped"), Optional.empty(), job, reason.key(), null));
         }
         Log.infof("environment %s removed (%s)", name, reason);
         out.accept("environment " + name + " removed (" + reason + ")");

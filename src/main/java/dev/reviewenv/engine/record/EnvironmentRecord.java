@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * {@code environment.json}: what an environment is and how it got there. Field names are part of
- * the public contract (shell scripts read them).
+ * the public contract (shell scripts read them). {@code lifetime} is the one its last deploy got
+ * (what a one-click Extend adds); {@code expiryWarned} the {@code removeat} (epoch seconds) the
+ * expiry warning was last sent for.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,6 +30,8 @@ public record EnvironmentRecord(
         Integer port,
         String lastJob,
         Integer teardownFailures,
+        String lifetime,
+        Long expiryWarned,
         List<Event> history) {
 
     /** Status values written to {@code environment.json}. */
@@ -53,7 +57,7 @@ public record EnvironmentRecord(
     /** The record of a first deploy, before it has run. */
     public static EnvironmentRecord first(EnvironmentName name, Branch branch, String commit, String url, Instant at, String job) {
         return new EnvironmentRecord(name.value(), branch.repository(), branch.name(), branch.ref(), commit, url, DEPLOYING,
-                at, null, null, null, job, null, List.of());
+                at, null, null, null, job, null, null, null, List.of());
     }
 
     /** Whether this is the environment of {@code branch}. */
@@ -72,19 +76,26 @@ public record EnvironmentRecord(
 
     public EnvironmentRecord withStatus(String newStatus) {
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, newStatus, createdAt, deployedAt,
-                service, port, lastJob, teardownFailures, history);
+                service, port, lastJob, teardownFailures, lifetime, expiryWarned, history);
     }
 
-    public EnvironmentRecord deployed(String newCommit, String newStatus, Instant at, String route, int routePort, String job) {
+    public EnvironmentRecord deployed(String newCommit, String newStatus, Instant at, String route, int routePort, String job,
+            String newLifetime) {
         return new EnvironmentRecord(name, repository, branch, ref, newCommit, url, newStatus, createdAt, at,
-                route, routePort, job, null, history);
+                route, routePort, job, null, newLifetime, null, history);
+    }
+
+    /** The expiry warning was sent for the environment's removal at {@code removeAt}. */
+    public EnvironmentRecord warned(long removeAt) {
+        return new EnvironmentRecord(name, repository, branch, ref, commit, url, status, createdAt, deployedAt,
+                service, port, lastJob, teardownFailures, lifetime, removeAt, history);
     }
 
     /** One more failed teardown, with the reason in the history. */
     public EnvironmentRecord teardownFailed(Instant at, String reason, String error) {
         int failures = teardownFailures == null ? 1 : teardownFailures + 1;
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, TEARDOWN_FAILED, createdAt, deployedAt,
-                service, port, lastJob, failures, history).with(new Event(at, "teardown-failed", reason + ": " + error, commit, null));
+                service, port, lastJob, failures, lifetime, expiryWarned, history).with(new Event(at, "teardown-failed", reason + ": " + error, commit, null));
     }
 
     public int failures() {
@@ -98,6 +109,6 @@ public record EnvironmentRecord(
             h = h.subList(h.size() - HISTORY_LIMIT, h.size());
         }
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, status, createdAt, deployedAt,
-                service, port, lastJob, teardownFailures, h);
+                service, port, lastJob, teardownFailures, lifetime, expiryWarned, h);
     }
 }

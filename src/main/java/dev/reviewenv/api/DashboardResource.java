@@ -1,0 +1,106 @@
+package dev.reviewenv.api;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/**
+ * The dashboard: one page and its script and style (no build step; see
+ * {@code resources/dashboard/}), served only to a signed-in reviewer, and the sign-in form that
+ * turns the API token or a basic-auth user into a session cookie.
+ */
+@Path("/")
+public class DashboardResource {
+    private static final Map<String, String> FILES = Map.of("app.js", "application/javascript", "app.css", "text/css");
+
+    private final Sessions sessions;
+
+    public DashboardResource(Sessions sessions) {
+        this.sessions = sessions;
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The dashboard (signed-in reviewers only; otherwise a redirect to /login)")
+    @APIResponse(responseCode = "200", description = "The page")
+    @APIResponse(responseCode = "303", description = "Not signed in: go to /login")
+    public Response page() {
+        return file("index.html", MediaType.TEXT_HTML);
+    }
+
+    @GET
+    @Path("{file:app\\.(js|css)}")
+    @Operation(summary = "The dashboard's script and style")
+    @APIResponse(responseCode = "200", description = "The file")
+    @APIResponse(responseCode = "303", description = "Not signed in: go to /login")
+    public Response asset(@PathParam("file") String name) {
+        return file(name, FILES.get(name));
+    }
+
+    @GET
+    @Path("login")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The sign-in form")
+    @APIResponse(responseCode = "200", description = "The form")
+    public Response form() {
+        return file("login.html", MediaType.TEXT_HTML);
+    }
+
+    @POST
+    @Path("login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Sign in with the API token, or as a basic-auth user")
+    @APIResponse(responseCode = "303", description = "Signed in: a session cookie, and on to the dashboard")
+    @APIResponse(responseCode = "401", description = "Wrong token, user or password",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    public Response signIn(@FormParam("token") String token, @FormParam("user") String user, @FormParam("password") String password) {
+        String who = sessions.isApiToken(token) ? "token" : sessions.isUser(user, password) ? user : null;
+        if (who == null) {
+            String page = read("login.html").replace("<p class=\"error\" hidden>", "<p class=\"error\">");
+            return Response.status(401).type(MediaType.TEXT_HTML + ";charset=utf-8").entity(page).build();
+        }
+        return Response.seeOther(URI.create("/")).header("Set-Cookie", sessions.cookie(sessions.open(who))).build();
+    }
+
+    @POST
+    @Path("logout")
+    @Operation(summary = "Sign out")
+    @APIResponse(responseCode = "303", description = "Signed out: the cookie is gone, and on to /login")
+    public Response signOut() {
+        return Response.seeOther(URI.create("/login")).header("Set-Cookie", sessions.cookie(null)).build();
+    }
+
+    private static Response file(String name, String type) {
+        return Response.ok(read(name)).type(type + ";charset=utf-8").header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'").build();
+    }
+
+    private static String read(String name) {
+        try (InputStream in = DashboardResource.class.getResourceAsStream("/dashboard/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the dashboard's " + name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

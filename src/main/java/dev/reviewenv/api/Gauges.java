@@ -1,0 +1,57 @@
+package dev.reviewenv.api;
+
+import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.job.Jobs;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The gauges of {@code /q/metrics}: environments by status ({@code reviewenv_environments}), read
+ * from the records at most every few seconds, and the length of the job queue.
+ */
+@Singleton
+public class Gauges {
+    private static final List<String> STATUSES = List.of(EnvironmentRecord.DEPLOYING, EnvironmentRecord.RUNNING, "sleeping",
+            EnvironmentRecord.FAILED, EnvironmentRecord.STOPPING, EnvironmentRecord.TEARDOWN_FAILED);
+    private static final long FRESH_MS = 5000;
+
+    private final RecordStore records;
+    private final Jobs jobs;
+    private volatile Map<String, Long> counts = Map.of();
+    private volatile long countedAt;
+
+    public Gauges(RecordStore records, Jobs jobs) {
+        this.records = records;
+        this.jobs = jobs;
+    }
+
+    void register(@Observes StartupEvent event, MeterRegistry meters) {
+        for (String status : STATUSES) {
+            Gauge.builder("reviewenv.environments", () -> count(status)).tag("status", status)
+                    .description("environments by status").register(meters);
+        }
+        Gauge.builder("reviewenv.jobs.queued", () -> {
+            try {
+                return jobs.queued().size();
+            } catch (RuntimeException redisDown) {
+                return Double.NaN;
+            }
+        }).description("jobs waiting in the queue").register(meters);
+    }
+
+    private double count(String status) {
+        if (System.currentTimeMillis() - countedAt > FRESH_MS) {
+            counts = records.list().stream().collect(Collectors.groupingBy(EnvironmentRecord::status, Collectors.counting()));
+            countedAt = System.currentTimeMillis();
+        }
+        return counts.getOrDefault(status, 0L);
+    }
+
+}

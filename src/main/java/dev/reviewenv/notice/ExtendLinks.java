@@ -1,0 +1,63 @@
+package dev.reviewenv.notice;
+
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.naming.EnvironmentName;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One-click Extend links for expiry warnings: {@code <public-url>/extend/<name>?t=<token>}. The
+ * token signs (with a key derived from the API token) the environment and the {@code removeat}
+ * the warning was for, and only that: it extends that environment and nothing else, it is
+ * good until that {@code removeat}, and once used (or extended otherwise) it is spent, because
+ * the environment's {@code removeat} has moved. It carries no secret of its own.
+ */
+@Singleton
+public class ExtendLinks {
+    private final byte[] key;
+    private final String base;
+
+    public ExtendLinks(ReviewenvConfig config) {
+        this.key = hmac(config.apiToken().getBytes(StandardCharsets.UTF_8), "reviewenv extend links".getBytes(StandardCharsets.UTF_8));
+        String port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.port", String.class).orElse("8080");
+        this.base = config.publicUrl().orElse("http://localhost:" + port).replaceAll("/+$", "");
+    }
+
+    /** The link for an environment that is to be removed at {@code removeAt}. */
+    public String link(EnvironmentName name, Instant removeAt) {
+        return base + "/extend/" + name.value() + "?t=" + token(name, removeAt);
+    }
+
+    /** Whether {@code token} is the link's for the environment as it is now ({@code removeAt}, {@code now}). */
+    public boolean valid(EnvironmentName name, String token, Optional<Instant> removeAt, Instant now) {
+        if (token == null || removeAt.isEmpty() || !now.isBefore(removeAt.get())) {
+            return false;
+        }
+        return MessageDigest.isEqual(token(name, removeAt.get()).getBytes(StandardCharsets.US_ASCII),
+                token.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String token(EnvironmentName name, Instant removeAt) {
+        byte[] mac = hmac(key, ("extend\n" + name.value() + "\n" + removeAt.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(mac, 0, 20);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}

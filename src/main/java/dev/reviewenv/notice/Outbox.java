@@ -1,0 +1,72 @@
+package dev.reviewenv.notice;
+
+import io.quarkus.logging.Log;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Work for a service outside (ntfy, a webhook, a forge), done by one background thread in the
+ * order it came: each piece is tried {@link #TRIES} times with a pause between; what still fails
+ * is logged and dropped. When {@link #LIMIT} pieces wait, the oldest is dropped.
+ */
+final class Outbox {
+    static final int LIMIT = 1000;
+    static final int TRIES = 3;
+    private static final Duration[] PAUSES = {Duration.ofSeconds(1), Duration.ofSeconds(4)};
+
+    private final ThreadPoolExecutor executor;
+
+    Outbox(String name) {
+        executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(LIMIT), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardOldestPolicy());
+    }
+
+    void post(String what, Runnable work) {
+        executor.execute(() -> {
+            for (int attempt = 1; attempt <= TRIES; attempt++) {
+                try {
+                    work.run();
+                    return;
+                } catch (RuntimeException e) {
+                    if (attempt == TRIES) {
+                        Log.warnf("%s dropped after %d tries: %s", what, TRIES, e.getMessage());
+                        return;
+                    }
+                    try {
+                        Thread.sleep(PAUSES[attempt - 1].toMillis());
+                    } catch (InterruptedException stop) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Waits until what is queued is done (tests, and a clean stop); true when it all was. */
+    boolean drain(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (executor.getQueue().isEmpty() && executor.getActiveCount() == 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    void close() {
+        drain(Duration.ofSeconds(3));
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,154 @@
+// The reviewenv dashboard: every environment, refreshed every few seconds; Stop (asked first) and
+// Extend; a job's log as it grows; the last endings. Signed in by cookie, every call that changes
+// something carries X-Requested-With, which the service requires of cookie sessions.
+'use strict';
+
+const HEADERS = { 'X-Requested-With': 'reviewenv' };
+let environments = [];
+let following = null;
+
+async function call(path, options = {}) {
+  const response = await fetch(path, { credentials: 'same-origin', ...options, headers: { ...HEADERS, ...(options.headers || {}) } });
+  if (response.status === 401) {
+    location.href = '/login';
+  }
+  return response;
+}
+
+function text(tag, value, attrs = {}) {
+  const el = document.createElement(tag);
+  if (value !== undefined && value !== null) el.textContent = value;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+function span(seconds) {
+  if (seconds === null || seconds === undefined) return 'never';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 3600) return Math.round(s / 60) + ' min';
+  if (s < 172800) return Math.round(s / 3600) + ' h';
+  return Math.round(s / 86400) + ' d';
+}
+
+function age(instant) {
+  return instant ? span((Date.now() - Date.parse(instant)) / 1000) : '';
+}
+
+function row(env) {
+  const tr = text('tr', null, { 'data-name': env.name, 'data-status': env.status });
+  const link = text('a', env.name, { href: env.url, target: '_blank', rel: 'noopener' });
+  const name = text('td', null, { 'data-label': 'Environment' });
+  name.append(link);
+  tr.append(name,
+    text('td', env.repository, { 'data-label': 'Repository' }),
+    text('td', env.branch, { 'data-label': 'Branch' }),
+    text('td', (env.commit || '').substring(0, 8), { 'data-label': 'Commit', title: env.commit || '' }));
+  const status = text('td', null, { 'data-label': 'Status' });
+  status.append(text('span', env.status, { class: 'status status-' + env.status }));
+  tr.append(status,
+    text('td', age(env.createdAt), { 'data-label': 'Age' }),
+    text('td', env.removeAt ? span(env.expiresInSeconds) : 'never', { 'data-label': 'Expires in', class: 'expires' }));
+  const actions = text('td', null, { class: 'actions' });
+  const stop = text('button', 'Stop', { type: 'button', class: 'stop quiet' });
+  stop.onclick = () => stopEnvironment(env.name);
+  const lifetime = text('select', null, { class: 'lifetime', 'aria-label': 'Extend by' });
+  for (const l of ['1h', '12h', '1d', '2d', '7d', 'never']) lifetime.append(text('option', l, { value: l }));
+  lifetime.value = '1d';
+  const extend = text('button', 'Extend', { type: 'button', class: 'extend quiet' });
+  extend.onclick = () => extendEnvironment(env.name, lifetime.value);
+  actions.append(stop, ' ', lifetime, extend);
+  if (env.lastJob) {
+    const log = text('button', 'Log', { type: 'button', class: 'log quiet' });
+    log.onclick = () => followLog(env.lastJob);
+    actions.append(' ', log);
+  }
+  tr.append(actions);
+  return tr;
+}
+
+function render() {
+  const repos = [...new Set(environments.map(e => e.repository))].sort();
+  const select = document.getElementById('repository');
+  const chosen = select.value;
+  select.replaceChildren(text('option', 'all', { value: '' }), ...repos.map(r => text('option', r, { value: r })));
+  select.value = repos.includes(chosen) ? chosen : '';
+  const shown = environments
+    .filter(e => !select.value || e.repository === select.value)
+    .sort((a, b) => a.repository.localeCompare(b.repository) || (b.deployedAt || '').localeCompare(a.deployedAt || ''));
+  document.querySelector('#environments tbody').replaceChildren(...shown.map(row));
+  document.getElementById('empty').hidden = shown.length > 0;
+  document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+}
+
+async function refresh() {
+  const r = await call('/api/environments');
+  if (r.ok) {
+    environments = await r.json();
+    render();
+  }
+}
+
+async function refreshEndings() {
+  const r = await call('/api/endings?limit=10');
+  if (!r.ok) return;
+  const list = document.getElementById('endings');
+  list.replaceChildren(...(await r.json()).map(e => text('li', `${e.name}: ${e.reason}, ${new Date(e.at).toLocaleString()}`)));
+}
+
+async function stopEnvironment(name) {
+  if (!confirm(`Stop ${name}? Its containers, volumes and images go with it.`)) return;
+  const r = await call('/api/environments/' + encodeURIComponent(name), { method: 'DELETE' });
+  if (r.ok) {
+    const env = environments.find(e => e.name === name);
+    if (env) env.status = 'stopping';
+    render();
+    followLog((await r.json()).job);
+  } else {
+    alert((await r.json()).detail);
+  }
+}
+
+async function extendEnvironment(name, lifetime) {
+  const r = await call('/api/environments/' + encodeURIComponent(name) + '/extend', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lifetime })
+  });
+  if (r.ok) {
+    const updated = await r.json();
+    environments = environments.map(e => e.name === name ? updated : e);
+    render();
+  } else {
+    alert((await r.json()).detail);
+  }
+}
+
+async function followLog(job) {
+  if (following) following.abort();
+  following = new AbortController();
+  const pre = document.getElementById('log');
+  document.getElementById('logjob').textContent = job;
+  document.getElementById('logpanel').hidden = false;
+  pre.textContent = '';
+  try {
+    const r = await call('/api/jobs/' + job + '/log', { signal: following.signal });
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      pre.textContent += decoder.decode(value, { stream: true });
+      pre.scrollTop = pre.scrollHeight;
+    }
+  } catch (e) {
+    if (e.name !== 'AbortError') pre.textContent += '\n(the log stopped: ' + e.message + ')';
+  }
+}
+
+document.getElementById('repository').onchange = render;
+document.getElementById('logclose').onclick = () => {
+  if (following) following.abort();
+  document.getElementById('logpanel').hidden = true;
+};
+refresh();
+refreshEndings();
+setInterval(refresh, 3000);
+setInterval(refreshEndings, 10000);
