@@ -6,6 +6,8 @@
 const HEADERS = { 'X-Requested-With': 'reviewenv' };
 let environments = [];
 let following = null;
+// What a reviewer picked in a row survives the refreshes that redraw the rows.
+const chosenLifetime = {};
 
 async function call(path, options = {}) {
   const response = await fetch(path, { credentials: 'same-origin', ...options, headers: { ...HEADERS, ...(options.headers || {}) } });
@@ -53,7 +55,8 @@ function row(env) {
   stop.onclick = () => stopEnvironment(env.name);
   const lifetime = text('select', null, { class: 'lifetime', 'aria-label': 'Extend by' });
   for (const l of ['1h', '12h', '1d', '2d', '7d', 'never']) lifetime.append(text('option', l, { value: l }));
-  lifetime.value = '1d';
+  lifetime.value = chosenLifetime[env.name] || '1d';
+  lifetime.onchange = () => { chosenLifetime[env.name] = lifetime.value; };
   const extend = text('button', 'Extend', { type: 'button', class: 'extend quiet' });
   extend.onclick = () => extendEnvironment(env.name, lifetime.value);
   actions.append(stop, ' ', lifetime, extend);
