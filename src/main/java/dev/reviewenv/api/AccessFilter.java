@@ -28,6 +28,11 @@ public class AccessFilter {
     @ServerRequestFilter(preMatching = true)
     public Response check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
+        if ("OPTIONS".equals(request.getMethod())) {
+            // What this very path answers (the framework's own answer lists every method of the resource class).
+            String allow = AllowedMethods.of(path);
+            return allow.isEmpty() ? ApiErrors.of(404, "not found", "no such path") : Response.noContent().header("Allow", allow).build();
+        }
         if (path.startsWith("/api/webhooks/") || path.startsWith("/q/") || path.startsWith("/extend/")
                 || path.equals("/login") || path.equals("/logout")) {
             return null;

@@ -44,6 +44,14 @@ public class ApiErrors {
     }
 
     @ServerExceptionMapper
+    public Response notAllowed(jakarta.ws.rs.NotAllowedException e, jakarta.ws.rs.core.UriInfo uri) {
+        String allow = AllowedMethods.of(uri.getPath());
+        Response.ResponseBuilder answer = Response.fromResponse(of(405, "method not allowed",
+                "this path answers " + (allow.isEmpty() ? "no method" : allow)));
+        return (allow.isEmpty() ? answer : answer.header("Allow", allow)).build();
+    }
+
+    @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         Throwable cause = e.getCause();

@@ -16,13 +16,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
- * The dashboard: one page and its script and style (no build step; see
+ * The dashboard (left out of the API's description: it is pages, not API): one page and its script and style (no build step; see
  * {@code resources/dashboard/}), served only to a signed-in reviewer, and the sign-in form that
  * turns the API token or a basic-auth user into a session cookie.
  */
@@ -38,18 +34,14 @@ public class DashboardResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "The dashboard (signed-in reviewers only; otherwise a redirect to /login)")
-    @APIResponse(responseCode = "200", description = "The page")
-    @APIResponse(responseCode = "303", description = "Not signed in: go to /login")
+    @Operation(hidden = true)
     public Response page() {
         return file("index.html", MediaType.TEXT_HTML);
     }
 
     @GET
     @Path("{file:app\\.(js|css)}")
-    @Operation(summary = "The dashboard's script and style")
-    @APIResponse(responseCode = "200", description = "The file")
-    @APIResponse(responseCode = "303", description = "Not signed in: go to /login")
+    @Operation(hidden = true)
     public Response asset(@PathParam("file") String name) {
         return file(name, FILES.get(name));
     }
@@ -57,8 +49,7 @@ public class DashboardResource {
     @GET
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "The sign-in form")
-    @APIResponse(responseCode = "200", description = "The form")
+    @Operation(hidden = true)
     public Response form() {
         return file("login.html", MediaType.TEXT_HTML);
     }
@@ -67,10 +58,7 @@ public class DashboardResource {
     @Path("login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "Sign in with the API token, or as a basic-auth user")
-    @APIResponse(responseCode = "303", description = "Signed in: a session cookie, and on to the dashboard")
-    @APIResponse(responseCode = "401", description = "Wrong token, user or password",
-            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    @Operation(hidden = true)
     public Response signIn(@FormParam("token") String token, @FormParam("user") String user, @FormParam("password") String password) {
         String who = sessions.isApiToken(token) ? "token" : sessions.isUser(user, password) ? user : null;
         if (who == null) {
@@ -82,8 +70,7 @@ public class DashboardResource {
 
     @POST
     @Path("logout")
-    @Operation(summary = "Sign out")
-    @APIResponse(responseCode = "303", description = "Signed out: the cookie is gone, and on to /login")
+    @Operation(hidden = true)
     public Response signOut() {
         return Response.seeOther(URI.create("/login")).header("Set-Cookie", sessions.cookie(null)).build();
     }

@@ -24,6 +24,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The environments, read from their records. */
 @Path("/api/environments")
@@ -42,35 +47,59 @@ public class EnvironmentResource {
         this.clock = clock;
     }
 
+    /** What every environment name looks like. */
+    static final String NAME_PATTERN = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+
     @GET
+    @Operation(summary = "Every environment, from its record")
+    @APIResponse(responseCode = "200", description = "The environments")
     public List<EnvironmentView> list() {
         return records.list().stream().map(this::view).toList();
     }
 
     @GET
     @Path("/{name}")
-    public EnvironmentView get(@PathParam("name") String name) {
+    @Operation(summary = "One environment")
+    @APIResponse(responseCode = "200", description = "The environment", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = EnvironmentView.class)))
+    @APIResponse(responseCode = "404", description = "No such environment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public EnvironmentView get(@PathParam("name") @Parameter(schema = @Schema(pattern = NAME_PATTERN, maxLength = 63)) String name) {
         return view(record(name));
     }
 
     /** Manual stop: queues the teardown and answers with its job. */
     @DELETE
     @Path("/{name}")
-    public Response stop(@PathParam("name") String name) {
+    @Operation(summary = "Stop an environment (manual): queues its teardown")
+    @APIResponse(responseCode = "202", description = "The stop job is queued", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = StopQueued.class)))
+    @APIResponse(responseCode = "404", description = "No such environment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response stop(@PathParam("name") @Parameter(schema = @Schema(pattern = NAME_PATTERN, maxLength = 63)) String name) {
         EnvironmentRecord r = record(name);
         var queued = jobs.requestStop(r.origin(), r.commit(), r.environmentName(), Address.parse(r.url()), EndReason.MANUAL);
-        return Response.accepted(Map.of("job", queued.id(), "environment", r.name(), "action", Job.STOP)).build();
+        return Response.accepted(new StopQueued(queued.id(), r.name(), Job.STOP)).build();
+    }
+
+    /** The answer to a stop. */
+    public record StopQueued(String job, String environment, String action) {
     }
 
     /** The body of an extend call. */
-    public record Extend(String lifetime) {
+    @Schema(requiredProperties = "lifetime", additionalProperties = Schema.False.class)
+    public record Extend(@Schema(description = "90s, 30m, 12h, 7d or never", pattern = "^([1-9][0-9]{0,8}[smhd]|never)$") String lifetime) {
     }
 
     /** Moves {@code removeat} to now + the lifetime; returns the environment. */
     @POST
     @Path("/{name}/extend")
     @Consumes(MediaType.APPLICATION_JSON)
-    public EnvironmentView extend(@PathParam("name") String name, Extend body) {
+    @Operation(summary = "Move an environment's removeat to now + lifetime (never: no removeat)")
+    @APIResponse(responseCode = "200", description = "The environment, extended", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = EnvironmentView.class)))
+    @APIResponse(responseCode = "404", description = "No such environment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "Not a lifetime", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public EnvironmentView extend(@PathParam("name") @Parameter(schema = @Schema(pattern = NAME_PATTERN, maxLength = 63)) String name,
+            @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(required = true) Extend body) {
         EnvironmentName env = record(name).environmentName();
         if (body == null || body.lifetime() == null) {
             throw new ApiException(400, "bad request", "send {\"lifetime\": \"2d\"} (90s, 30m, 12h, 7d or never)");

@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -44,8 +47,10 @@ public class ExtendLinkResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Extend an environment from the link of its expiry warning")
-    @APIResponse(responseCode = "200", description = "Extended; the page says until when")
-    @APIResponse(responseCode = "403", description = "The link is not (or no longer) this environment's")
+    @APIResponse(responseCode = "200", description = "Extended; the page says until when",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "403", description = "The link is not (or no longer) this environment's",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
     public Response extend(@PathParam("name") String name, @QueryParam("t") String token) {
         Optional<EnvironmentName> env = EnvironmentName.parse(name);
         Optional<EnvironmentRecord> record = env.flatMap(records::read);

@@ -10,12 +10,20 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 
 /** Jobs: their state, and their output as it grows. */
 @Path("/api/jobs/{id}")
 @Blocking
 public class JobResource {
-    private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
+    static final String ID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+    private static final Pattern ID = Pattern.compile(ID_PATTERN);
 
     private final Jobs jobs;
     private final LogStream stream;
@@ -27,7 +35,11 @@ public class JobResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Job get(@PathParam("id") String id) {
+    @Operation(summary = "A job: its status and output")
+    @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Job.class)))
+    @APIResponse(responseCode = "404", description = "No such job (finished jobs are kept for reviewenv.jobs.keep-for)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Job get(@PathParam("id") @Parameter(schema = @Schema(pattern = ID_PATTERN)) String id) {
         return find(id);
     }
 
@@ -35,7 +47,11 @@ public class JobResource {
     @GET
     @Path("/log")
     @Produces(MediaType.TEXT_PLAIN)
-    public Multi<byte[]> log(@PathParam("id") String id) {
+    @Operation(summary = "A job's output, streamed until the job ends (its last line: --- job <status>)")
+    @APIResponse(responseCode = "200", description = "The output", content = @Content(mediaType = MediaType.TEXT_PLAIN,
+            schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Multi<byte[]> log(@PathParam("id") @Parameter(schema = @Schema(pattern = ID_PATTERN)) String id) {
         find(id);
         return stream.follow(id);
     }

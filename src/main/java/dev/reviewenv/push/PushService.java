@@ -48,7 +48,7 @@ public class PushService {
             repository = repositories.nameOf(push.repository());
             repositories.locate(repository);
         } catch (GitException e) {
-            throw new PushRefused(422, "unknown repository", e.getMessage());
+            throw new PushRefused(404, "unknown repository", e.getMessage());
         }
         Branch branch;
         try {

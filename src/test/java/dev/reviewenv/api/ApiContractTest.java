@@ -41,13 +41,13 @@ class ApiContractTest {
         push("{not json").then().statusCode(400).body("error", equalTo("bad request"));
         push("""
                 {"repository":"../../etc","ref":"refs/heads/x","before":"%s","after":"%s"}""".formatted("0".repeat(40), "1".repeat(40)))
-                .then().statusCode(422).body("error", equalTo("unknown repository"));
+                .then().statusCode(404).body("error", equalTo("unknown repository"));
         push("""
                 {"repository":"/etc/passwd","ref":"refs/heads/x","before":"%s","after":"%s"}""".formatted("0".repeat(40), "1".repeat(40)))
-                .then().statusCode(422).body("detail", containsString("outside the git root"));
+                .then().statusCode(404).body("detail", containsString("outside the git root"));
         push("""
                 {"repository":"team/none","ref":"refs/heads/x","before":"%s","after":"%s"}""".formatted("0".repeat(40), "1".repeat(40)))
-                .then().statusCode(422).body("detail", containsString("git init --bare"));
+                .then().statusCode(404).body("detail", containsString("git init --bare"));
     }
 
     @Test

@@ -267,7 +267,7 @@ class SecurityTest {
                 .then().statusCode(422).body("detail", containsString("push option lifetime"));
         push("{\"repository\":\"" + name + "\",\"ref\":\"refs/heads/a\",\"after\":\"" + sha + "\",\"options\":{\"privileged\":\"1\"}}")
                 .then().statusCode(422).body("detail", containsString("not known"));
-        push("{\"repository\":\"" + gitRoot + "/../../etc\",\"ref\":\"refs/heads/a\",\"after\":\"" + sha + "\"}").then().statusCode(422);
+        push("{\"repository\":\"" + gitRoot + "/../../etc\",\"ref\":\"refs/heads/a\",\"after\":\"" + sha + "\"}").then().statusCode(404);
         push("{\"repository\":\"" + name + "\",\"ref\":\"refs/heads/a\\u0000b\",\"after\":\"" + sha + "\"}").then().statusCode(422);
 
         given().header("Authorization", "Bearer " + HostServices.TOKEN + "x").get("/api/environments").then().statusCode(401);

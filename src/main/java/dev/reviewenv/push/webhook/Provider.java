@@ -51,7 +51,8 @@ public enum Provider {
     public String repository(JsonNode payload) {
         JsonNode n = payload.at(repositoryPointer);
         if (!n.isTextual() || n.asText().isBlank()) {
-            throw new PushRefused(400, "bad request", "the payload has no " + repositoryPointer.substring(1).replace('/', '.'));
+            throw new PushRefused(403, "forbidden", "the payload names no repository (" + repositoryPointer.substring(1).replace('/', '.')
+                    + "); only repositories configured with a webhook-secret are taken");
         }
         return n.asText();
     }
