@@ -4,10 +4,13 @@ import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.job.Jobs;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,6 +29,7 @@ public class Gauges {
     private final Jobs jobs;
     private volatile Map<String, Long> counts = Map.of();
     private volatile long countedAt;
+    private final List<Meter> registered = new ArrayList<>();
 
     public Gauges(RecordStore records, Jobs jobs) {
         this.records = records;
@@ -34,16 +38,22 @@ public class Gauges {
 
     void register(@Observes StartupEvent event, MeterRegistry meters) {
         for (String status : STATUSES) {
-            Gauge.builder("reviewenv.environments", () -> count(status)).tag("status", status)
-                    .description("environments by status").register(meters);
+            registered.add(Gauge.builder("reviewenv.environments", () -> count(status)).tag("status", status)
+                    .description("environments by status").register(meters));
         }
-        Gauge.builder("reviewenv.jobs.queued", () -> {
+        registered.add(Gauge.builder("reviewenv.jobs.queued", () -> {
             try {
                 return jobs.queued().size();
             } catch (RuntimeException redisDown) {
                 return Double.NaN;
             }
-        }).description("jobs waiting in the queue").register(meters);
+        }).description("jobs waiting in the queue").register(meters));
+    }
+
+    /** A gauge outlives nothing: an application started again in the same JVM (as the tests do) registers its own. */
+    void unregister(@Observes ShutdownEvent event, MeterRegistry meters) {
+        registered.forEach(meters::remove);
+        registered.clear();
     }
 
     private double count(String status) {
