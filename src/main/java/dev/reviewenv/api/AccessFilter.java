@@ -2,11 +2,12 @@ package dev.reviewenv.api;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -59,7 +60,7 @@ public class AccessFilter {
         if (api) {
             return ApiErrors.of(401, "unauthorized", "send Authorization: Bearer <token> (reviewenv.api-token), or sign in at /login");
         }
-        return Response.seeOther(java.net.URI.create("/login")).build();
+        return Response.seeOther(URI.create("/login")).build();
     }
 
     /** A basic-auth sign-in to the dashboard gets a session cookie, as a sign-in at /login does. */

@@ -18,9 +18,10 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The dashboard (left out of the API's description: it is pages, not API): one page and its script and style (no build step; see
+ * The dashboard: one page and its script and style (no build step; see
  * {@code resources/dashboard/}), served only to a signed-in reviewer, and the sign-in form that
- * turns the API token or a basic-auth user into a session cookie.
+ * turns the API token or a basic-auth user into a session cookie. Left out of the API's
+ * description: these are pages, not API.
  */
 @Path("/")
 public class DashboardResource {

@@ -1,20 +1,17 @@
 package dev.reviewenv.api;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.reviewenv.config.Hmac;
 import dev.reviewenv.config.ReviewenvConfig;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.commons.codec.digest.Md5Crypt;
 
 /**
@@ -37,7 +34,7 @@ public class Sessions {
     public Sessions(ReviewenvConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.key = hmac(config.apiToken().getBytes(StandardCharsets.UTF_8), "reviewenv sessions".getBytes(StandardCharsets.UTF_8));
+        this.key = Hmac.derive(config.apiToken(), "reviewenv sessions");
     }
 
     /** Whether {@code token} is the API token (compared in constant time). */
@@ -83,7 +80,7 @@ public class Sessions {
         try {
             String body = new String(Base64.getUrlDecoder().decode(cookie.substring(0, cookie.indexOf('.'))), StandardCharsets.UTF_8);
             String sig = cookie.substring(cookie.indexOf('.') + 1);
-            if (!MessageDigest.isEqual(sign(body).getBytes(StandardCharsets.US_ASCII), sig.getBytes(StandardCharsets.US_ASCII))) {
+            if (!Hmac.same(sign(body), sig)) {
                 return Optional.empty();
             }
             int bar = body.lastIndexOf('|');
@@ -102,16 +99,7 @@ public class Sessions {
     }
 
     private String sign(String body) {
-        return HexFormat.of().formatHex(hmac(key, body.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(Hmac.sign(key, body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static byte[] hmac(byte[] key, byte[] message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
 }

@@ -1,17 +1,13 @@
 package dev.reviewenv.notice;
 
+import dev.reviewenv.config.Hmac;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.naming.EnvironmentName;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One-click Extend links for expiry warnings: {@code <public-url>/extend/<name>?t=<token>}. The
@@ -26,7 +22,7 @@ public class ExtendLinks {
     private final String base;
 
     public ExtendLinks(ReviewenvConfig config) {
-        this.key = hmac(config.apiToken().getBytes(StandardCharsets.UTF_8), "reviewenv extend links".getBytes(StandardCharsets.UTF_8));
+        this.key = Hmac.derive(config.apiToken(), "reviewenv extend links");
         String port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.http.port", String.class).orElse("8080");
         this.base = config.publicUrl().orElse("http://localhost:" + port).replaceAll("/+$", "");
@@ -42,22 +38,12 @@ public class ExtendLinks {
         if (token == null || removeAt.isEmpty() || !now.isBefore(removeAt.get())) {
             return false;
         }
-        return MessageDigest.isEqual(token(name, removeAt.get()).getBytes(StandardCharsets.US_ASCII),
-                token.getBytes(StandardCharsets.US_ASCII));
+        return Hmac.same(token(name, removeAt.get()), token);
     }
 
     private String token(EnvironmentName name, Instant removeAt) {
-        byte[] mac = hmac(key, ("extend\n" + name.value() + "\n" + removeAt.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
+        byte[] mac = Hmac.sign(key, ("extend\n" + name.value() + "\n" + removeAt.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(mac, 0, 20);
     }
 
-    private static byte[] hmac(byte[] key, byte[] message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.reviewenv.push;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.config.Hmac;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.redis.RedisUnavailable;
 import io.quarkus.logging.Log;
@@ -14,14 +15,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Replays the pushes the hook queued on disk while the service or Redis was down
@@ -104,22 +100,14 @@ public class SpoolReplay {
             throw new IllegalArgumentException("no signature line");
         }
         String body = text.substring(nl + 1).stripTrailing();
-        byte[] expected = HexFormat.of().formatHex(hmac(body)).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, text.substring(0, nl).strip().getBytes(StandardCharsets.US_ASCII))) {
+        String expected = HexFormat.of().formatHex(Hmac.sign(config.apiToken().getBytes(StandardCharsets.UTF_8),
+                body.getBytes(StandardCharsets.UTF_8)));
+        if (!Hmac.same(expected, text.substring(0, nl).strip())) {
             throw new IllegalArgumentException("its signature is not the API token's; it was not written by the hook");
         }
         return json.readValue(body, PushRequest.class);
     }
 
-    private byte[] hmac(String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(config.apiToken().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
 
     private void reject(Path file, String why) {
         Log.warnf("a queued push %s is rejected: %s", file.getFileName(), why);

@@ -4,11 +4,19 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.testsupport.HostServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP contract: bearer token, JSON errors with the right status, Quarkus endpoints. */
@@ -48,6 +56,29 @@ class ApiContractTest {
         push("""
                 {"repository":"team/none","ref":"refs/heads/x","before":"%s","after":"%s"}""".formatted("0".repeat(40), "1".repeat(40)))
                 .then().statusCode(404).body("detail", containsString("git init --bare"));
+    }
+
+    @Test
+    void noPathSlipsPastTheTokenThroughAnOpenPrefix() throws IOException {
+        // Sent as raw request lines: a client library would tidy the dots away before they reach the service.
+        for (String path : List.of("/q/../api/environments", "/q/%2e%2e/api/environments", "/q/..%2fapi/environments",
+                "/extend/../api/environments", "/extend/x/../../api/environments", "/api/webhooks/../environments",
+                "/api/webhooks/%2E%2E/environments", "/api/webhooks/..;/environments", "/login/../api/environments",
+                "//api/environments", "/./api/environments", "/API/environments", "/q/./../api/environments")) {
+            String status = rawGet(path);
+            // 303 is the way to the sign-in page (a path that is not the API's is the dashboard's).
+            assertTrue(status.matches("HTTP/1\\.1 (400|401|404|303) .*"), path + " answered " + status);
+        }
+        assertTrue(rawGet("/api/environments").startsWith("HTTP/1.1 401"), "the baseline is refused");
+    }
+
+    private static String rawGet(String path) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     @Test

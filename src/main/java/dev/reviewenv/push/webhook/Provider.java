@@ -1,19 +1,16 @@
 package dev.reviewenv.push.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.reviewenv.config.Hmac;
 import dev.reviewenv.push.PushRefused;
 import dev.reviewenv.push.PushRequest;
 import dev.reviewenv.push.PushService;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The three webhook providers: where each puts the repository, the event and the signature,
@@ -70,7 +67,7 @@ public enum Provider {
             actual = given.getBytes(StandardCharsets.UTF_8);
         } else {
             String hex = this == GITHUB ? given.replaceFirst("^sha256=", "") : given;
-            expected = HexFormat.of().formatHex(hmac(secret, body)).getBytes(StandardCharsets.US_ASCII);
+            expected = HexFormat.of().formatHex(Hmac.sign(secret.getBytes(StandardCharsets.UTF_8), body)).getBytes(StandardCharsets.US_ASCII);
             actual = hex.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         }
         if (!MessageDigest.isEqual(expected, actual)) {
@@ -112,13 +109,4 @@ public enum Provider {
         return WebhookEvent.of(new PushRequest(repository, ref, payload.path("before").asText(null), after, Map.of()));
     }
 
-    private static byte[] hmac(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
 }
