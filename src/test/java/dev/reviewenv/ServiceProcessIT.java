@@ -10,16 +10,13 @@ import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
-import dev.reviewenv.testsupport.RedisServer;
+import dev.reviewenv.testsupport.JarService;
 import dev.reviewenv.testsupport.Stack;
 import dev.reviewenv.testsupport.Stacks;
-import io.restassured.RestAssured;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,43 +30,22 @@ import org.junit.jupiter.api.Test;
  * ({@code quarkus-run.jar reap}) ends them with the service stopped.
  */
 class ServiceProcessIT {
-    static final Path JAR = Path.of(System.getProperty("reviewenv.jar", "target/quarkus-app/quarkus-run.jar"));
-
-    RedisServer redis;
-    Path root;
-    Path home;
-    String network;
-    Map<String, String> env;
-    Process service;
+    JarService service;
     GitFixture git;
     String sideImage;
 
     @BeforeEach
     void setUp() throws IOException {
-        assertTrue(Files.isRegularFile(JAR), JAR + " is built by `mvn package`");
-        redis = RedisServer.start();
-        root = Files.createTempDirectory("reviewenv-process");
-        home = Files.createDirectories(root.resolve("home"));
-        Path gitRoot = Files.createDirectories(root.resolve("git"));
-        network = "reviewenv-it-" + UUID.randomUUID().toString().substring(0, 8);
-        int port = RedisServer.freePort();
-        env = new HashMap<>();
-        env.put("REVIEWENV_HOME", home.toString());
-        env.put("REVIEWENV_GIT_ROOT", gitRoot.toString());
-        env.put("REVIEWENV_REDIS_URL", redis.url());
-        env.put("REVIEWENV_NETWORK", network);
-        env.put("REVIEWENV_API_TOKEN", HostServices.TOKEN);
-        env.put("REVIEWENV_REAPER_EVERY", "1s");
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        RestAssured.port = port;
-        git = new GitFixture(gitRoot, "team/ops", "http://127.0.0.1:" + port, HostServices.TOKEN);
+        service = new JarService(false);
+        service.env.put("REVIEWENV_REAPER_EVERY", "1s");
+        git = new GitFixture(service.gitRoot, "team/ops", service.url(), HostServices.TOKEN);
         sideImage = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", sideImage);
     }
 
     @AfterEach
     void tearDown() {
-        stopService();
+        service.stop(30);
         for (String name : List.of("ops-a", "ops-b")) {
             for (String c : Stacks.containers(name)) {
                 Cmd.run(null, Map.of(), "docker", "rm", "-f", c);
@@ -78,45 +54,9 @@ class ServiceProcessIT {
             Stacks.networks(name).forEach(n -> Cmd.run(null, Map.of(), "docker", "network", "rm", n));
             Stacks.builtImages(name).forEach(i -> Cmd.run(null, Map.of(), "docker", "rmi", i));
         }
-        Cmd.run(null, Map.of(), "docker", "network", "rm", network);
         Cmd.run(null, Map.of(), "docker", "rmi", sideImage);
-        redis.close();
         git.close();
-        Cmd.run(null, Map.of(), "rm", "-rf", root.toString());
-        RestAssured.reset();
-    }
-
-    void startService() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("service.log").toFile()));
-        pb.environment().putAll(env);
-        service = pb.start();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (given().get("/q/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (Exception notYet) {
-                // not listening yet
-            }
-            if (!service.isAlive()) {
-                break;
-            }
-            Api.sleep(200);
-        }
-        throw new AssertionError("the service did not start:\n" + Files.readString(root.resolve("service.log")));
-    }
-
-    void stopService() {
-        if (service != null && service.isAlive()) {
-            service.destroy();
-            try {
-                service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        service.close();
     }
 
     String deploy(String branch) {
@@ -129,53 +69,53 @@ class ServiceProcessIT {
     }
 
     void expire(String name) throws IOException {
-        Files.writeString(home.resolve(".reviewenv").resolve(name).resolve("removeat"), (Instant.now().getEpochSecond() - 1) + "\n");
+        Files.writeString(service.home.resolve(".reviewenv").resolve(name).resolve("removeat"), (Instant.now().getEpochSecond() - 1) + "\n");
     }
 
     Cmd.Out reap(String... args) {
         String[] argv = new String[3 + args.length];
         argv[0] = "java";
         argv[1] = "-jar";
-        argv[2] = JAR.toAbsolutePath().toString();
+        argv[2] = JarService.JAR.toAbsolutePath().toString();
         System.arraycopy(args, 0, argv, 3, args.length);
-        return Cmd.run(null, env, argv);
+        return Cmd.run(null, service.env, argv);
     }
 
     void assertGone(String name) {
         assertEquals(List.of(), Stacks.leftovers(name));
-        assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)));
+        assertFalse(Files.exists(service.home.resolve(".reviewenv").resolve(name)));
     }
 
     @Test
     void anEnvironmentOutlivesARestartOfTheServiceAndStillExpires() throws Exception {
-        startService();
+        service.start();
         String a = deploy("ops/a");
         assertEquals("ops-a", a);
-        stopService();
-        startService();
+        service.stop(30);
+        service.start();
         given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().statusCode(200).body("name", hasItem(a));
         assertEquals(2, Stacks.containers(a).size(), "a restart of the service leaves the stacks running");
         String side = Stacks.containers(a).stream().filter(c -> c.contains("side")).findFirst().orElseThrow();
         String env = Cmd.ok("docker", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", side);
         assertTrue(env.contains("LEAK=none") && !env.contains(HostServices.TOKEN), "the token does not reach a compose file: " + env);
-        assertFalse(Files.readString(root.resolve("service.log")).contains(HostServices.TOKEN), "nor the service log");
+        assertFalse(Files.readString(service.log()).contains(HostServices.TOKEN), "nor the service log");
         expire(a);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Files.exists(home.resolve(".reviewenv").resolve(a)) && Instant.now().isBefore(deadline)) {
+        while (Files.exists(service.home.resolve(".reviewenv").resolve(a)) && Instant.now().isBefore(deadline)) {
             Api.sleep(250);
         }
         assertGone(a);
-        assertTrue(Files.readString(home.resolve(".reviewenv/.endings.jsonl")).contains("\"reason\":\"expired\""));
+        assertTrue(Files.readString(service.home.resolve(".reviewenv/.endings.jsonl")).contains("\"reason\":\"expired\""));
     }
 
     @Test
     void theOneShotReaperEndsEnvironmentsWithTheServiceStopped() throws Exception {
-        env.put("REVIEWENV_REAPER_EVERY", "1h");
-        startService();
+        service.env.put("REVIEWENV_REAPER_EVERY", "1h");
+        service.start();
         String a = deploy("ops/a");
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", sideImage);
         String b = deploy("ops/b");
-        stopService();
+        service.stop(30);
         expire(a);
         String ghost = "reviewenv-it-ghost-" + UUID.randomUUID().toString().substring(0, 6);
         Cmd.ok("docker", "run", "-d", "--init", "--name", ghost, "--label", "com.docker.compose.project=" + ghost,

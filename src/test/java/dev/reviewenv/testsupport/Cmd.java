@@ -51,6 +51,18 @@ public final class Cmd {
         return ok(null, Map.of(), argv);
     }
 
+    /** Ends a process the tests started: SIGTERM, up to 10 s to exit, then SIGKILL; returns once it has exited. */
+    public static void end(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static List<String> lines(String text) {
         return text.lines().filter(l -> !l.isBlank()).toList();
     }

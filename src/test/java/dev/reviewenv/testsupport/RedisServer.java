@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server on a free loopback port, for one test run; with {@code aof}, persistent
@@ -69,14 +68,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Stops the server and waits until it has exited. */
     public void down() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Cmd.end(process);
     }
 
     public String url() {

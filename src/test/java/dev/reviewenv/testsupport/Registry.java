@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real image registry (the CNCF distribution registry, {@code go install}ed by deploy/test.sh)
@@ -87,14 +86,7 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Cmd.end(process);
         Cmd.run(null, Map.of(), "rm", "-rf", dir.toString());
     }
 }

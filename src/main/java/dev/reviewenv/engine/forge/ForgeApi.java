@@ -44,6 +44,16 @@ abstract class ForgeApi implements Forge {
         }
     }
 
+    /** Whether any item (comment, note) that {@code path} lists has {@code marker} in its body. */
+    boolean anyBodyContains(String path, String marker) {
+        for (JsonNode item : call("GET", path, null)) {
+            if (item.path("body").asText().contains(marker)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String encode(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }

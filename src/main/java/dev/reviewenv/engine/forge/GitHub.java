@@ -8,7 +8,12 @@ import java.util.Optional;
 /** GitHub's REST API (base {@code https://api.github.com}): statuses, pulls, issue comments; a bearer token. */
 public class GitHub extends ForgeApi {
     public GitHub(Http http, String base, String token) {
-        super(http, base, Map.of("Authorization", "Bearer " + token, "X-GitHub-Api-Version", "2022-11-28"));
+        this(http, base, Map.of("Authorization", "Bearer " + token, "X-GitHub-Api-Version", "2022-11-28"));
+    }
+
+    /** For an API that answers as GitHub's does ({@link Gitea}), with its own authentication. */
+    GitHub(Http http, String base, Map<String, String> auth) {
+        super(http, base, auth);
     }
 
     @Override
@@ -28,12 +33,7 @@ public class GitHub extends ForgeApi {
 
     @Override
     public boolean hasComment(String repository, long request, String marker) {
-        for (JsonNode c : call("GET", "/repos/" + repository + "/issues/" + request + "/comments?per_page=100", null)) {
-            if (c.path("body").asText().contains(marker)) {
-                return true;
-            }
-        }
-        return false;
+        return anyBodyContains("/repos/" + repository + "/issues/" + request + "/comments?per_page=100", marker);
     }
 
     @Override

@@ -36,12 +36,7 @@ public class GitLab extends ForgeApi {
 
     @Override
     public boolean hasComment(String repository, long request, String marker) {
-        for (JsonNode n : call("GET", "/projects/" + encode(repository) + "/merge_requests/" + request + "/notes?per_page=100", null)) {
-            if (n.path("body").asText().contains(marker)) {
-                return true;
-            }
-        }
-        return false;
+        return anyBodyContains("/projects/" + encode(repository) + "/merge_requests/" + request + "/notes?per_page=100", marker);
     }
 
     @Override

@@ -5,16 +5,13 @@ import dev.reviewenv.engine.http.Http;
 import java.util.Map;
 import java.util.Optional;
 
-/** Gitea's API v1 (base {@code https://<host>/api/v1}): statuses, pulls, issue comments; {@code Authorization: token}. */
-public class Gitea extends ForgeApi {
+/**
+ * Gitea's API v1 (base {@code https://<host>/api/v1}), which answers as GitHub's does for
+ * statuses and issue comments; pulls are found by their head branch; {@code Authorization: token}.
+ */
+public class Gitea extends GitHub {
     public Gitea(Http http, String base, String token) {
         super(http, base, Map.of("Authorization", "token " + token));
-    }
-
-    @Override
-    public void status(String repository, String commit, State state, String targetUrl, String description) {
-        call("POST", "/repos/" + repository + "/statuses/" + commit, Map.of("state", state.name().toLowerCase(),
-                "target_url", targetUrl, "description", description, "context", CONTEXT));
     }
 
     @Override
@@ -29,16 +26,6 @@ public class Gitea extends ForgeApi {
 
     @Override
     public boolean hasComment(String repository, long request, String marker) {
-        for (JsonNode c : call("GET", "/repos/" + repository + "/issues/" + request + "/comments", null)) {
-            if (c.path("body").asText().contains(marker)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public void comment(String repository, long request, String body) {
-        call("POST", "/repos/" + repository + "/issues/" + request + "/comments", Map.of("body", body));
+        return anyBodyContains("/repos/" + repository + "/issues/" + request + "/comments", marker);
     }
 }
