@@ -104,6 +104,7 @@ class Bench:
         sh("docker", "network", "create", self.network)
         self.traefik = sh("docker", "run", "-d", "--name", "reviewenv-bench-traefik-" + self.id, "--network", self.network,
                           "-p", "127.0.0.1::80", "-v", self.routes + ":/etc/traefik/dynamic:ro",
+                          "-v", os.path.join(self.home, ".reviewenv-traefik", "logs") + ":/var/log/traefik",
                           "-v", os.path.join(TOP, "traefik", "traefik.yml") + ":/etc/traefik/traefik.yml:ro",
                           "reviewenv/traefik:local").strip()
         self.traefik_port = int(sh("docker", "port", self.traefik, "80/tcp").splitlines()[0].rsplit(":", 1)[1])
@@ -115,8 +116,9 @@ class Bench:
                             REVIEWENV_HOOK_ENV="/nonexistent", REVIEWENV_SPOOL=os.path.join(self.root, "spool"),
                             GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@b", GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@b")
 
-    def start_service(self, reaper_every="1h"):
-        env = dict(os.environ, MALLOC_ARENA_MAX="2", REVIEWENV_HOME=self.home, REVIEWENV_GIT_ROOT=self.git_root,
+    def start_service(self, reaper_every="1h", **extra):
+        env = dict(os.environ, **extra)
+        env.update(MALLOC_ARENA_MAX="2", REVIEWENV_HOME=self.home, REVIEWENV_GIT_ROOT=self.git_root,
                    REVIEWENV_REDIS_URL="redis://127.0.0.1:%d" % self.redis_port, REVIEWENV_NETWORK=self.network,
                    REVIEWENV_API_TOKEN=TOKEN, REVIEWENV_REAPER_EVERY=reaper_every, QUARKUS_HTTP_PORT=str(self.http_port),
                    REVIEWENV_SPOOL_DIR=os.path.join(self.root, "spool"), REVIEWENV_JOBS_WORKERS=str(self.args.workers))
@@ -153,7 +155,7 @@ class Bench:
         sh("docker", "rm", "-f", "reviewenv-bench-traefik-" + self.id, check=False)
         sh("docker", "network", "rm", self.network, check=False)
         for img in sh("docker", "images", "--format", "{{.Repository}}", check=False).split():
-            if re.match(r"(bench|par|mem)\d+-web$|rawbench", img):
+            if re.match(r"(bench|par|mem|wake)\d+-web$|rawbench", img):
                 sh("docker", "rmi", "-f", img, check=False)
         self.redis.terminate()
         shutil.rmtree(self.root, ignore_errors=True)
@@ -331,6 +333,38 @@ class Bench:
             if d.startswith("rec"):
                 shutil.rmtree(os.path.join(base, d))
 
+    def environment(self, name):
+        status, body = http("http://127.0.0.1:%d/api/environments/%s" % (self.http_port, name))
+        return json.loads(body) if status == 200 else {}
+
+    def wake(self):
+        """A sleeping environment woken by a request through Traefik vs the raw compose stop/start of the same stack."""
+        self.stop_service()
+        self.start_service(reaper_every="1s", REVIEWENV_IDLE_AFTER="3s")
+        ours, raw = [], []
+        for i in range(self.args.runs):
+            page = "wake-%d-%s" % (i, uuid.uuid4().hex[:8])
+            self.commit_branch("wake%d" % i, page)
+            self.await_job(self.push("wake%d" % i)[0])
+            wait("wake%d to sleep" % i, lambda: self.environment("wake%d" % i).get("status") == "sleeping", limit=60, every=0.1)
+            t0 = time.monotonic()
+            wait("wake%d to answer" % i, lambda: self.answers("wake%d" % i, page), limit=120, every=0.02)
+            ours.append(time.monotonic() - t0)
+            self.stop("wake%d" % i)
+            project = "rawbench%d" % i
+            self.raw_up(project, page)
+            f = os.path.join(self.root, "raw", project, "docker-compose.yml")
+            sh("docker", "compose", "-p", project, "-f", f, "stop")
+            t0 = time.monotonic()
+            sh("docker", "compose", "-p", project, "-f", f, "start")
+            cid = sh("docker", "compose", "-p", project, "-f", f, "ps", "-q", "web").strip()
+            ip = sh("docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", cid).strip()
+            wait("raw " + project + " to answer", lambda: http("http://%s:8080/" % ip, timeout=2)[0] == 200)
+            raw.append(time.monotonic() - t0)
+            self.raw_down(project)
+        self.row("wake: request to a sleeping environment -> answered (s) vs raw start", median(ours), median(raw),
+                 "goal: within seconds")
+
 
 def main():
     p = argparse.ArgumentParser()
@@ -363,6 +397,7 @@ def main():
         b.parallel()
         b.memory(idle)
         b.records()
+        b.wake()
         with open(os.path.join(TOP, "bench", "last-run.md"), "w") as f:
             f.write("| measure | reviewenv | raw | ratio | goal |\n| --- | ---: | ---: | ---: | --- |\n")
             for what, ours, raw, ratio, goal in b.results:

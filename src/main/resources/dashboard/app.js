@@ -36,6 +36,16 @@ function age(instant) {
   return instant ? span((Date.now() - Date.parse(instant)) / 1000) : '';
 }
 
+function mib(bytes) {
+  return Math.round(bytes / 1048576) + ' MiB';
+}
+
+function use(env) {
+  const r = env.resources;
+  if (!r || r.memoryBytes === null || r.memoryBytes === undefined) return env.status === 'sleeping' ? 'asleep' : '';
+  return mib(r.memoryBytes) + ' · ' + r.cpuPercent + '% CPU';
+}
+
 function row(env) {
   const tr = text('tr', null, { 'data-name': env.name, 'data-status': env.status });
   const link = text('a', env.name, { href: env.url, target: '_blank', rel: 'noopener' });
@@ -49,6 +59,10 @@ function row(env) {
   status.append(text('span', env.status, { class: 'status status-' + env.status }));
   tr.append(status,
     text('td', age(env.createdAt), { 'data-label': 'Age' }),
+    text('td', env.lastRequest ? age(env.lastRequest) + ' ago' : 'none', { 'data-label': 'Last request', class: 'last-request' }),
+    text('td', use(env), { 'data-label': 'Uses', class: 'uses',
+      title: env.resources ? 'each service at most ' + mib(env.resources.memoryLimitBytes) + ', '
+        + env.resources.cpusLimit + ' CPU, ' + env.resources.pidsLimit + ' processes' : '' }),
     text('td', env.removeAt ? span(env.expiresInSeconds) : 'never', { 'data-label': 'Expires in', class: 'expires' }));
   const actions = text('td', null, { class: 'actions' });
   const stop = text('button', 'Stop', { type: 'button', class: 'stop quiet' });

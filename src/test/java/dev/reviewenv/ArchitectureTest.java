@@ -24,6 +24,7 @@ class ArchitectureTest {
             List.of("api"),
             List.of("push", "reaper"),
             List.of("job"),
+            List.of("capacity"),
             List.of("deploy", "teardown"),
             List.of("environment", "notice"),
             List.of("engine"),

@@ -104,6 +104,9 @@ abstract class PushScenarios {
         assertEquals(2, containers.size(), "web and side run as project " + name + ": " + containers);
         for (String c : containers) {
             assertEquals(name, Stacks.label(c, Labels.ENVIRONMENT), "every container carries the environment label");
+            assertEquals("1073741824 1000000000 512", Cmd.ok("docker", "inspect", "-f",
+                    "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}", c).strip(),
+                    "every container runs with the default limits (1g, 1 CPU, 512 processes)");
         }
         assertEquals(1, Stacks.volumes(name).size(), "the named volume belongs to the project");
 

@@ -34,7 +34,7 @@ public class AccessFilter {
             String allow = AllowedMethods.of(path);
             return allow.isEmpty() ? ApiErrors.of(404, "not found", "no such path") : Response.noContent().header("Allow", allow).build();
         }
-        if (path.startsWith("/api/webhooks/") || path.startsWith("/q/") || path.startsWith("/extend/")
+        if (path.startsWith("/api/webhooks/") || path.startsWith("/q/") || path.startsWith("/extend/") || path.startsWith("/wake/")
                 || path.equals("/login") || path.equals("/logout")) {
             return null;
         }

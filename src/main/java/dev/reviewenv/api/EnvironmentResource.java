@@ -1,5 +1,8 @@
 package dev.reviewenv.api;
 
+import dev.reviewenv.config.Limits;
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.environment.ResourceUse;
 import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
@@ -39,8 +42,13 @@ public class EnvironmentResource {
     private final Jobs jobs;
     private final Lifetimes lifetimes;
     private final Clock clock;
+    private final ResourceUse use;
+    private final ReviewenvConfig config;
 
-    public EnvironmentResource(RecordStore records, Jobs jobs, Lifetimes lifetimes, Clock clock) {
+    public EnvironmentResource(RecordStore records, Jobs jobs, Lifetimes lifetimes, Clock clock, ResourceUse use,
+            ReviewenvConfig config) {
+        this.use = use;
+        this.config = config;
         this.records = records;
         this.jobs = jobs;
         this.lifetimes = lifetimes;
@@ -129,6 +137,15 @@ public class EnvironmentResource {
         }
         Long expiresIn = removeAt.map(at -> Math.max(0, at.getEpochSecond() - clock.instant().getEpochSecond())).orElse(null);
         return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status(),
-                r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port(), r.lastJob());
+                r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port(), r.lastJob(),
+                records.lastRequest(r.environmentName()).orElse(null), resources(r));
+    }
+
+    private EnvironmentView.Resources resources(EnvironmentRecord r) {
+        Limits limits = config.limitsFor(r.repository());
+        Optional<ResourceUse.Sample> s = use.of(r.environmentName());
+        return new EnvironmentView.Resources(s.map(ResourceUse.Sample::memory).orElse(null),
+                s.map(ResourceUse.Sample::cpuPercent).orElse(null), s.map(ResourceUse.Sample::pids).orElse(null),
+                s.map(ResourceUse.Sample::at).orElse(null), limits.memory(), limits.cpus(), limits.pids());
     }
 }

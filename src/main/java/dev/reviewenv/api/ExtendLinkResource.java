@@ -74,10 +74,6 @@ public class ExtendLinkResource {
     }
 
     private static Response page(int status, String title, String text) {
-        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                + "content=\"width=device-width, initial-scale=1\"><title>" + Html.escape(title) + "</title></head>"
-                + "<body style=\"font-family:sans-serif;max-width:30em;margin:3em auto;padding:0 1em\"><h1>"
-                + Html.escape(title) + "</h1><p>" + Html.escape(text) + "</p></body></html>";
-        return Response.status(status).type(MediaType.TEXT_HTML + ";charset=utf-8").entity(html).build();
+        return Html.page(status, title, text, "");
     }
 }

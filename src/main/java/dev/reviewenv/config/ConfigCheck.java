@@ -69,6 +69,9 @@ public class ConfigCheck {
                         + "' is not a Compose command; use 'docker compose', 'docker-compose' or an absolute path");
             }
         });
+        checkLimits(p, "reviewenv.limits", c, null);
+        c.maxEnvironments().ifPresent(n -> checkMax(p, "reviewenv.max-environments", n));
+        c.traefik().wakeUrl().ifPresent(u -> checkUrl(p, "reviewenv.traefik.wake-url", u));
         c.basicAuth().ifPresent(users -> checkUsers(p, "reviewenv.basic-auth", users));
         c.notifications().ntfy().ifPresent(u -> checkUrl(p, "reviewenv.notify.ntfy", u));
         c.notifications().webhook().ifPresent(u -> checkUrl(p, "reviewenv.notify.webhook", u));
@@ -81,6 +84,8 @@ public class ConfigCheck {
                 }
             });
             repo.domain().ifPresent(d -> checkDomain(p, key + ".domain", d));
+            checkLimits(p, key + ".limits", c, name);
+            repo.maxEnvironments().ifPresent(n -> checkMax(p, key + ".max-environments", n));
             repo.basicAuth().ifPresent(users -> checkUsers(p, key + ".basic-auth", users));
             repo.composeFile().ifPresent(f -> {
                 if (f.startsWith("/") || f.contains("..")) {
@@ -111,6 +116,20 @@ public class ConfigCheck {
             });
         });
         return p;
+    }
+
+    private static void checkLimits(List<String> p, String key, ReviewenvConfig c, String repository) {
+        try {
+            c.limitsFor(repository == null ? "" : repository);
+        } catch (IllegalArgumentException e) {
+            p.add(key + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkMax(List<String> p, String key, int n) {
+        if (n < 1) {
+            p.add(key + ": " + n + " would allow no environment; use 1 or more, or leave it unset for no cap");
+        }
     }
 
     private static void checkUsers(List<String> p, String key, List<String> users) {

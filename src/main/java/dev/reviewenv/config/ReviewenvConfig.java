@@ -95,6 +95,53 @@ public interface ReviewenvConfig {
 
     Spool spool();
 
+    /** The most each service of a review environment may use (see {@link Limits}). */
+    LimitsConfig limits();
+
+    /** At most this many environments on the host; empty: no cap (see {@code when-full}). */
+    @WithName("max-environments")
+    Optional<Integer> maxEnvironments();
+
+    /** What a push beyond {@code max-environments} does: evict the least recently used one, or be refused. */
+    @WithName("when-full")
+    @WithDefault("evict")
+    WhenFull whenFull();
+
+    enum WhenFull { EVICT, REFUSE }
+
+    /**
+     * Free space in Docker's data root below this ({@code 10%}, {@code 20g}) evicts the least
+     * recently used environments, then trims the image cache; empty: not watched.
+     */
+    @WithName("disk-floor")
+    @WithConverter(DiskFloorConverter.class)
+    Optional<DiskFloor> diskFloor();
+
+    /** Where Docker keeps its data, for the disk floor; default: what the Docker engine says. */
+    @WithName("docker-data-root")
+    Optional<Path> dockerDataRoot();
+
+    /**
+     * Pulled images no environment uses are kept for later deploys up to this size, least recently
+     * used removed first; {@code 0} removes them with their last environment.
+     */
+    @WithName("image-cache")
+    @WithDefault("5g")
+    @WithConverter(ByteSizeConverter.class)
+    ByteSize imageCache();
+
+    /** An environment without an HTTP request for this long is put to sleep; empty: never. */
+    @WithName("idle-after")
+    @WithConverter(LifetimeConverter.class)
+    Optional<Lifetime> idleAfter();
+
+    /** Whether the lifetime counts from the last deploy or from the last HTTP request. */
+    @WithName("lifetime-from")
+    @WithDefault("deploy")
+    LifetimeFrom lifetimeFrom();
+
+    enum LifetimeFrom { DEPLOY, LAST_REQUEST }
+
     Traefik traefik();
 
     Compose compose();
@@ -115,8 +162,25 @@ public interface ReviewenvConfig {
         return workspaceDir().orElse(home().resolve(".reviewenv-workspaces"));
     }
 
+    default Path accessLogFile() {
+        return traefik().accessLog().orElse(home().resolve(".reviewenv-traefik").resolve("logs").resolve("access.log"));
+    }
+
     default Path routesDir() {
         return traefik().dynamicDir().orElse(home().resolve(".reviewenv-traefik").resolve("dynamic"));
+    }
+
+    /** The limits of a repository's services: its own where it sets them, else the host's. */
+    default Limits limitsFor(String repository) {
+        Optional<RepositoryLimits> own = repository(repository).map(Repository::limits);
+        LimitsConfig host = limits();
+        return new Limits(own.flatMap(RepositoryLimits::memory).orElse(host.memory()).bytes(),
+                own.flatMap(RepositoryLimits::cpus).orElse(host.cpus()), own.flatMap(RepositoryLimits::pids).orElse(host.pids()));
+    }
+
+    /** The most environments a repository may have at once, if anything caps it. */
+    default Optional<Integer> maxEnvironmentsOf(String repository) {
+        return repository(repository).flatMap(Repository::maxEnvironments);
     }
 
     /** Who may open a repository's review URLs; empty means anyone. */
@@ -141,6 +205,28 @@ public interface ReviewenvConfig {
         @WithDefault("1d")
         @WithConverter(LifetimeConverter.class)
         Lifetime expiryWarning();
+    }
+
+    interface LimitsConfig {
+        @WithDefault("1g")
+        @WithConverter(ByteSizeConverter.class)
+        ByteSize memory();
+
+        @WithDefault("1")
+        double cpus();
+
+        @WithDefault("512")
+        long pids();
+    }
+
+    /** A repository's own limits, higher (a trusted repository) or lower than the host's. */
+    interface RepositoryLimits {
+        @WithConverter(ByteSizeConverter.class)
+        Optional<ByteSize> memory();
+
+        Optional<Double> cpus();
+
+        Optional<Long> pids();
     }
 
     interface Session {
@@ -183,6 +269,20 @@ public interface ReviewenvConfig {
         /** Entry points the routers listen on; empty means all of Traefik's. */
         @WithName("entry-points")
         Optional<List<String>> entryPoints();
+
+        /**
+         * Traefik's JSON access log, read for each environment's last request; default
+         * {@code <home>/.reviewenv-traefik/logs/access.log} (what {@code traefik/run.sh} writes).
+         */
+        @WithName("access-log")
+        Optional<Path> accessLog();
+
+        /**
+         * How Traefik reaches this service, for the routes of sleeping environments (their wake
+         * page); default: this service's port on the gateway of {@code reviewenv.network}.
+         */
+        @WithName("wake-url")
+        Optional<String> wakeUrl();
     }
 
     interface Compose {
@@ -271,6 +371,13 @@ public interface ReviewenvConfig {
         /** Basic auth users of this repository's URLs instead of {@code reviewenv.basic-auth}. */
         @WithName("basic-auth")
         Optional<List<String>> basicAuth();
+
+        /** Limits of this repository's services instead of {@code reviewenv.limits}. */
+        RepositoryLimits limits();
+
+        /** At most this many environments of this repository at once. */
+        @WithName("max-environments")
+        Optional<Integer> maxEnvironments();
 
         /** Secret that webhooks of this repository are signed with. */
         @WithName("webhook-secret")

@@ -71,6 +71,8 @@ public class Admission {
                 Log.warnf("policy relaxed for %s (%s): %s", repository, relaxed.rule().key, relaxed);
             }
             verdict.rewrites().forEach(r -> out.accept("policy: " + r));
+            ResourceLimits.apply(found.label(), resolved, config.limitsFor(repository),
+                    "reviewenv.repositories.\"" + repository + "\".limits").forEach(l -> out.accept("limits: " + l));
             ComposeRenderer.Rendered rendered = ComposeRenderer.render(found.label(), resolved, read.written(), request.name(),
                     config.network(), checkout);
             rendered.notes().forEach(n -> out.accept("policy: " + n));

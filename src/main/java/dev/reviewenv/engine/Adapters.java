@@ -14,6 +14,7 @@ import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.redis.Redis;
 import dev.reviewenv.engine.redis.RedisJobQueue;
 import dev.reviewenv.engine.redis.RedisNameClaims;
+import dev.reviewenv.engine.traefik.AccessLog;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +53,12 @@ public class Adapters {
     @Singleton
     RouteFiles routes(ReviewenvConfig config) {
         return new RouteFiles(config.routesDir(), config.traefik().entryPoints().orElse(List.of()));
+    }
+
+    @Produces
+    @Singleton
+    AccessLog accessLog(ReviewenvConfig config) {
+        return new AccessLog(config.accessLogFile(), config.recordsDir().resolve(".access-log.position"));
     }
 
     @Produces

@@ -5,12 +5,17 @@ import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.record.ImageLedger;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.config.ReviewenvConfig;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,18 +28,31 @@ import java.util.function.Consumer;
  * environment, and no deploy in flight, uses it any more; an image that was on the host before
  * is never removed. Deploys pin the images they are about to use, under the same lock as every
  * removal, so a teardown never takes an image a deploy running beside it needs.
+ *
+ * <p>A pulled image no environment uses any more stays on the host for the next deploy that needs
+ * it: the image cache, bounded by {@code reviewenv.image-cache}; past that size the images used
+ * longest ago are removed first. A budget of 0 removes them with their last environment.
  */
 @Singleton
 public class ImageOwnership {
     private final ImageLedger ledger;
     private final DockerEngine docker;
     private final RecordStore records;
+    private final long cacheBudget;
+    private final Clock clock;
     private final java.util.concurrent.ConcurrentHashMap<Path, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ImageOwnership(ImageLedger ledger, DockerEngine docker, RecordStore records) {
+    @Inject
+    public ImageOwnership(ImageLedger ledger, DockerEngine docker, RecordStore records, ReviewenvConfig config, Clock clock) {
+        this(ledger, docker, records, config.imageCache().bytes(), clock);
+    }
+
+    public ImageOwnership(ImageLedger ledger, DockerEngine docker, RecordStore records, long cacheBudget, Clock clock) {
         this.ledger = ledger;
         this.docker = docker;
         this.records = records;
+        this.cacheBudget = cacheBudget;
+        this.clock = clock;
     }
 
     /**
@@ -46,7 +64,8 @@ public class ImageOwnership {
             ledger.pin(name, refs);
             Set<String> missing = new TreeSet<>();
             refs.stream().filter(r -> !docker.imageExists(r)).forEach(missing::add);
-            ledger.addPulled(missing);
+            ledger.touch(refs, clock.instant());
+            ledger.addPulled(missing, clock.instant());
             return missing;
         });
     }
@@ -60,9 +79,10 @@ public class ImageOwnership {
 
     /**
      * Removes what {@code name} owns and no longer uses: images built for it that none of its
-     * containers runs, and, of the {@code used} references, those reviewenv pulled that no other
-     * environment or deploy needs, but those in {@code keep} (what an update still runs).
-     * {@code what} names them in the output ("image", "replaced image").
+     * containers runs; and of the {@code used} references, those reviewenv pulled that no other
+     * environment or deploy needs go to the image cache (or, with no cache, are removed), but those
+     * in {@code keep} (what an update still runs). {@code what} names them in the output ("image",
+     * "replaced image"). Then trims the cache to its budget.
      */
     public void release(EnvironmentName name, Set<String> used, Set<String> keep, String what, Consumer<String> out) {
         ledger.locked(() -> {
@@ -86,6 +106,8 @@ public class ImageOwnership {
                 docker.imageUsers(ref).stream().filter(u -> !u.equals(name.value())).forEach(users::add);
                 if (!users.isEmpty()) {
                     out.accept("left " + what + " " + ref + ": still used by " + String.join(", ", users));
+                } else if (cacheBudget > 0) {
+                    out.accept("kept " + what + " " + ref + " in the image cache for the next deploy that needs it");
                 } else if (docker.removeImage(ref)) {
                     out.accept("removed " + what + " " + ref);
                     ledger.removePulled(Set.of(normal(ref)));
@@ -93,8 +115,57 @@ public class ImageOwnership {
                     out.accept("left " + what + " " + ref + ": a container still uses it");
                 }
             }
+            trim(cacheBudget, out);
             return null;
         });
+    }
+
+    /**
+     * Removes cached images (pulled by reviewenv, used by no environment and no deploy), those used
+     * longest ago first, until the rest take at most {@code budget} bytes. Returns the bytes freed.
+     */
+    public long trimCache(long budget, Consumer<String> out) {
+        return ledger.locked(() -> trim(budget, out));
+    }
+
+    /** The cached images, those used longest ago first, with their sizes. */
+    public List<Cached> cached() {
+        return ledger.locked(this::cachedNow);
+    }
+
+    /** An image in the cache: its reference, size and when a deploy last used it. */
+    public record Cached(String ref, long size, java.time.Instant lastUsed) {
+    }
+
+    private List<Cached> cachedNow() {
+        Map<String, Set<String>> users = usersBesides(null);
+        List<Cached> cached = new ArrayList<>();
+        ledger.lastUsed().forEach((ref, at) -> {
+            if (!users.containsKey(ref) && docker.imageUsers(ref).isEmpty()) {
+                docker.imageSize(ref).ifPresent(size -> cached.add(new Cached(ref, size, at)));
+            }
+        });
+        cached.sort(java.util.Comparator.comparing(Cached::lastUsed).thenComparing(Cached::ref));
+        return cached;
+    }
+
+    private long trim(long budget, Consumer<String> out) {
+        List<Cached> cached = cachedNow();
+        long total = cached.stream().mapToLong(Cached::size).sum();
+        long freed = 0;
+        for (Cached c : cached) {
+            if (total <= budget) {
+                break;
+            }
+            if (docker.removeImage(c.ref())) {
+                ledger.removePulled(Set.of(c.ref()));
+                out.accept("removed cached image " + c.ref() + " (" + c.size() / (1 << 20) + " MiB, unused since "
+                        + c.lastUsed() + ")");
+                freed += c.size();
+            }
+            total -= c.size();
+        }
+        return freed;
     }
 
     /** The images (by reference) the environment's recorded compose file runs without building them. */
@@ -115,7 +186,7 @@ public class ImageOwnership {
         return refs;
     }
 
-    /** Who else uses each image: other environments' recorded files and other deploys' pins. */
+    /** Who else uses each image: other environments' recorded files and other deploys' pins ({@code name} null: everyone). */
     private Map<String, Set<String>> usersBesides(EnvironmentName name) {
         Map<String, Set<String>> users = new TreeMap<>();
         for (EnvironmentName other : records.names()) {

@@ -1,5 +1,6 @@
 package dev.reviewenv.job;
 
+import dev.reviewenv.capacity.Capacity;
 import dev.reviewenv.deploy.DeployException;
 import dev.reviewenv.deploy.DeployRequest;
 import dev.reviewenv.deploy.Deployer;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * Runs one job under its environment's lock, unless it has gone stale ({@link Staleness}): a
- * deploy (told to the forge and the notification channels; a failed first deploy rolled back)
+ * deploy, once the host has room for it ({@link Capacity}; told to the forge and the notification channels; a failed first deploy rolled back)
  * or a stop (a branch deletion stops only the environment of that very branch). Timed and
  * counted in the metrics. What came of it is for the {@link Worker} to store.
  */
@@ -32,6 +33,7 @@ public class Execution {
     public record Outcome(String status, String url, String error) {
     }
 
+    private final Capacity capacity;
     private final Deployer deployer;
     private final Teardown teardown;
     private final EnvironmentLocks locks;
@@ -41,8 +43,9 @@ public class Execution {
     private final Forges forges;
     private final MeterRegistry meters;
 
-    public Execution(Deployer deployer, Teardown teardown, EnvironmentLocks locks, Staleness staleness, RecordStore records,
+    public Execution(Capacity capacity, Deployer deployer, Teardown teardown, EnvironmentLocks locks, Staleness staleness, RecordStore records,
             Notices notices, Forges forges, MeterRegistry meters) {
+        this.capacity = capacity;
         this.deployer = deployer;
         this.teardown = teardown;
         this.locks = locks;
@@ -91,7 +94,10 @@ public class Execution {
                 job.options(), job.id());
         forges.pending(job.branch(), job.revision(), job.url());
         try {
-            Deployer.Deployed deployed = deployer.deploy(request, out);
+            Deployer.Deployed deployed;
+            try (Capacity.Place place = capacity.makeRoom(name, job.repository(), out)) {
+                deployed = deployer.deploy(request, out);
+            }
             records.read(name).ifPresent(r -> notices.send(Notice.DEPLOYED, r, records.removeAt(name), job.id(), null, null));
             forges.success(job.branch(), deployed.commit(), name.value(), deployed.url());
             return deployed.url();

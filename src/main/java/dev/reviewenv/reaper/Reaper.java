@@ -1,5 +1,7 @@
 package dev.reviewenv.reaper;
 
+import dev.reviewenv.capacity.Capacity;
+import dev.reviewenv.capacity.Sleep;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
@@ -21,6 +23,8 @@ import java.util.Optional;
  * repositories. Each ending runs under the environment's lock; an environment whose lock is busy
  * (a deploy or stop runs) is left for the next pass, so one stuck environment never holds up the
  * others. One that fails is reported and retried next pass, at most {@link #MAX_FAILURES} times.
+ * Then the disk floor is enforced ({@link Capacity}) and idle environments are put to sleep
+ * ({@link Sleep}).
  */
 @Singleton
 public class Reaper {
@@ -31,10 +35,14 @@ public class Reaper {
     private final Teardown teardown;
     private final EnvironmentLocks locks;
     private final ExpiryWarnings warnings;
+    private final Capacity capacity;
+    private final Sleep sleep;
     private final MeterRegistry meters;
 
     public Reaper(RecordStore records, Dues dues, Teardown teardown, EnvironmentLocks locks, ExpiryWarnings warnings,
-            MeterRegistry meters) {
+            Capacity capacity, Sleep sleep, MeterRegistry meters) {
+        this.capacity = capacity;
+        this.sleep = sleep;
         this.records = records;
         this.dues = dues;
         this.teardown = teardown;
@@ -77,6 +85,8 @@ public class Reaper {
             }
         }
         if (!dryRun) {
+            capacity.enforceFloor().forEach(reaped::add);
+            sleep.sleepIdle(now).forEach(reaped::add);
             int warned = warnings.send(now);
             if (warned > 0) {
                 Log.infof("%d environment(s) warned that they expire soon", warned);

@@ -62,7 +62,8 @@ class ApiContractTest {
     void noPathSlipsPastTheTokenThroughAnOpenPrefix() throws IOException {
         // Sent as raw request lines: a client library would tidy the dots away before they reach the service.
         for (String path : List.of("/q/../api/environments", "/q/%2e%2e/api/environments", "/q/..%2fapi/environments",
-                "/extend/../api/environments", "/extend/x/../../api/environments", "/api/webhooks/../environments",
+                "/extend/../api/environments", "/extend/x/../../api/environments", "/wake/../api/environments",
+                "/wake/x/../../api/environments", "/wake/%2e%2e/api/environments", "/api/webhooks/../environments",
                 "/api/webhooks/%2E%2E/environments", "/api/webhooks/..;/environments", "/login/../api/environments",
                 "//api/environments", "/./api/environments", "/API/environments", "/q/./../api/environments")) {
             String status = rawGet(path);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.reaper.Reaper;
 import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
@@ -47,6 +48,9 @@ class EndingsTest {
 
     @Inject
     Reaper reaper;
+
+    @Inject
+    ImageOwnership images;
 
     Path home;
     GitFixture git;
@@ -218,7 +222,7 @@ class EndingsTest {
     }
 
     @Test
-    void aPulledImageIsReviewenvsAndGoesWithTheLastEnvironmentThatUsesIt() {
+    void aPulledImageIsReviewenvsOutlivesItsLastEnvironmentInTheCacheAndLeavesWithTheCache() {
         try (Registry registry = Registry.start()) {
             String pulled = registry.push("reviewenv/busybox:local", "it/pulled:" + UUID.randomUUID().toString().substring(0, 6));
             assertEquals("", Docker.imageId(pulled), "not on the host: a deploy must pull it");
@@ -235,10 +239,20 @@ class EndingsTest {
             assertTrue(out.contains("left image " + pulled + ": still used by ends-b"), out);
             assertTrue(!Docker.imageId(pulled).isEmpty(), "ends-b still has it");
             out = Api.succeeded(Api.stop("ends-b")).getString("output");
-            assertTrue(out.contains("removed image " + pulled), out);
-            assertEquals("", Docker.imageId(pulled), "the last user's teardown removed what reviewenv pulled");
+            assertTrue(out.contains("kept image " + pulled + " in the image cache for the next deploy that needs it"), out);
+            assertTrue(!Docker.imageId(pulled).isEmpty(), "the image cache keeps it (reviewenv.image-cache, 5g by default)");
             assertGone("ends-a");
             assertGone("ends-b");
+
+            git.branch("ends/a").file("docker-compose.yml", stack + "# again\n");
+            git.commit("a again");
+            out = Api.succeeded(Api.startedJob(git.push("ends/a"))).getString("output");
+            assertFalse(out.contains("images to pull"), "the next deploy finds it in the cache:\n" + out);
+            Api.succeeded(Api.stop("ends-a"));
+            List<String> trimmed = new java.util.ArrayList<>();
+            images.trimCache(0, trimmed::add);
+            assertTrue(trimmed.stream().anyMatch(l -> l.startsWith("removed cached image " + pulled)), trimmed.toString());
+            assertEquals("", Docker.imageId(pulled), "what reviewenv pulled leaves with the cache");
         }
     }
 

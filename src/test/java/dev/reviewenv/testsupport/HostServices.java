@@ -68,6 +68,7 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             Path staticConfig = Path.of("traefik/traefik.yml").toAbsolutePath();
             traefik = Cmd.ok("docker", "run", "-d", "--name", "reviewenv-it-traefik-" + id, "--network", network,
                     "-p", "127.0.0.1::80", "-v", routes + ":/etc/traefik/dynamic:ro",
+                    "-v", Files.createDirectories(home.resolve(".reviewenv-traefik/logs")) + ":/var/log/traefik",
                     "-v", staticConfig + ":/etc/traefik/traefik.yml:ro", "reviewenv/traefik:local").trim();
             String port = Cmd.ok("docker", "port", traefik, "80/tcp").lines().findFirst().orElseThrow().replaceAll(".*:", "");
 

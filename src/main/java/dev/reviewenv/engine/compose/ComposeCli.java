@@ -103,6 +103,14 @@ public class ComposeCli {
         run("down", commands.down(project, file, projectDir, envFile, stopTimeout), out);
     }
 
+    public void stop(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("stop", commands.stop(project, file, projectDir, envFile, stopTimeout), out);
+    }
+
+    public void start(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("start", commands.start(project, file, projectDir, envFile), out);
+    }
+
     private void run(String verb, List<String> argv, Consumer<String> out) {
         out.accept("$ " + String.join(" ", argv));
         CommandRunner.Result r = runner.run(argv, null, Map.of(), timeout, out);

@@ -75,6 +75,20 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
         return argv;
     }
 
+    /** Stops the project's containers, keeping them, their volumes and images (an environment put to sleep). */
+    public List<String> stop(String project, Path file, Path projectDir, Path envFile, Duration stopTimeout) {
+        List<String> argv = base(project, file, projectDir, envFile);
+        argv.addAll(List.of("stop", "-t", Long.toString(stopTimeout.toSeconds())));
+        return argv;
+    }
+
+    /** Starts the project's stopped containers again, as they were (a sleeping environment woken). */
+    public List<String> start(String project, Path file, Path projectDir, Path envFile) {
+        List<String> argv = base(project, file, projectDir, envFile);
+        argv.add("start");
+        return argv;
+    }
+
     private List<String> base(String project, Path file, Path projectDir, Path envFile) {
         List<String> argv = new ArrayList<>(command);
         argv.addAll(List.of("--ansi", "never"));

@@ -241,6 +241,104 @@ public class DockerEngine implements Closeable {
         }
     }
 
+    /** Where the engine keeps images, containers and volumes ({@code DockerRootDir}). */
+    public java.nio.file.Path dataRoot() {
+        return java.nio.file.Path.of(client.infoCmd().exec().getDockerRootDir());
+    }
+
+    /** The gateway address of a network (the host, as its containers reach it), if it has one. */
+    public java.util.Optional<String> gateway(String network) {
+        return client.listNetworksCmd().withNameFilter(network).exec().stream().filter(n -> n.getName().equals(network))
+                .findFirst().map(Network::getIpam).map(Network.Ipam::getConfig).flatMap(configs -> configs.stream()
+                        .map(Network.Ipam.Config::getGateway).filter(g -> g != null && !g.isBlank()).findFirst());
+    }
+
+    /** The size of an image in bytes; empty when it is not on the host. */
+    public java.util.OptionalLong imageSize(String image) {
+        try {
+            Long size = client.inspectImageCmd(image).exec().getSize();
+            return size == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(size);
+        } catch (NotFoundException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** What the running containers of an environment use right now: memory, CPU (percent of one CPU), processes. */
+    public record Usage(long memory, double cpuPercent, long pids) {
+        Usage plus(Usage o) {
+            return new Usage(memory + o.memory, cpuPercent + o.cpuPercent, pids + o.pids);
+        }
+    }
+
+    /**
+     * One sample of every running container of the environment, taken at once (the engine needs
+     * about a second for the CPU share); empty when none runs.
+     */
+    public java.util.Optional<Usage> usage(EnvironmentName project) {
+        List<Container> running = client.listContainersCmd().withLabelFilter(ours(project)).exec();
+        List<java.util.concurrent.CompletableFuture<Usage>> samples = new ArrayList<>();
+        for (Container c : running) {
+            var sample = new java.util.concurrent.CompletableFuture<Usage>();
+            samples.add(sample);
+            client.statsCmd(c.getId()).withNoStream(true).exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Statistics st) {
+                    sample.complete(usageOf(st));
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    sample.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    sample.complete(new Usage(0, 0, 0));
+                }
+            });
+        }
+        Usage total = null;
+        for (var sample : samples) {
+            try {
+                Usage u = sample.get(10, TimeUnit.SECONDS);
+                total = total == null ? u : total.plus(u);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // a container that stopped meanwhile counts for nothing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return java.util.Optional.ofNullable(total);
+    }
+
+    private static Usage usageOf(com.github.dockerjava.api.model.Statistics st) {
+        long memory = 0;
+        if (st.getMemoryStats() != null && st.getMemoryStats().getUsage() != null) {
+            memory = st.getMemoryStats().getUsage();
+            // As docker stats shows it: without the page cache the kernel can drop.
+            var stats = st.getMemoryStats().getStats();
+            if (stats != null && stats.getCache() != null && stats.getCache() < memory) {
+                memory -= stats.getCache();
+            }
+        }
+        double cpu = 0;
+        var now = st.getCpuStats();
+        var before = st.getPreCpuStats();
+        if (now != null && before != null && now.getCpuUsage() != null && before.getCpuUsage() != null
+                && now.getSystemCpuUsage() != null && before.getSystemCpuUsage() != null
+                && now.getCpuUsage().getTotalUsage() != null && before.getCpuUsage().getTotalUsage() != null) {
+            long used = now.getCpuUsage().getTotalUsage() - before.getCpuUsage().getTotalUsage();
+            long system = now.getSystemCpuUsage() - before.getSystemCpuUsage();
+            long cpus = now.getOnlineCpus() != null ? now.getOnlineCpus() : 1;
+            if (used > 0 && system > 0) {
+                cpu = 100.0 * used / system * cpus;
+            }
+        }
+        long pids = st.getPidsStats() != null && st.getPidsStats().getCurrent() != null ? st.getPidsStats().getCurrent() : 0;
+        return new Usage(memory, cpu, pids);
+    }
+
     public boolean networkExists(String name) {
         return client.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> n.getName().equals(name));
     }

@@ -38,6 +38,8 @@ public record EnvironmentRecord(
     public static final String DEPLOYING = "deploying";
     public static final String RUNNING = "running";
     public static final String STOPPING = "stopping";
+    /** Put to sleep for want of requests: containers stopped, volumes and images kept; a request wakes it. */
+    public static final String SLEEPING = "sleeping";
     public static final String FAILED = "failed";
     /** A teardown failed; the reaper retries it (see {@code teardownFailures}). */
     public static final String TEARDOWN_FAILED = "teardown-failed";

@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -23,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * Which images reviewenv pulled, and which images deploys in flight are about to use, on disk
  * under {@code <records>/.images/} so that the one-shot reaper sees the same: {@code pulled} (one
- * image reference a line: images that were not on the host when a deploy of reviewenv needed
- * them) and {@code pins/<name>} (the references a running deploy of {@code name} uses). Every
+ * image reference a line, then when a deploy last used it in epoch seconds: images that were not
+ * on the host when a deploy of reviewenv needed them, the image cache) and {@code pins/<name>} (the references a running deploy of {@code name} uses). Every
  * read-and-change runs under one lock, shared across processes.
  */
 public class ImageLedger {
@@ -52,21 +54,62 @@ public class ImageLedger {
     }
 
     public Set<String> pulled() {
-        return read(dir.resolve("pulled"));
+        return new TreeSet<>(lastUsed().keySet());
     }
 
-    public void addPulled(Collection<String> refs) {
-        Set<String> all = pulled();
-        if (all.addAll(refs)) {
-            write(dir.resolve("pulled"), all);
+    /** Every pulled image with when a deploy last used it (the epoch for lines written before that was kept). */
+    public Map<String, Instant> lastUsed() {
+        Map<String, Instant> used = new TreeMap<>();
+        for (String line : read(dir.resolve("pulled"))) {
+            String[] parts = line.split("\\s+");
+            Instant at = Instant.EPOCH;
+            if (parts.length > 1) {
+                try {
+                    at = Instant.ofEpochSecond(Long.parseLong(parts[1]));
+                } catch (NumberFormatException e) {
+                    // an unreadable time counts as long ago
+                }
+            }
+            used.put(parts[0], at);
+        }
+        return used;
+    }
+
+    /** Adds {@code refs} as pulled, used at {@code at}. */
+    public void addPulled(Collection<String> refs, Instant at) {
+        Map<String, Instant> all = lastUsed();
+        refs.forEach(r -> all.put(r, at));
+        if (!refs.isEmpty()) {
+            writePulled(all);
+        }
+    }
+
+    /** Marks those of {@code refs} that are pulled images as used at {@code at}. */
+    public void touch(Collection<String> refs, Instant at) {
+        Map<String, Instant> all = lastUsed();
+        boolean changed = false;
+        for (String r : refs) {
+            if (all.containsKey(r)) {
+                all.put(r, at);
+                changed = true;
+            }
+        }
+        if (changed) {
+            writePulled(all);
         }
     }
 
     public void removePulled(Collection<String> refs) {
-        Set<String> all = pulled();
-        if (all.removeAll(refs)) {
-            write(dir.resolve("pulled"), all);
+        Map<String, Instant> all = lastUsed();
+        if (all.keySet().removeAll(refs)) {
+            writePulled(all);
         }
+    }
+
+    private void writePulled(Map<String, Instant> all) {
+        Set<String> lines = new TreeSet<>();
+        all.forEach((ref, at) -> lines.add(ref + " " + at.getEpochSecond()));
+        write(dir.resolve("pulled"), lines);
     }
 
     public void pin(EnvironmentName name, Collection<String> refs) {

@@ -31,6 +31,8 @@ public class RecordStore {
     public static final String COMPOSE_FILE = "docker-compose.yml";
     public static final String REMOVE_AT = "removeat";
     public static final String ENVIRONMENT = "environment.json";
+    /** Epoch seconds of the last HTTP request Traefik logged for the environment. */
+    public static final String LAST_REQUEST = "lastrequest";
 
     private final Path root;
     private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
@@ -192,6 +194,23 @@ public class RecordStore {
             throw new IllegalStateException(file + ": expected epoch seconds on one line, e.g. 1767225600");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Writes when the environment was last requested (only while its record exists). */
+    public void writeLastRequest(EnvironmentName name, Instant at) {
+        if (exists(name)) {
+            writeAtomically(dir(name).resolve(LAST_REQUEST), (at.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** When the environment was last requested through Traefik; empty when never (or unreadable: it is only a hint). */
+    public Optional<Instant> lastRequest(EnvironmentName name) {
+        try {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(
+                    Files.readString(dir(name).resolve(LAST_REQUEST), StandardCharsets.US_ASCII).trim())));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

@@ -12,6 +12,7 @@ import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +52,32 @@ public class RouteFiles {
      * basic-auth middleware {@code <name>-auth} when {@code users} are given.
      */
     public ObjectNode document(EnvironmentName name, String host, String service, int port, List<String> users) {
-        if (!HOST.matcher(host).matches() || !SERVICE.matcher(service).matches() || port < 1 || port > 65535) {
+        if (!SERVICE.matcher(service).matches() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("refusing a route for host '" + host + "', service '" + service
                     + "', port " + port + ": not a plain host name, service name and port");
+        }
+        return document(name, host, "http://" + EnvironmentNames.upstreamHost(name, service) + ":" + port, users, false);
+    }
+
+    /**
+     * The document of a sleeping environment: {@code host} goes to reviewenv's wake endpoint
+     * {@code <wakeUrl>/wake/<name>} (whatever path was asked; the page it serves reloads the one
+     * the browser asked for), behind the same basic auth as the environment itself.
+     */
+    public ObjectNode wakeDocument(EnvironmentName name, String host, URI wakeUrl, List<String> users) {
+        if (!("http".equals(wakeUrl.getScheme()) || "https".equals(wakeUrl.getScheme())) || wakeUrl.getHost() == null
+                || wakeUrl.getRawQuery() != null || wakeUrl.getRawFragment() != null
+                || !(wakeUrl.getRawPath() == null || wakeUrl.getRawPath().isEmpty() || wakeUrl.getRawPath().equals("/"))) {
+            throw new IllegalArgumentException("the wake URL '" + wakeUrl + "' must be http(s)://host:port with no path;"
+                    + " set reviewenv.traefik.wake-url to how Traefik reaches reviewenv");
+        }
+        String base = wakeUrl.getScheme() + "://" + wakeUrl.getRawAuthority();
+        return document(name, host, base, users, true);
+    }
+
+    private ObjectNode document(EnvironmentName name, String host, String upstream, List<String> users, boolean wake) {
+        if (!HOST.matcher(host).matches()) {
+            throw new IllegalArgumentException("refusing a route for host '" + host + "': not a plain host name");
         }
         ObjectNode doc = yaml.createObjectNode();
         ObjectNode http = doc.putObject("http");
@@ -64,18 +88,34 @@ public class RouteFiles {
             entryPoints.forEach(router.putArray("entryPoints")::add);
         }
         http.putObject("services").putObject(name.value()).putObject("loadBalancer").putArray("servers")
-                .addObject().put("url", "http://" + EnvironmentNames.upstreamHost(name, service) + ":" + port);
-        if (!users.isEmpty()) {
-            router.putArray("middlewares").add(name + "-auth");
-            var auth = http.putObject("middlewares").putObject(name + "-auth").putObject("basicAuth");
-            users.forEach(auth.putArray("users")::add);
+                .addObject().put("url", upstream);
+        if (!users.isEmpty() || wake) {
+            var middlewares = router.putArray("middlewares");
+            ObjectNode defined = http.putObject("middlewares");
+            if (!users.isEmpty()) {
+                middlewares.add(name + "-auth");
+                var auth = defined.putObject(name + "-auth").putObject("basicAuth");
+                users.forEach(auth.putArray("users")::add);
+            }
+            if (wake) {
+                middlewares.add(name + "-wake");
+                defined.putObject(name + "-wake").putObject("replacePath").put("path", "/wake/" + name.value());
+            }
         }
         return doc;
     }
 
     /** Writes the route of an environment, replacing its old one atomically. */
     public void write(EnvironmentName name, String host, String service, int port, List<String> users) {
-        ObjectNode doc = document(name, host, service, port, users);
+        write(name, document(name, host, service, port, users));
+    }
+
+    /** Writes the route of a sleeping environment, to the wake endpoint (see {@link #wakeDocument}). */
+    public void writeWake(EnvironmentName name, String host, URI wakeUrl, List<String> users) {
+        write(name, wakeDocument(name, host, wakeUrl, users));
+    }
+
+    private void write(EnvironmentName name, ObjectNode doc) {
         List<String> violations = JsonSchemas.TRAEFIK_DYNAMIC.violations(doc);
         if (!violations.isEmpty()) {
             throw new IllegalStateException("the route file of " + name + " would not be valid Traefik configuration: "

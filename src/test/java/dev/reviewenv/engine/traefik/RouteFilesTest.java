@@ -46,6 +46,26 @@ class RouteFilesTest {
     }
 
     @Test
+    void aSleepingEnvironmentsRouteGoesToTheWakeEndpointBehindTheSameAuth() throws Exception {
+        Path dir = tmp.resolve("dynamic");
+        RouteFiles routes = new RouteFiles(dir, List.of());
+        String user = "review:$apr1$abcdefgh$0123456789abcdefghijkl";
+        routes.writeWake(EnvironmentName.of("feature-x"), "feature-x.localhost", java.net.URI.create("http://172.18.0.1:8080"),
+                List.of(user));
+        var doc = new YAMLMapper().readTree(dir.resolve("feature-x.yml").toFile());
+        assertEquals("Host(`feature-x.localhost`)", doc.at("/http/routers/feature-x/rule").asText());
+        assertEquals("feature-x-auth", doc.at("/http/routers/feature-x/middlewares/0").asText());
+        assertEquals("feature-x-wake", doc.at("/http/routers/feature-x/middlewares/1").asText());
+        assertEquals("/wake/feature-x", doc.at("/http/middlewares/feature-x-wake/replacePath/path").asText());
+        assertEquals("http://172.18.0.1:8080", doc.at("/http/services/feature-x/loadBalancer/servers/0/url").asText());
+        assertEquals(List.of(), SharedSchemas.traefikViolations(doc));
+        for (String bad : List.of("http://h:1/path", "ftp://h:1", "http://h:1/?q", "http:///x")) {
+            assertThrows(IllegalArgumentException.class, () -> routes.writeWake(EnvironmentName.of("feature-x"),
+                    "feature-x.localhost", java.net.URI.create(bad), List.of()), bad);
+        }
+    }
+
+    @Test
     void rewritingAndRemovingAreAtomicAndIdempotent() {
         RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
         routes.write(EnvironmentName.of("a"), "a.localhost", "web", 80, List.of());

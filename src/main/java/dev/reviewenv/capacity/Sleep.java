@@ -1,0 +1,207 @@
+package dev.reviewenv.capacity;
+
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.deploy.Readiness;
+import dev.reviewenv.engine.compose.ComposeCli;
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.git.Workspaces;
+import dev.reviewenv.engine.record.EnvironmentLocks;
+import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.environment.Activity;
+import dev.reviewenv.naming.Address;
+import dev.reviewenv.naming.EnvironmentName;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Puts idle environments to sleep and wakes them on the next request. Asleep, an environment's
+ * containers are stopped and nothing is removed; its Traefik route points to reviewenv's wake
+ * endpoint (a route file like every other, so a request still goes through Traefik and is still
+ * logged as the environment's). Waking starts the containers under the environment's lock, waits
+ * until they are ready, and points the route back. The route changes before the containers stop
+ * and after they start, so a request never meets a stopped container.
+ */
+@Singleton
+public class Sleep {
+    private final ReviewenvConfig config;
+    private final RecordStore records;
+    private final EnvironmentLocks locks;
+    private final ComposeCli compose;
+    private final DockerEngine docker;
+    private final Readiness readiness;
+    private final RouteFiles routes;
+    private final Workspaces workspaces;
+    private final Activity activity;
+    private final Clock clock;
+    private final Set<EnvironmentName> waking = ConcurrentHashMap.newKeySet();
+    private final ExecutorService wakers = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "reviewenv-wake");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Sleep(ReviewenvConfig config, RecordStore records, EnvironmentLocks locks, ComposeCli compose, DockerEngine docker,
+            Readiness readiness, RouteFiles routes, Workspaces workspaces, Activity activity, Clock clock) {
+        this.config = config;
+        this.records = records;
+        this.locks = locks;
+        this.compose = compose;
+        this.docker = docker;
+        this.readiness = readiness;
+        this.routes = routes;
+        this.workspaces = workspaces;
+        this.activity = activity;
+        this.clock = clock;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        wakers.shutdownNow();
+    }
+
+    /** The reaper's part: every running environment idle for {@code reviewenv.idle-after} goes to sleep. Says which. */
+    public List<String> sleepIdle(Instant now) {
+        List<String> lines = new ArrayList<>();
+        Optional<Duration> idle = config.idleAfter().flatMap(l -> l.duration());
+        if (idle.isEmpty()) {
+            return lines;
+        }
+        try {
+            activity.refresh();
+        } catch (RuntimeException e) {
+            Log.warnf("could not read Traefik's access log (%s); nothing is put to sleep this pass", e.getMessage());
+            return lines;
+        }
+        for (EnvironmentRecord record : records.list()) {
+            if (!EnvironmentRecord.RUNNING.equals(record.status()) || activity.lastUsed(record).plus(idle.get()).isAfter(now)) {
+                continue;
+            }
+            EnvironmentName name = record.environmentName();
+            Optional<EnvironmentLocks.Held> lock = locks.tryHold(name);
+            if (lock.isEmpty()) {
+                continue;
+            }
+            try (EnvironmentLocks.Held held = lock.get()) {
+                sleep(name, "no request since " + activity.lastUsed(record), line -> Log.debugf("%s: %s", name, line));
+                lines.add("put " + name + " to sleep (no request for " + config.idleAfter().get() + ")");
+            } catch (RuntimeException e) {
+                lines.add("could not put " + name + " to sleep: " + e.getMessage());
+            }
+        }
+        return lines;
+    }
+
+    /** Puts a running environment to sleep; the caller holds its lock. Returns false when it was not running. */
+    public boolean sleep(EnvironmentName name, String why, Consumer<String> out) {
+        Optional<EnvironmentRecord> found = records.read(name).filter(r -> EnvironmentRecord.RUNNING.equals(r.status()));
+        if (found.isEmpty()) {
+            return false;
+        }
+        EnvironmentRecord record = found.get();
+        String host = Address.parse(record.url()).host();
+        List<String> users = config.basicAuthFor(record.repository());
+        routes.writeWake(name, host, wakeUrl(), users);
+        try {
+            compose.stop(name.value(), records.composeFile(name), workspaces.existing(name, record.commit()).orElse(null), out);
+        } catch (RuntimeException e) {
+            if (record.service() != null && record.port() != null) {
+                routes.write(name, host, record.service(), record.port(), users);
+            }
+            throw e;
+        }
+        records.write(record.withStatus(EnvironmentRecord.SLEEPING)
+                .with(new EnvironmentRecord.Event(clock.instant(), "sleep", why, record.commit(), null)));
+        Log.infof("environment %s is asleep (%s)", name, why);
+        return true;
+    }
+
+    /** What a request to a sleeping environment finds. */
+    public enum Waking { STARTING, FAILED, UNKNOWN }
+
+    /**
+     * Starts waking {@code name} in the background if it sleeps (once, however many requests ask),
+     * and says how it stands.
+     */
+    public Waking wake(EnvironmentName name) {
+        Optional<EnvironmentRecord> record = records.read(name);
+        if (record.isEmpty()) {
+            return Waking.UNKNOWN;
+        }
+        if (EnvironmentRecord.FAILED.equals(record.get().status())) {
+            return Waking.FAILED;
+        }
+        if (EnvironmentRecord.SLEEPING.equals(record.get().status()) && waking.add(name)) {
+            activity.requested(name, clock.instant());
+            wakers.submit(() -> {
+                try {
+                    wakeNow(name, line -> Log.debugf("%s: %s", name, line));
+                } catch (RuntimeException e) {
+                    Log.errorf("waking %s failed: %s", name, e.getMessage());
+                } finally {
+                    waking.remove(name);
+                }
+            });
+        }
+        return Waking.STARTING;
+    }
+
+    /** Wakes a sleeping environment under its lock, waiting for any deploy or stop of it to finish first. */
+    public void wakeNow(EnvironmentName name, Consumer<String> out) {
+        try (EnvironmentLocks.Held held = locks.hold(name)) {
+            Optional<EnvironmentRecord> found = records.read(name).filter(r -> EnvironmentRecord.SLEEPING.equals(r.status()));
+            if (found.isEmpty()) {
+                return;
+            }
+            EnvironmentRecord record = found.get();
+            Instant started = clock.instant();
+            try {
+                compose.start(name.value(), records.composeFile(name), workspaces.existing(name, record.commit()).orElse(null), out);
+                readiness.await(name, out);
+                routes.write(name, Address.parse(record.url()).host(), record.service(), record.port(),
+                        config.basicAuthFor(record.repository()));
+            } catch (RuntimeException e) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                records.write(record.withStatus(EnvironmentRecord.FAILED).with(new EnvironmentRecord.Event(clock.instant(),
+                        "wake-failed", why.lines().findFirst().orElse(why), record.commit(), null)));
+                throw e;
+            }
+            long ms = Duration.between(started, clock.instant()).toMillis();
+            records.write(record.withStatus(EnvironmentRecord.RUNNING)
+                    .with(new EnvironmentRecord.Event(clock.instant(), "wake", "woken by a request in " + ms + " ms", record.commit(), null)));
+            activity.requested(name, clock.instant());
+            Log.infof("environment %s woke in %d ms", name, ms);
+        }
+    }
+
+    /**
+     * How Traefik reaches this service: {@code reviewenv.traefik.wake-url}, else this service's
+     * port on the gateway of the shared network (the host, as Traefik's container sees it).
+     */
+    private URI wakeUrl() {
+        if (config.traefik().wakeUrl().isPresent()) {
+            return URI.create(config.traefik().wakeUrl().get());
+        }
+        String gateway = docker.gateway(config.network()).orElseThrow(() -> new IllegalStateException("the network "
+                + config.network() + " has no gateway address; set reviewenv.traefik.wake-url to how Traefik reaches reviewenv"));
+        String portKey = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        int port = ConfigProvider.getConfig().getOptionalValue(portKey, Integer.class).orElse(8080);
+        return URI.create("http://" + gateway + ":" + port);
+    }
+}

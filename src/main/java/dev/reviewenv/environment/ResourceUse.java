@@ -1,0 +1,67 @@
+package dev.reviewenv.environment;
+
+import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.naming.EnvironmentName;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What each running environment uses, sampled from the Docker engine every 30 seconds in the
+ * background (a sample takes the engine about a second), so listing environments never waits
+ * for it. A sleeping or ended environment has no sample.
+ */
+@Singleton
+public class ResourceUse {
+    /** One sample: memory in bytes, CPU in percent of one CPU, processes, all containers together. */
+    public record Sample(long memory, double cpuPercent, long pids, Instant at) {
+    }
+
+    private final RecordStore records;
+    private final DockerEngine docker;
+    private final ReviewenvConfig config;
+    private final Clock clock;
+    private final Map<EnvironmentName, Sample> samples = new ConcurrentHashMap<>();
+
+    public ResourceUse(RecordStore records, DockerEngine docker, ReviewenvConfig config, Clock clock) {
+        this.records = records;
+        this.docker = docker;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "30s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        if (config.mode() == ReviewenvConfig.Mode.SERVICE) {
+            try {
+                sample();
+            } catch (RuntimeException e) {
+                Log.warnf("could not sample what the environments use: %s", e.getMessage());
+            }
+        }
+    }
+
+    /** Samples every running environment now. */
+    public void sample() {
+        for (EnvironmentRecord r : records.list()) {
+            EnvironmentName name = r.environmentName();
+            Optional<DockerEngine.Usage> usage = EnvironmentRecord.RUNNING.equals(r.status()) ? docker.usage(name) : Optional.empty();
+            usage.ifPresentOrElse(u -> samples.put(name, new Sample(u.memory(), Math.round(u.cpuPercent() * 10) / 10.0, u.pids(),
+                    clock.instant())), () -> samples.remove(name));
+        }
+        samples.keySet().removeIf(n -> !records.exists(n));
+    }
+
+    /** The last sample of a running environment, if there is one. */
+    public Optional<Sample> of(EnvironmentName name) {
+        return Optional.ofNullable(samples.get(name));
+    }
+}

@@ -1,0 +1,253 @@
+package dev.reviewenv.capacity;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reviewenv.reaper.Reaper;
+import dev.reviewenv.testsupport.Api;
+import dev.reviewenv.testsupport.Cmd;
+import dev.reviewenv.testsupport.Docker;
+import dev.reviewenv.testsupport.GitFixture;
+import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.Registry;
+import dev.reviewenv.testsupport.SmallDisk;
+import dev.reviewenv.testsupport.Stacks;
+import dev.reviewenv.testsupport.Traefik;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the host can hold, against the real Docker engine and a real Traefik: limits in
+ * {@code docker inspect} and holding a memory hog and a fork bomb, eviction by last request through
+ * Traefik, the disk floor (on a small tmpfs standing in for Docker's data root), the image cache,
+ * and sleep and wake through Traefik.
+ */
+@QuarkusTest
+@WithTestResource(value = HostServices.class, initArgs = @ResourceArg(name = "config", value = """
+        reviewenv.max-environments=2
+        reviewenv.idle-after=1h
+        reviewenv.limits.memory=64m
+        reviewenv.limits.cpus=0.5
+        reviewenv.limits.pids=64
+        """))
+@WithTestResource(SmallDisk.class)
+class CapacityTest {
+    @TestHTTPResource("/")
+    URL service;
+
+    @Inject
+    Reaper reaper;
+
+    Path home;
+    int traefikPort;
+    GitFixture git;
+
+    @BeforeEach
+    void setUp() {
+        var config = ConfigProvider.getConfig();
+        home = Path.of(config.getValue("reviewenv.home", String.class));
+        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
+        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/cap", service.toString(),
+                HostServices.TOKEN);
+    }
+
+    @AfterEach
+    void tearDown() {
+        SmallDisk.fill(0);
+        for (String name : Api.environments()) {
+            Api.succeeded(Api.stop(name));
+        }
+        git.close();
+    }
+
+    /** A stack that serves {@code page} on 8080 from an image that was on the host before (nothing to build). */
+    static String web(String page, String more) {
+        return """
+                services:
+                  web:
+                    image: reviewenv/busybox:local
+                    init: true
+                    command: ["sh", "-c", "mkdir -p /www && echo %s > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                    expose: ["8080"]
+                %s""".formatted(page, more);
+    }
+
+    /** Commits {@code compose} on {@code branch} and pushes it; returns the job. */
+    String push(String branch, String compose) {
+        git.branch(branch).file("docker-compose.yml", compose);
+        git.commit(branch);
+        return Api.startedJob(git.push(branch));
+    }
+
+    String deploy(String branch, String compose) {
+        return Api.succeeded(push(branch, compose)).getString("environment");
+    }
+
+    JsonPath environment(String name) {
+        return given().auth().oauth2(HostServices.TOKEN).get("/api/environments/" + name).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Requests the environment through Traefik, then waits until reviewenv has read that request from Traefik's log. */
+    void visit(String name) {
+        assertEquals(200, Traefik.get(traefikPort, name + ".localhost", "/").status());
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (environment(name).getString("lastRequest") == null) {
+            assertTrue(Instant.now().isBefore(deadline), "reviewenv never saw the request to " + name + " in Traefik's access log");
+            Api.sleep(200);
+        }
+    }
+
+    String endings() throws Exception {
+        Path log = home.resolve(".reviewenv/.endings.jsonl");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Test
+    void limitsHoldAMemoryHogAndAForkBombWhileTheNeighbourAndTheServiceKeepAnswering() {
+        String name = deploy("cap/hog", web("neighbour", """
+                  hog:
+                    image: reviewenv/busybox:local
+                    init: true
+                    command: ["sh", "-c", "sleep 2; exec tail /dev/zero"]
+                  bomb:
+                    image: reviewenv/busybox:local
+                    init: true
+                    command: ["sh", "-c", "sleep 2; while true; do sleep 600 & done"]
+                """));
+        for (String c : Stacks.containers(name)) {
+            assertEquals("67108864 500000000 64", Cmd.ok("docker", "inspect", "-f",
+                    "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}", c).strip(),
+                    "every service runs with the configured limits");
+        }
+        String hog = name + "-hog-1";
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!Cmd.ok("docker", "inspect", "-f", "{{.State.OOMKilled}}", hog).strip().equals("true")) {
+            assertTrue(Instant.now().isBefore(deadline), "the memory hog was never killed by its limit: "
+                    + Cmd.ok("docker", "inspect", "-f", "{{json .State}}", hog));
+            Api.sleep(250);
+        }
+        // busybox sh gives up when a fork fails: the bomb ends on its pids limit, the host never sees more.
+        String bomb = name + "-bomb-1";
+        while (!Cmd.ok("docker", "inspect", "-f", "{{.State.Status}}", bomb).strip().equals("exited")) {
+            assertTrue(Instant.now().isBefore(deadline), "the fork bomb was never stopped by its pids limit");
+            Api.sleep(250);
+        }
+        String bombLog = Cmd.run(null, Map.of(), "docker", "logs", bomb).text();
+        assertTrue(bombLog.contains("can't fork: Resource temporarily unavailable"), bombLog);
+        assertEquals(200, Traefik.get(traefikPort, name + ".localhost", "/").status(), "the neighbour keeps answering");
+        given().get("/q/health/ready").then().statusCode(200);
+        JsonPath env = environment(name);
+        assertEquals(67108864L, env.getLong("resources.memoryLimitBytes"));
+        assertEquals(64L, env.getLong("resources.pidsLimit"));
+    }
+
+    @Test
+    void aPushBeyondMaxEnvironmentsEvictsTheLeastRecentlyRequestedOne() throws Exception {
+        String a = deploy("cap/a", web("a", ""));
+        String b = deploy("cap/b", web("b", ""));
+        Api.sleep(1100); // last requests are kept to the second
+        visit(a); // a was deployed first, but requested last: b is the least recently used
+        String out = Api.succeeded(push("cap/c", web("c", "")))
+                .getString("output");
+        assertTrue(out.contains("evicting " + b + " (least recently used"), out);
+        assertEquals(List.of(a, "cap-c"), Api.environments().stream().sorted().toList());
+        assertEquals(List.of(), Stacks.leftovers(b), "the evicted environment is gone from Docker");
+        assertTrue(endings().contains("\"name\":\"" + b + "\",\"reason\":\"evicted\""), endings());
+        assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+    }
+
+    @Test
+    void anIdleEnvironmentSleepsAndARequestThroughTraefikWakesIt() {
+        String name = deploy("cap/sleepy", web("awake", """
+                    volumes: ["data:/data"]
+                volumes:
+                  data: {}
+                """));
+        Cmd.ok("docker", "exec", name + "-web-1", "sh", "-c", "echo kept > /data/note");
+        Reaper.Report pass = reaper.reap(Instant.now().plus(Duration.ofHours(2)), false);
+        assertTrue(pass.reaped().contains("put " + name + " to sleep (no request for 1h)"), pass.lines().toString());
+        assertEquals("sleeping", environment(name).getString("status"));
+        assertEquals("false", Cmd.ok("docker", "inspect", "-f", "{{.State.Running}}", name + "-web-1").strip(), "containers stopped");
+        assertEquals(1, Stacks.volumes(name).size(), "volumes kept");
+
+        Instant asked = Instant.now();
+        Traefik.Answer first = Traefik.get(traefikPort, name + ".localhost", "/");
+        assertEquals(503, first.status(), first.body());
+        assertTrue(first.body().contains("Starting " + name) && first.body().contains("http-equiv=\"refresh\""), first.body());
+        Traefik.Answer woken = Traefik.await(traefikPort, name + ".localhost", "awake", Duration.ofSeconds(60));
+        long ms = Duration.between(asked, Instant.now()).toMillis();
+        assertEquals(200, woken.status(), woken.body());
+        System.out.println("woke " + name + " through Traefik in " + ms + " ms");
+        assertEquals("running", environment(name).getString("status"));
+        assertEquals("kept\n", Cmd.ok("docker", "exec", name + "-web-1", "cat", "/data/note"), "its data survived the sleep");
+        assertNotNull(environment(name).getString("lastRequest"), "the wake counts as a request");
+        Reaper.Report next = reaper.reap(Instant.now().plus(Duration.ofMinutes(30)), false);
+        assertFalse(next.lines().stream().anyMatch(l -> l.contains("to sleep")), "a woken environment is not idle: " + next.lines());
+    }
+
+    @Test
+    void belowTheDiskFloorTheLeastRecentlyUsedGoFirstThenTheImageCacheThenDeploysAreRefused() throws Exception {
+        try (Registry registry = Registry.start()) {
+            String pulled = registry.push("reviewenv/busybox:local", "it/cached:" + java.util.UUID.randomUUID().toString().substring(0, 6));
+            String a = deploy("cap/a", web("a", """
+                      side:
+                        image: %s
+                        init: true
+                        command: ["sleep", "3600"]
+                    """.formatted(pulled)));
+            String b = deploy("cap/b", web("b", ""));
+            visit(b);
+            SmallDisk.fill(40); // 24 MiB free of 64: below the 32 MiB floor
+            Reaper.Report pass = reaper.reap(Instant.now(), false);
+            List<String> lines = pass.reaped();
+            int evictedA = indexOf(lines, "evicting " + a + " ");
+            int evictedB = indexOf(lines, "evicting " + b + " ");
+            int trimmed = indexOf(lines, "removed cached image " + pulled);
+            assertTrue(evictedA >= 0 && evictedA < evictedB && evictedB < trimmed, "least recently used first, then the"
+                    + " cache: " + lines);
+            assertTrue(lines.get(lines.size() - 1).contains("below reviewenv.disk-floor=32m"), lines.toString());
+            assertEquals(List.of(), Api.environments());
+            assertEquals("", Docker.imageId(pulled), "the cached image was trimmed");
+            assertTrue(endings().contains("\"name\":\"" + a + "\",\"reason\":\"evicted\""), endings());
+
+            JsonPath refused = Api.awaitJob(push("cap/c", web("c", "")));
+            assertEquals("failed", refused.getString("status"));
+            assertTrue(refused.getString("output").contains("below reviewenv.disk-floor=32m")
+                    && refused.getString("output").contains("Free space in Docker's data root, or lower reviewenv.disk-floor"),
+                    refused.getString("output"));
+            assertEquals(List.of(), Api.environments(), "a refused deploy leaves no record");
+            assertEquals(List.of(), Stacks.leftovers("cap-c"));
+
+            SmallDisk.fill(0);
+            Api.succeeded(push("cap/c", web("c", "") + "# again\n"));
+            assertEquals(List.of("cap-c"), Api.environments());
+        }
+    }
+
+    static int indexOf(List<String> lines, String start) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(start)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

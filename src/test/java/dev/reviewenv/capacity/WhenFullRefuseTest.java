@@ -1,0 +1,100 @@
+package dev.reviewenv.capacity;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reviewenv.testsupport.Api;
+import dev.reviewenv.testsupport.GitFixture;
+import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.Stacks;
+import dev.reviewenv.testsupport.Traefik;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A full host that refuses instead of evicting, and lifetimes that count from the last request through Traefik. */
+@QuarkusTest
+@WithTestResource(value = HostServices.class, initArgs = @ResourceArg(name = "config", value = """
+        reviewenv.max-environments=1
+        reviewenv.when-full=refuse
+        reviewenv.lifetime-from=last-request
+        reviewenv.default-lifetime=1h
+        """))
+class WhenFullRefuseTest {
+    @TestHTTPResource("/")
+    URL service;
+
+    Path home;
+    int traefikPort;
+    GitFixture git;
+
+    @BeforeEach
+    void setUp() {
+        var config = ConfigProvider.getConfig();
+        home = Path.of(config.getValue("reviewenv.home", String.class));
+        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
+        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/full", service.toString(),
+                HostServices.TOKEN);
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (String name : Api.environments()) {
+            Api.succeeded(Api.stop(name));
+        }
+        git.close();
+    }
+
+    String push(String branch, String page) {
+        git.branch(branch).file("docker-compose.yml", CapacityTest.web(page, ""));
+        git.commit(branch);
+        return Api.startedJob(git.push(branch));
+    }
+
+    long removeAt(String name) throws Exception {
+        return Long.parseLong(Files.readString(home.resolve(".reviewenv").resolve(name).resolve("removeat")).strip());
+    }
+
+    @Test
+    void aPushBeyondTheCapIsRefusedWithTheReasonAndTheRunningOneStays() throws Exception {
+        String a = Api.succeeded(push("full/a", "a")).getString("environment");
+        JsonPath refused = Api.awaitJob(push("full/b", "b"));
+        assertEquals("failed", refused.getString("status"));
+        String out = refused.getString("output");
+        assertTrue(out.contains("reviewenv.max-environments is 1 and 1 environments run")
+                && out.contains("refused (reviewenv.when-full=refuse): stop one with DELETE /api/environments/<name>,"
+                + " or raise reviewenv.max-environments"), out);
+        assertEquals(List.of(a), Api.environments());
+        assertEquals(List.of(), Stacks.leftovers("full-b"), "nothing of the refused push was made");
+        assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+    }
+
+    @Test
+    void withLifetimeFromLastRequestARequestMovesRemoveAt() throws Exception {
+        String a = Api.succeeded(push("full/a", "a")).getString("environment");
+        long deployedRemoveAt = removeAt(a);
+        Api.sleep(2100);
+        assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (removeAt(a) == deployedRemoveAt) {
+            assertTrue(Instant.now().isBefore(deadline), "a request through Traefik never moved removeat");
+            Api.sleep(200);
+        }
+        String lastRequest = given().auth().oauth2(HostServices.TOKEN).get("/api/environments/" + a).then().statusCode(200)
+                .extract().jsonPath().getString("lastRequest");
+        assertEquals(Instant.parse(lastRequest).getEpochSecond() + 3600, removeAt(a), "removeat is the last request + 1h");
+        assertTrue(removeAt(a) >= deployedRemoveAt + 2);
+    }
+}
