@@ -4,6 +4,7 @@ import dev.reviewenv.capacity.Sleep;
 import dev.reviewenv.naming.EnvironmentName;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -44,6 +45,24 @@ public class WakeResource {
     @APIResponse(responseCode = "404", description = "No such environment",
             content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
     public Response wake(@PathParam("name") String name) {
+        return answer(name);
+    }
+
+    /** A form sent to a sleeping environment wakes it too (what it sent is lost: the environment was not there). */
+    @POST
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Wake a sleeping environment (a form sent to it)")
+    @APIResponse(responseCode = "503", description = "Starting; the page reloads itself until the environment answers",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "502", description = "The environment could not be started",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "404", description = "No such environment",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    public Response wakeByForm(@PathParam("name") String name) {
+        return answer(name);
+    }
+
+    private Response answer(String name) {
         Optional<EnvironmentName> env = EnvironmentName.parse(name);
         Sleep.Waking state = env.map(sleep::wake).orElse(Sleep.Waking.UNKNOWN);
         return switch (state) {

@@ -76,9 +76,14 @@ public class Sleep {
         wakers.shutdownNow();
     }
 
-    /** The reaper's part: every running environment idle for {@code reviewenv.idle-after} goes to sleep. Says which. */
+    /**
+     * The reaper's part: a running environment whose containers all stopped without reviewenv
+     * (a restart of Docker or of the host) is put to sleep, so the next request starts it again;
+     * every running environment idle for {@code reviewenv.idle-after} goes to sleep. Says which.
+     */
     public List<String> sleepIdle(Instant now) {
         List<String> lines = new ArrayList<>();
+        restStopped(lines);
         Optional<Duration> idle = config.idleAfter().flatMap(l -> l.duration());
         if (idle.isEmpty()) {
             return lines;
@@ -106,6 +111,29 @@ public class Sleep {
             }
         }
         return lines;
+    }
+
+    private void restStopped(List<String> lines) {
+        Set<EnvironmentName> stopped = new java.util.TreeSet<>(docker.environmentsWithContainers());
+        stopped.removeAll(docker.environmentsRunning());
+        for (EnvironmentName name : stopped) {
+            if (!records.read(name).map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(false)) {
+                continue;
+            }
+            Optional<EnvironmentLocks.Held> lock = locks.tryHold(name);
+            if (lock.isEmpty()) {
+                continue;
+            }
+            try (EnvironmentLocks.Held held = lock.get()) {
+                if (docker.containers(name).stream().noneMatch(DockerEngine.ProjectContainer::running)
+                        && sleep(name, "its containers had stopped (a restart of Docker?); a request starts them again",
+                                line -> Log.debugf("%s: %s", name, line))) {
+                    lines.add("put " + name + " to sleep: its containers had stopped without reviewenv; a request wakes it");
+                }
+            } catch (RuntimeException e) {
+                lines.add("could not put " + name + " to sleep: " + e.getMessage());
+            }
+        }
     }
 
     /** Puts a running environment to sleep; the caller holds its lock. Returns false when it was not running. */

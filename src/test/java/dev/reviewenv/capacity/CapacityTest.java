@@ -204,6 +204,22 @@ class CapacityTest {
     }
 
     @Test
+    void anEnvironmentWhoseContainersStoppedWithoutReviewenvComesBackOnTheNextRequest() {
+        String name = deploy("cap/restarted", web("back again", ""));
+        for (String c : Stacks.containers(name)) {
+            Cmd.ok("docker", "stop", "-t", "1", c); // as a restart of the Docker daemon leaves them
+        }
+        assertTrue(Traefik.get(traefikPort, name + ".localhost", "/").status() >= 502, "nothing answers behind the route");
+        Reaper.Report pass = reaper.reap(Instant.now(), false);
+        assertTrue(pass.reaped().contains("put " + name + " to sleep: its containers had stopped without reviewenv; a request"
+                + " wakes it"), pass.lines().toString());
+        assertEquals("sleeping", environment(name).getString("status"));
+        Traefik.Answer back = Traefik.await(traefikPort, name + ".localhost", "back again", Duration.ofSeconds(60));
+        assertEquals(200, back.status(), back.body());
+        assertEquals("running", environment(name).getString("status"));
+    }
+
+    @Test
     void belowTheDiskFloorTheLeastRecentlyUsedGoFirstThenTheImageCacheThenDeploysAreRefused() throws Exception {
         try (Registry registry = Registry.start()) {
             String pulled = registry.push("reviewenv/busybox:local", "it/cached:" + java.util.UUID.randomUUID().toString().substring(0, 6));

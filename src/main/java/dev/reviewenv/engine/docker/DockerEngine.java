@@ -116,6 +116,18 @@ public class DockerEngine implements Closeable {
         return names;
     }
 
+    /** The environments with at least one running container. */
+    public java.util.Set<EnvironmentName> environmentsRunning() {
+        java.util.Set<EnvironmentName> names = new java.util.TreeSet<>();
+        for (Container c : client.listContainersCmd().withLabelFilter(List.of(Labels.ENVIRONMENT)).exec()) {
+            String env = c.getLabels().get(Labels.ENVIRONMENT);
+            if (env != null && env.equals(c.getLabels().get(Labels.COMPOSE_PROJECT))) {
+                EnvironmentName.parse(env).ifPresent(names::add);
+            }
+        }
+        return names;
+    }
+
     /**
      * What carries the compose project label {@code name} without reviewenv's label for it:
      * containers, networks and volumes of a project someone else made, one line each. Networks
