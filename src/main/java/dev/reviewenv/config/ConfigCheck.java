@@ -72,6 +72,12 @@ public class ConfigCheck {
         checkLimits(p, "reviewenv.limits", c, null);
         c.maxEnvironments().ifPresent(n -> checkMax(p, "reviewenv.max-environments", n));
         c.traefik().wakeUrl().ifPresent(u -> checkUrl(p, "reviewenv.traefik.wake-url", u));
+        c.traefik().certResolver().ifPresent(r -> {
+            if (!r.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+                p.add("reviewenv.traefik.cert-resolver: '" + r + "' is not a resolver name of Traefik's static configuration;"
+                        + " use letters, digits, '-' and '_', e.g. letsencrypt");
+            }
+        });
         c.basicAuth().ifPresent(users -> checkUsers(p, "reviewenv.basic-auth", users));
         c.notifications().ntfy().ifPresent(u -> checkUrl(p, "reviewenv.notify.ntfy", u));
         c.notifications().webhook().ifPresent(u -> checkUrl(p, "reviewenv.notify.webhook", u));

@@ -278,6 +278,14 @@ public interface ReviewenvConfig {
         Optional<Path> accessLog();
 
         /**
+         * With {@code reviewenv.tls}: the certificate resolver (ACME) of Traefik's static
+         * configuration that routers ask for the wildcard of their domain; empty: Traefik's default
+         * certificate (a wildcard certificate from files) serves them.
+         */
+        @WithName("cert-resolver")
+        Optional<String> certResolver();
+
+        /**
          * How Traefik reaches this service, for the routes of sleeping environments (their wake
          * page); default: this service's port on the gateway of {@code reviewenv.network}.
          */

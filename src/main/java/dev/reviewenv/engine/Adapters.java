@@ -52,7 +52,8 @@ public class Adapters {
     @Produces
     @Singleton
     RouteFiles routes(ReviewenvConfig config) {
-        return new RouteFiles(config.routesDir(), config.traefik().entryPoints().orElse(List.of()));
+        return new RouteFiles(config.routesDir(), config.traefik().entryPoints().orElse(List.of()),
+                config.tls() ? new RouteFiles.Tls(true, config.traefik().certResolver().orElse(null)) : RouteFiles.Tls.NONE);
     }
 
     @Produces

@@ -42,6 +42,9 @@ public class RecordStore {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, LastRequest> lastRequests =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public RecordStore(Path root) {
         this.root = root;
     }
@@ -204,14 +207,31 @@ public class RecordStore {
         }
     }
 
-    /** When the environment was last requested through Traefik; empty when never (or unreadable: it is only a hint). */
+    /**
+     * When the environment was last requested through Traefik; empty when never (or unreadable: it
+     * is only a hint). Read again only when the file changed (a look at its modification time).
+     */
     public Optional<Instant> lastRequest(EnvironmentName name) {
+        java.io.File file = dir(name).resolve(LAST_REQUEST).toFile();
+        long modified = file.lastModified(); // 0 when there is none, without an exception
+        if (modified == 0) {
+            lastRequests.remove(name);
+            return Optional.empty();
+        }
+        LastRequest known = lastRequests.get(name);
+        if (known != null && known.modified() == modified && known.size() == file.length()) {
+            return Optional.of(known.at());
+        }
         try {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(
-                    Files.readString(dir(name).resolve(LAST_REQUEST), StandardCharsets.US_ASCII).trim())));
+            Instant at = Instant.ofEpochSecond(Long.parseLong(Files.readString(file.toPath(), StandardCharsets.US_ASCII).trim()));
+            lastRequests.put(name, new LastRequest(modified, file.length(), at));
+            return Optional.of(at);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    private record LastRequest(long modified, long size, Instant at) {
     }
 
     /** Deletes the whole record directory; called last in a teardown. */

@@ -32,14 +32,29 @@ public class RouteFiles {
     private final Path dir;
     private final Path tmpDir;
     private final List<String> entryPoints;
+    private final Tls tls;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
+    /**
+     * How routers terminate TLS: not at all ({@link #NONE}); with the certificate Traefik has for
+     * the host (a wildcard certificate from files, its default); or with a certificate resolver
+     * (ACME), asking it for the wildcard of the host's parent domain.
+     */
+    public record Tls(boolean on, String certResolver) {
+        public static final Tls NONE = new Tls(false, null);
+    }
+
     public RouteFiles(Path dir, List<String> entryPoints) {
+        this(dir, entryPoints, Tls.NONE);
+    }
+
+    public RouteFiles(Path dir, List<String> entryPoints, Tls tls) {
         this.dir = dir;
         this.tmpDir = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         this.entryPoints = List.copyOf(entryPoints);
+        this.tls = tls;
     }
 
     public Path file(EnvironmentName name) {
@@ -86,6 +101,16 @@ public class RouteFiles {
         router.put("service", name.value());
         if (!entryPoints.isEmpty()) {
             entryPoints.forEach(router.putArray("entryPoints")::add);
+        }
+        if (tls.on()) {
+            ObjectNode t = router.putObject("tls");
+            if (tls.certResolver() != null) {
+                t.put("certResolver", tls.certResolver());
+                String parent = host.substring(host.indexOf('.') + 1);
+                ObjectNode wildcard = t.putArray("domains").addObject();
+                wildcard.put("main", parent);
+                wildcard.putArray("sans").add("*." + parent);
+            }
         }
         http.putObject("services").putObject(name.value()).putObject("loadBalancer").putArray("servers")
                 .addObject().put("url", upstream);

@@ -66,6 +66,25 @@ class RouteFilesTest {
     }
 
     @Test
+    void withTlsRoutersTerminateItWithTheDefaultCertificateOrAskTheResolverForTheWildcard() throws Exception {
+        Path dir = tmp.resolve("dynamic");
+        new RouteFiles(dir, List.of("websecure"), new RouteFiles.Tls(true, null))
+                .write(EnvironmentName.of("a"), "a.review.example.com", "web", 80, List.of());
+        var doc = new YAMLMapper().readTree(dir.resolve("a.yml").toFile());
+        assertTrue(doc.at("/http/routers/a/tls").isObject(), doc.toString());
+        assertEquals(0, doc.at("/http/routers/a/tls").size(), "the default (wildcard) certificate: " + doc);
+        assertEquals(List.of(), SharedSchemas.traefikViolations(doc));
+
+        new RouteFiles(dir, List.of("websecure"), new RouteFiles.Tls(true, "letsencrypt"))
+                .write(EnvironmentName.of("a"), "a.review.example.com", "web", 80, List.of());
+        doc = new YAMLMapper().readTree(dir.resolve("a.yml").toFile());
+        assertEquals("letsencrypt", doc.at("/http/routers/a/tls/certResolver").asText());
+        assertEquals("review.example.com", doc.at("/http/routers/a/tls/domains/0/main").asText());
+        assertEquals("*.review.example.com", doc.at("/http/routers/a/tls/domains/0/sans/0").asText());
+        assertEquals(List.of(), SharedSchemas.traefikViolations(doc));
+    }
+
+    @Test
     void rewritingAndRemovingAreAtomicAndIdempotent() {
         RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
         routes.write(EnvironmentName.of("a"), "a.localhost", "web", 80, List.of());
