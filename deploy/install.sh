@@ -153,7 +153,7 @@ in_root() { if [ -n "$ROOT" ]; then chroot "$ROOT" "$@"; else "$@"; fi; }
 
 step_packages() {
   [ "$SKIP_PACKAGES" = 1 ] && return 0
-  local want=(docker.io docker-compose redis-server openjdk-17-jre-headless python3-venv nftables curl git ca-certificates)
+  local want=(systemd docker.io docker-compose redis-server openjdk-17-jre-headless python3-venv nftables curl git ca-certificates logrotate)
   local missing=()
   for p in "${want[@]}"; do
     in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs and starts what they need (deploy/host-deps.sh: Docker engine,
 # Compose v1 and v2, Redis, the Traefik and busybox images; and the distribution registry, built
-# with `go install`; schemathesis; Chromium and its driver), then `./mvnw verify`.
+# with `go install`; schemathesis; Chromium and its driver; debootstrap), then `./mvnw verify`.
 # The tests start their own Redis, Traefik and network and remove them afterwards.
 # Extra arguments go to Maven (e.g. -Dtest=EnvironmentNamesTest).
 # Exit code: Maven's; 1 when a dependency cannot be installed or started.
@@ -23,8 +23,9 @@ if [ ! -x /opt/reviewenv/tools/bin/st ]; then
   echo "test: installing schemathesis into /opt/reviewenv/tools" >&2
   /opt/reviewenv/tools/bin/pip install -q schemathesis==4.32.5
 fi
-for p in chromium chromium-driver; do
+# Chromium for the dashboard test; debootstrap and openssl for the installer's tests (InstallIT, TlsTest).
+for p in chromium chromium-driver debootstrap openssl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
-    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver debootstrap openssl >/dev/null
 done
 exec ./mvnw -B verify "$@"
