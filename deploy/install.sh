@@ -315,6 +315,9 @@ step_config() {
   for k in $(printf '%s\n' "${!SETTINGS[@]}" | sort); do printf '%s=%s\n' "$k" "${SETTINGS[$k]}" >>"$tmp"; done
   put /etc/reviewenv/reviewenv.env 600 root:root <"$tmp"
   rm -f "$tmp"
+  # What the post-receive hook of every bare repository reads: git users in the group reviewenv may push for environments.
+  printf '# Read by the post-receive hook (hooks/post-receive) of the bare repositories.\nREVIEWENV_URL=http://127.0.0.1:8080\nREVIEWENV_TOKEN=%s\n' "$token" \
+    | put /etc/reviewenv/hook.env 640 root:reviewenv
   { echo "# JVM flags of the service (from deploy/java-opts), for a small host."
     printf 'JAVA_OPTS=%s\n' "$(grep -v '^#' "$top/deploy/java-opts" | tr '\n' ' ' | sed 's/ *$//')"; } \
     | put /etc/reviewenv/java.env 644 root:root

@@ -101,6 +101,7 @@ class InstallIT {
         assertTrue(file("/etc/reviewenv/firewall.nft").contains("tcp dport { 22, 80, 443 } accept"), "only SSH, HTTP, HTTPS");
         assertTrue(file("/etc/systemd/system/reviewenv.service").contains("Restart=on-failure"), "restarted when it dies");
         assertTrue(file("/etc/reviewenv/java.env").contains("JAVA_OPTS=-XX:+UseSerialGC"), "the JVM flags of a small host");
+        assertTrue(file("/etc/reviewenv/hook.env").contains("REVIEWENV_URL=http://127.0.0.1:8080\n"), "what the hook reads");
     }
 
     @Test
@@ -153,5 +154,25 @@ class InstallIT {
         assertTrue(env.contains(token + "\n") && env.contains("REVIEWENV_MAX_ENVIRONMENTS=20\n") && env.contains("REVIEWENV_DOMAIN=review.test\n"),
                 env);
         assertFalse(upgrade.text().contains("create the system user"), upgrade.text());
+    }
+
+    @Test
+    @Order(5)
+    void uninstallingLeavesTheDataUnlessAskedToPurge() throws Exception {
+        Cmd.Out keep = Cmd.run(null, Map.of(), "bash", Path.of("deploy/uninstall.sh").toAbsolutePath().toString(), "--root", root.toString());
+        assertEquals(0, keep.code(), keep.text());
+        for (String gone : List.of("opt/reviewenv", "etc/reviewenv", "etc/systemd/system/reviewenv.service",
+                "etc/systemd/system/multi-user.target.wants/reviewenv.service", "usr/local/bin/reviewenv-reap")) {
+            assertFalse(Files.exists(root.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone + " is removed");
+        }
+        assertTrue(Files.isRegularFile(root.resolve("var/lib/reviewenv/.reviewenv/feature-x/environment.json")), "records stay");
+        assertTrue(Files.isDirectory(root.resolve("srv/git/team/shop.git")), "repositories stay");
+
+        Cmd.Out purge = Cmd.run(null, Map.of(), "bash", Path.of("deploy/uninstall.sh").toAbsolutePath().toString(), "--root",
+                root.toString(), "--purge");
+        assertEquals(0, purge.code(), purge.text());
+        assertFalse(Files.exists(root.resolve("var/lib/reviewenv")), "--purge takes the data");
+        assertFalse(file("/etc/passwd").contains("reviewenv:"), "and the user");
+        assertTrue(Files.isDirectory(root.resolve("srv/git/team/shop.git")), "never the repositories");
     }
 }
