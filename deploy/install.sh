@@ -469,11 +469,12 @@ EOF
 }
 
 units_enabled() {
-  local units=(reviewenv-redis.service reviewenv-traefik.service reviewenv.service reviewenv-reap.timer)
+  local units=(docker.service reviewenv-redis.service reviewenv-traefik.service reviewenv.service reviewenv-reap.timer)
   [ "$FIREWALL" = 1 ] && units+=(reviewenv-firewall.service)
   local u
   for u in "${units[@]}"; do
-    if [ ! -L "$ROOT/etc/systemd/system/multi-user.target.wants/$u" ] && [ ! -L "$ROOT/etc/systemd/system/timers.target.wants/$u" ]; then
+    if [ ! -L "$ROOT/etc/systemd/system/multi-user.target.wants/$u" ] && [ ! -L "$ROOT/etc/systemd/system/timers.target.wants/$u" ] \
+       && [ ! -L "$ROOT/lib/systemd/system/multi-user.target.wants/$u" ]; then
       change "enable $u"
       [ "$CHECK" = 1 ] || systemctl ${ROOT:+--root="$ROOT"} enable "$u" >/dev/null 2>&1 || die "systemctl enable $u failed"
     fi

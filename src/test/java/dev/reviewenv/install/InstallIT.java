@@ -94,7 +94,7 @@ class InstallIT {
         assertTrue(Files.isRegularFile(root.resolve("srv/git/team/shop.git/hooks/post-receive")), "the bare repository asked for");
         assertEquals("1733", Cmd.ok("stat", "-c", "%a", root.resolve("var/spool/reviewenv").toString()).strip(),
                 "the spool: anyone drops, nobody reads");
-        for (String u : List.of("reviewenv.service", "reviewenv-redis.service", "reviewenv-traefik.service", "reviewenv-firewall.service")) {
+        for (String u : List.of("docker.service", "reviewenv.service", "reviewenv-redis.service", "reviewenv-traefik.service", "reviewenv-firewall.service")) {
             assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants").resolve(u)), u + " starts at boot");
         }
         assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/timers.target.wants/reviewenv-reap.timer")), "the reaper's timer");
