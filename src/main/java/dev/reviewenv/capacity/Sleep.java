@@ -18,6 +18,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,7 +201,8 @@ public class Sleep {
             EnvironmentRecord record = found.get();
             Instant started = clock.instant();
             try {
-                compose.start(name.value(), records.composeFile(name), workspaces.existing(name, record.commit()).orElse(null), out);
+                Path projectDir = workspaces.existing(name, record.commit()).orElse(null);
+                compose.start(name.value(), records.composeFile(name), projectDir, out);
                 readiness.await(name, out);
                 routes.write(name, Address.parse(record.url()).host(), record.service(), record.port(),
                         config.basicAuthFor(record.repository()));
@@ -212,7 +214,8 @@ public class Sleep {
             }
             long ms = Duration.between(started, clock.instant()).toMillis();
             records.write(record.withStatus(EnvironmentRecord.RUNNING)
-                    .with(new EnvironmentRecord.Event(clock.instant(), "wake", "woken by a request in " + ms + " ms", record.commit(), null)));
+                    .with(new EnvironmentRecord.Event(clock.instant(), "wake", "woken by a request in " + ms + " ms",
+                            record.commit(), null)));
             activity.requested(name, clock.instant());
             Log.infof("environment %s woke in %d ms", name, ms);
         }
@@ -227,7 +230,8 @@ public class Sleep {
             return URI.create(config.traefik().wakeUrl().get());
         }
         String gateway = docker.gateway(config.network()).orElseThrow(() -> new IllegalStateException("the network "
-                + config.network() + " has no gateway address; set reviewenv.traefik.wake-url to how Traefik reaches reviewenv"));
+                + config.network() + " has no gateway address; set reviewenv.traefik.wake-url to how Traefik reaches"
+                + " reviewenv"));
         String portKey = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
         int port = ConfigProvider.getConfig().getOptionalValue(portKey, Integer.class).orElse(8080);
         return URI.create("http://" + gateway + ":" + port);

@@ -90,7 +90,7 @@ public class Deployer {
         ComposeRenderer.Rendered rendered = admitted.rendered();
         Optional<EnvironmentRecord> existing = records.read(name);
         ownership.beforeDeploy(name, existing.isPresent(), rendered);
-        Optional<Running> previous = existing.filter(r -> EnvironmentRecord.RUNNING.equals(r.status()) || EnvironmentRecord.SLEEPING.equals(r.status()))
+        Optional<Running> previous = existing.filter(EnvironmentRecord::upOrAsleep)
                 .flatMap(r -> records.readComposeFile(name).map(yaml -> new Running(r, yaml, records.removeAt(name))));
         Set<String> before = images.recordedImages(name);
         Set<String> needed = ImageOwnership.pulledImages(rendered.document());

@@ -83,9 +83,10 @@ final class ResourceLimits {
             if (asked.value() != null) {
                 double n = number(asked.value());
                 if (!(n >= 1) || n > limits.pids()) {
-                    problems.add(at + "." + asked.key() + ": " + asked.value() + " is more processes than a review service may have ("
-                            + limits.pids() + "; 0 and -1 mean no limit); ask for at most " + limits.pids()
-                            + ", or an operator raises " + raiseKey + ".pids");
+                    problems.add(at + "." + asked.key() + ": " + asked.value()
+                            + " is more processes than a review service may have (" + limits.pids()
+                            + "; 0 and -1 mean no limit); ask for at most " + limits.pids() + ", or an operator raises "
+                            + raiseKey + ".pids");
                 } else {
                     pids = Math.min(pids, (long) n);
                 }

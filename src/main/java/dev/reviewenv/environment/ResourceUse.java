@@ -53,7 +53,8 @@ public class ResourceUse {
     public void sample() {
         for (EnvironmentRecord r : records.list()) {
             EnvironmentName name = r.environmentName();
-            Optional<DockerEngine.Usage> usage = EnvironmentRecord.RUNNING.equals(r.status()) ? docker.usage(name) : Optional.empty();
+            Optional<DockerEngine.Usage> usage = EnvironmentRecord.RUNNING.equals(r.status()) ? docker.usage(name)
+                    : Optional.empty();
             usage.ifPresentOrElse(u -> samples.put(name, new Sample(u.memory(), Math.round(u.cpuPercent() * 10) / 10.0, u.pids(),
                     clock.instant())), () -> samples.remove(name));
         }

@@ -23,9 +23,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs one job under its environment's lock, unless it has gone stale ({@link Staleness}): a
- * deploy, once the host has room for it ({@link Capacity}; told to the forge and the notification channels; a failed first deploy rolled back)
- * or a stop (a branch deletion stops only the environment of that very branch). Timed and
- * counted in the metrics. What came of it is for the {@link Worker} to store.
+ * deploy, once the host has room for it ({@link Capacity}; told to the forge and the notification
+ * channels; a failed first deploy rolled back) or a stop (a branch deletion stops only the
+ * environment of that very branch). Timed and counted in the metrics. What came of it is for the {@link Worker} to store.
  */
 @Singleton
 public class Execution {
@@ -43,8 +43,8 @@ public class Execution {
     private final Forges forges;
     private final MeterRegistry meters;
 
-    public Execution(Capacity capacity, Deployer deployer, Teardown teardown, EnvironmentLocks locks, Staleness staleness, RecordStore records,
-            Notices notices, Forges forges, MeterRegistry meters) {
+    public Execution(Capacity capacity, Deployer deployer, Teardown teardown, EnvironmentLocks locks, Staleness staleness,
+            RecordStore records, Notices notices, Forges forges, MeterRegistry meters) {
         this.capacity = capacity;
         this.deployer = deployer;
         this.teardown = teardown;

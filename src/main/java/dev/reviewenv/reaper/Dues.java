@@ -88,7 +88,7 @@ public class Dues {
         if (branches.gone(record)) {
             return Optional.of(EndReason.BRANCH_DELETED);
         }
-        if (!hasContainers && (EnvironmentRecord.RUNNING.equals(record.status()) || EnvironmentRecord.SLEEPING.equals(record.status()))) {
+        if (!hasContainers && record.upOrAsleep()) {
             return Optional.of(EndReason.ORPHAN);
         }
         return Optional.empty();

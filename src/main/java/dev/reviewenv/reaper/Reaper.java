@@ -85,8 +85,12 @@ public class Reaper {
             }
         }
         if (!dryRun) {
-            capacity.enforceFloor().forEach(reaped::add);
-            sleep.sleepIdle(now).forEach(reaped::add);
+            try {
+                capacity.enforceFloor().forEach(reaped::add);
+                sleep.sleepIdle(now).forEach(reaped::add);
+            } catch (RuntimeException e) {
+                failed.add("could not look at the disk floor and idle environments: " + e.getMessage());
+            }
             int warned = warnings.send(now);
             if (warned > 0) {
                 Log.infof("%d environment(s) warned that they expire soon", warned);

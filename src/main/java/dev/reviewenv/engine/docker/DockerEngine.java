@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -292,9 +293,9 @@ public class DockerEngine implements Closeable {
         for (Container c : running) {
             var sample = new java.util.concurrent.CompletableFuture<Usage>();
             samples.add(sample);
-            client.statsCmd(c.getId()).withNoStream(true).exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics>() {
+            client.statsCmd(c.getId()).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
                 @Override
-                public void onNext(com.github.dockerjava.api.model.Statistics st) {
+                public void onNext(Statistics st) {
                     sample.complete(usageOf(st));
                 }
 
@@ -324,7 +325,7 @@ public class DockerEngine implements Closeable {
         return java.util.Optional.ofNullable(total);
     }
 
-    private static Usage usageOf(com.github.dockerjava.api.model.Statistics st) {
+    private static Usage usageOf(Statistics st) {
         long memory = 0;
         if (st.getMemoryStats() != null && st.getMemoryStats().getUsage() != null) {
             memory = st.getMemoryStats().getUsage();

@@ -62,6 +62,11 @@ public record EnvironmentRecord(
                 at, null, null, null, job, null, null, null, List.of());
     }
 
+    /** Whether its stack was up when last seen by reviewenv: running, or asleep (stopped, to be woken). */
+    public boolean upOrAsleep() {
+        return RUNNING.equals(status) || SLEEPING.equals(status);
+    }
+
     /** Whether this is the environment of {@code branch}. */
     public boolean belongsTo(Branch branch) {
         return repository.equals(branch.repository()) && ref.equals(branch.ref());

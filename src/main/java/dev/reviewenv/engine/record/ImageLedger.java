@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * Which images reviewenv pulled, and which images deploys in flight are about to use, on disk
  * under {@code <records>/.images/} so that the one-shot reaper sees the same: {@code pulled} (one
  * image reference a line, then when a deploy last used it in epoch seconds: images that were not
- * on the host when a deploy of reviewenv needed them, the image cache) and {@code pins/<name>} (the references a running deploy of {@code name} uses). Every
- * read-and-change runs under one lock, shared across processes.
+ * on the host when a deploy of reviewenv needed them, the image cache) and {@code pins/<name>}
+ * (the references a running deploy of {@code name} uses). Every read-and-change runs under one
+ * lock, shared across processes.
  */
 public class ImageLedger {
     private final Path dir;
