@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What each running environment uses, sampled from the Docker engine every 30 seconds in the
  * background (a sample takes the engine about a second), so listing environments never waits
- * for it. A sleeping or ended environment has no sample.
+ * for it, and only while someone looks (the API or the dashboard asked within the last two
+ * minutes): sampling costs the engine work that deploys need. A sleeping or ended environment
+ * has no sample.
  */
 @Singleton
 public class ResourceUse {
@@ -29,7 +31,10 @@ public class ResourceUse {
     private final DockerEngine docker;
     private final ReviewenvConfig config;
     private final Clock clock;
+    private static final java.time.Duration WATCHED = java.time.Duration.ofMinutes(2);
+
     private final Map<EnvironmentName, Sample> samples = new ConcurrentHashMap<>();
+    private volatile Instant lastAsked = Instant.EPOCH;
 
     public ResourceUse(RecordStore records, DockerEngine docker, ReviewenvConfig config, Clock clock) {
         this.records = records;
@@ -40,7 +45,7 @@ public class ResourceUse {
 
     @Scheduled(every = "30s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (config.mode() == ReviewenvConfig.Mode.SERVICE) {
+        if (config.mode() == ReviewenvConfig.Mode.SERVICE && lastAsked.plus(WATCHED).isAfter(clock.instant())) {
             try {
                 sample();
             } catch (RuntimeException e) {
@@ -51,18 +56,19 @@ public class ResourceUse {
 
     /** Samples every running environment now. */
     public void sample() {
-        for (EnvironmentRecord r : records.list()) {
-            EnvironmentName name = r.environmentName();
-            Optional<DockerEngine.Usage> usage = EnvironmentRecord.RUNNING.equals(r.status()) ? docker.usage(name)
-                    : Optional.empty();
+        java.util.Set<EnvironmentName> running = docker.environmentsRunning();
+        samples.keySet().retainAll(running);
+        for (EnvironmentName name : running) {
+            boolean recorded = records.read(name).map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(false);
+            Optional<DockerEngine.Usage> usage = recorded ? docker.usage(name) : Optional.empty();
             usage.ifPresentOrElse(u -> samples.put(name, new Sample(u.memory(), Math.round(u.cpuPercent() * 10) / 10.0, u.pids(),
                     clock.instant())), () -> samples.remove(name));
         }
-        samples.keySet().removeIf(n -> !records.exists(n));
     }
 
-    /** The last sample of a running environment, if there is one. */
+    /** The last sample of a running environment, if there is one; asking keeps the sampling going. */
     public Optional<Sample> of(EnvironmentName name) {
+        lastAsked = clock.instant();
         return Optional.ofNullable(samples.get(name));
     }
 }
