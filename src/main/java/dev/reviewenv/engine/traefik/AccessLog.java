@@ -20,36 +20,50 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Traefik's JSON access log, read incrementally: which router took a request, and when it
- * started ({@code RouterName} as {@code <router>@<provider>}, {@code StartUTC}). The position
- * (the file's inode and offset) is kept in a small file, so a restart goes on where it stopped.
- * Rotation is followed both ways logrotate does it: a renamed log is finished from its new name
- * (a file beside it, named after it, with the remembered inode) before the new log is read from
- * its start; a truncated one ({@code copytruncate}) is read again from its start. Only complete
- * lines are read (Traefik may be half-way through one), and each call reads at most
- * {@link #MAX_READ} bytes; the rest waits for the next call.
+ * Traefik's JSON access log, read incrementally: when each router last took a request
+ * ({@code RouterName}, as {@code <router>@<provider>}, and {@code StartUTC}), so the use of an
+ * environment is known from the proxy in front of it. Where reading stopped (the log's inode and
+ * an offset) is kept in a small file, so a restart goes on from there instead of reading the log
+ * again. Rotation is followed both ways logrotate does it: a log renamed away is finished under
+ * its new name (a file beside it, named after it, with the remembered inode), and kept to until
+ * Traefik has reopened and written the new one, which is then read from its start; a log
+ * truncated in place ({@code copytruncate}) is read again from its start. Only complete lines are
+ * read (Traefik may be half-way through one), and a call reads at most {@link #MAX_READ} bytes,
+ * the rest waiting for the next, so a backlog neither holds the caller long nor fills memory.
  */
 public class AccessLog {
-    static final int MAX_READ = 64 << 20;
+    static final long MAX_READ = 64L << 20;
     static final int MAX_LINE = 64 << 10;
 
     private final Path log;
     private final Path positionFile;
+    private final long maxRead;
     private final ObjectMapper json = new ObjectMapper();
     private Position position;
 
     public AccessLog(Path log, Path positionFile) {
+        this(log, positionFile, MAX_READ);
+    }
+
+    AccessLog(Path log, Path positionFile, long maxRead) {
         this.log = log;
         this.positionFile = positionFile;
+        this.maxRead = maxRead;
     }
 
     /** Where reading stopped: the file (by inode) and the offset after the last complete line read. */
     record Position(long inode, long offset) {
     }
 
-    /** The latest request start per router (without its {@code @provider}) logged since the last call. */
+    /** How far a read went: the offset after its last complete line, the bytes it looked at, whether it saw the file's end. */
+    private record Read(long offset, long scanned, boolean atEnd) {
+    }
+
+    /**
+     * The latest request start per router (named as in its file, without {@code @provider}) logged
+     * since the last call; empty while there is no log.
+     */
     public synchronized Map<String, Instant> readNew() {
-        Position at = position();
         Map<String, Instant> seen = new HashMap<>();
         long current;
         try {
@@ -59,91 +73,97 @@ public class AccessLog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + log, e);
         }
-        long budget = MAX_READ;
-        long offset = at.offset();
+        Position at = position();
+        Position next = at;
+        long budget = maxRead;
+        long from = at.offset();
         if (at.inode() != current) {
-            // Rotated by renaming: finish the old file first, if it is still beside the new one.
             Optional<Path> old = at.inode() == 0 ? Optional.empty() : renamed(at.inode());
-            if (old.isPresent()) {
-                long end = read(old.get(), at.offset(), budget, seen);
-                if (end - at.offset() >= budget) {
-                    save(new Position(at.inode(), end));
+            Optional<Read> rest = old.flatMap(f -> read(f, at.inode(), at.offset(), maxRead, seen));
+            if (rest.isPresent()) {
+                next = new Position(at.inode(), rest.get().offset());
+                if (!rest.get().atEnd() || empty(log)) {
+                    // more to read there, or Traefik writes there still (it has not reopened its log yet)
+                    save(next);
                     return seen;
                 }
-                budget -= end - at.offset();
+                budget -= rest.get().scanned();
             }
-            offset = 0;
+            from = 0;
         }
-        try {
-            if (Files.size(log) < offset) {
-                offset = 0; // truncated in place
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + log, e);
+        Optional<Read> read = read(log, current, from, budget, seen);
+        if (read.isPresent()) {
+            next = new Position(current, read.get().offset());
         }
-        long end = read(log, offset, budget, seen);
-        save(new Position(current, end));
+        save(next);
         return seen;
     }
 
-    /** Reads complete lines of {@code file} from {@code from}, at most {@code budget} bytes; returns where it stopped. */
-    private long read(Path file, long from, long budget, Map<String, Instant> seen) {
+    /**
+     * Reads the complete lines of {@code file} from {@code from} (from its start if it is shorter
+     * now), looking at no more than {@code budget} bytes; nothing if it is gone or no longer
+     * {@code inode}.
+     */
+    private Optional<Read> read(Path file, long inode, long from, long budget, Map<String, Instant> seen) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (inode(file) != inode) {
+                return Optional.empty(); // replaced since it was looked at: the next call sees what is there now
+            }
             long size = channel.size();
-            long offset = from;
-            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+            long start = size < from ? 0 : from;
+            long end = Math.min(size, start + Math.max(0, budget));
+            ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
             byte[] line = new byte[MAX_LINE];
-            int lineLength = 0;
+            int length = 0;
             boolean tooLong = false;
-            long position = from;
-            while (position < size && position - from < budget) {
-                buffer.clear();
-                int n = channel.read(buffer, position);
+            long offset = start;
+            long at = start;
+            while (at < end) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
+                int n = channel.read(buffer, at);
                 if (n <= 0) {
                     break;
                 }
-                buffer.flip();
                 for (int i = 0; i < n; i++) {
                     byte b = buffer.get(i);
                     if (b == '\n') {
                         if (!tooLong) {
-                            take(new String(line, 0, lineLength, StandardCharsets.UTF_8), seen);
+                            take(line, length, seen);
                         }
-                        lineLength = 0;
+                        length = 0;
                         tooLong = false;
-                        offset = position + i + 1;
-                    } else if (lineLength < MAX_LINE) {
-                        line[lineLength++] = b;
+                        offset = at + i + 1;
+                    } else if (length < MAX_LINE) {
+                        line[length++] = b;
                     } else {
                         tooLong = true;
                     }
                 }
-                position += n;
+                at += n;
             }
-            return offset;
+            if (offset == start && at - start >= maxRead && at < size) {
+                offset = at; // not one line end in a whole call's read: skip that much of a line that long
+            }
+            return Optional.of(new Read(offset, at - start, at >= size));
         } catch (NoSuchFileException e) {
-            return from;
+            return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
-    private void take(String line, Map<String, Instant> seen) {
-        if (line.isBlank()) {
-            return;
-        }
+    private void take(byte[] line, int length, Map<String, Instant> seen) {
         try {
-            JsonNode entry = json.readTree(line);
-            String router = entry.path("RouterName").asText("");
-            String start = entry.path("StartUTC").asText("");
-            if (router.isEmpty() || start.isEmpty()) {
-                return;
+            JsonNode entry = json.readTree(line, 0, length);
+            String router = entry == null ? "" : entry.path("RouterName").asText("");
+            int provider = router.lastIndexOf('@');
+            String name = provider < 0 ? router : router.substring(0, provider);
+            if (name.isEmpty()) {
+                return; // blank, or a request no router took
             }
-            int at = router.indexOf('@');
-            String name = at < 0 ? router : router.substring(0, at);
-            Instant when = Instant.parse(start);
+            Instant when = Instant.parse(entry.path("StartUTC").asText(""));
             seen.merge(name, when, (a, b) -> a.isAfter(b) ? a : b);
-        } catch (IOException | DateTimeParseException | IllegalArgumentException malformed) {
+        } catch (IOException | DateTimeParseException malformed) {
             // a line that is not Traefik's JSON says nothing about a request
         }
     }
@@ -153,7 +173,7 @@ public class AccessLog {
         Path dir = log.toAbsolutePath().getParent();
         String prefix = log.getFileName().toString();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(prefix)
-                && !f.getFileName().equals(log.getFileName()))) {
+                && !f.getFileName().toString().equals(prefix))) {
             for (Path f : files) {
                 try {
                     if (Files.isRegularFile(f) && inode(f) == inode) {
@@ -167,6 +187,14 @@ public class AccessLog {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    private static boolean empty(Path file) {
+        try {
+            return Files.size(file) == 0;
+        } catch (IOException gone) {
+            return true;
+        }
     }
 
     private Position position() {
