@@ -111,7 +111,8 @@ put() {
   else
     change "write $1"
     if [ "$CHECK" = 1 ]; then
-      [ -f "$path" ] && diff -u "$path" "$tmp" | sed -n '3,40p' >&2 || true
+      # Only what anyone may read is shown: the other files hold the token or keys.
+      if [ -f "$path" ] && [ $((8#$mode & 4)) -ne 0 ]; then diff -u "$path" "$tmp" | sed -n '3,40p' >&2 || true; fi
       rm -f "$tmp"
       return 0
     fi
