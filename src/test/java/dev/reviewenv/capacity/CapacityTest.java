@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
         reviewenv.limits.memory=64m
         reviewenv.limits.cpus=0.5
         reviewenv.limits.pids=64
+        reviewenv.repositories."team/cap".never-expire=cap/keep
         """))
 @WithTestResource(SmallDisk.class)
 class CapacityTest {
@@ -172,6 +173,16 @@ class CapacityTest {
         assertEquals(List.of(), Stacks.leftovers(b), "the evicted environment is gone from Docker");
         assertTrue(endings().contains("\"name\":\"" + b + "\",\"reason\":\"evicted\""), endings());
         assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+    }
+
+    @Test
+    void anEnvironmentThatNeverExpiresIsEvictedLastEvenWhenUsedLongestAgo() {
+        String keep = deploy("cap/keep", web("keep", ""));
+        assertEquals(null, environment(keep).getString("removeAt"), "cap/keep never expires");
+        String b = deploy("cap/b", web("b", ""));
+        String out = Api.succeeded(push("cap/c", web("c", ""))).getString("output");
+        assertTrue(out.contains("evicting " + b + " (least recently used"), "b goes, though " + keep + " was used longer ago:\n" + out);
+        assertEquals(List.of("cap-c", keep), Api.environments().stream().sorted().toList());
     }
 
     @Test
