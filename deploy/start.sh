@@ -17,7 +17,7 @@ export REVIEWENV_HOME=${REVIEWENV_HOME:-$HOME}
 export REVIEWENV_GIT_ROOT=${REVIEWENV_GIT_ROOT:-/srv/git}
 export REVIEWENV_REDIS_URL=${REVIEWENV_REDIS_URL:-redis://127.0.0.1:${REVIEWENV_REDIS_PORT:-6390}}
 export REVIEWENV_COMPOSE_TEMPLATES=${REVIEWENV_COMPOSE_TEMPLATES:-$top/compose-templates}
-mkdir -p "$REVIEWENV_GIT_ROOT"
+mkdir -p "$REVIEWENV_HOME" "$REVIEWENV_GIT_ROOT"
 token_file="$REVIEWENV_HOME/.reviewenv-token"
 if [ -z "${REVIEWENV_API_TOKEN:-}" ]; then
   if [ ! -s "$token_file" ]; then
