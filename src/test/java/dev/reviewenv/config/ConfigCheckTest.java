@@ -41,6 +41,30 @@ class ConfigCheckTest {
     }
 
     @Test
+    void capacityDefaultsAreTheContractsAndBadCapacityValuesNameTheirKey() {
+        ReviewenvConfig defaults = config(Map.of());
+        assertEquals(new Limits(1L << 30, 1, 512), defaults.limitsFor("team/shop"));
+        assertEquals(ReviewenvConfig.WhenFull.EVICT, defaults.whenFull());
+        assertEquals(5L << 30, defaults.imageCache().bytes());
+        assertEquals(ReviewenvConfig.LifetimeFrom.DEPLOY, defaults.lifetimeFrom());
+        assertTrue(defaults.idleAfter().isEmpty() && defaults.diskFloor().isEmpty() && defaults.maxEnvironments().isEmpty());
+
+        ReviewenvConfig set = config(Map.of("reviewenv.lifetime-from", "last-request", "reviewenv.disk-floor", "10%",
+                "reviewenv.when-full", "refuse", "reviewenv.repositories.\"team/big\".limits.memory", "4g"));
+        assertEquals(ReviewenvConfig.LifetimeFrom.LAST_REQUEST, set.lifetimeFrom());
+        assertEquals(ReviewenvConfig.WhenFull.REFUSE, set.whenFull());
+        assertEquals(10L << 30, set.diskFloor().orElseThrow().bytesOf(100L << 30));
+        assertEquals(new Limits(4L << 30, 1, 512), set.limitsFor("team/big"), "a trusted repository raises its own");
+
+        List<String> problems = ConfigCheck.problems(config(Map.of("reviewenv.limits.pids", "2", "reviewenv.max-environments", "0",
+                "reviewenv.repositories.\"team/shop\".limits.cpus", "0", "reviewenv.traefik.cert-resolver", "le tls")));
+        for (String key : List.of("reviewenv.limits:", "reviewenv.max-environments:", "reviewenv.repositories.\"team/shop\".limits:",
+                "reviewenv.traefik.cert-resolver:")) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(key)), key + " in " + problems);
+        }
+    }
+
+    @Test
     void everyBadValueIsReportedWithItsKey() {
         ReviewenvConfig c = config(Map.of(
                 "reviewenv.domain", "Review_Apps.example",
