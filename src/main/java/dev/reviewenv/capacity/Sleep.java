@@ -105,8 +105,14 @@ public class Sleep {
                 continue;
             }
             try (EnvironmentLocks.Held held = lock.get()) {
-                sleep(name, "no request since " + activity.lastUsed(record), line -> Log.debugf("%s: %s", name, line));
-                lines.add("put " + name + " to sleep (no request for " + config.idleAfter().get() + ")");
+                // Looked at again under the lock: a request may have woken it, or a push redeployed it, meanwhile.
+                Optional<Instant> used = records.read(name).map(activity::lastUsed);
+                if (used.isEmpty() || used.get().plus(idle.get()).isAfter(now)) {
+                    continue;
+                }
+                if (sleep(name, "no request since " + used.get(), line -> Log.debugf("%s: %s", name, line))) {
+                    lines.add("put " + name + " to sleep (no request for " + config.idleAfter().get() + ")");
+                }
             } catch (RuntimeException e) {
                 lines.add("could not put " + name + " to sleep: " + e.getMessage());
             }
