@@ -129,6 +129,7 @@ class SecurityTest {
                 .contains("policy relaxed for team/trusted (ports)"));
         Api.succeeded(Api.stop("main"));
         assertNothingOf("main");
+        Cmd.ok("docker", "rmi", image);
     }
 
     @Test

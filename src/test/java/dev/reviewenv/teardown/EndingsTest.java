@@ -79,6 +79,7 @@ class EndingsTest {
         }
         git.close();
         Cmd.run(null, Map.of(), "docker", "rmi", sideImage);
+        Cmd.run(null, Map.of(), "docker", "rmi", sideImage + "-2"); // what the test of a deploy after a stop tags
     }
 
     List<String> reaperRecords() {
