@@ -14,17 +14,22 @@ public record ByteSize(long bytes) {
             throw new IllegalArgumentException("'" + value + "' is not a size: write a whole number with k, m, g or t (512m, 20g)");
         }
         long n = Long.parseLong(m.group(1));
-        int shift = switch (m.group(2)) {
+        int shift = shift(m.group(2));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("'" + value + "' is too large");
+        }
+        return new ByteSize(n << shift);
+    }
+
+    /** The power of two a unit letter stands for: {@code k} 10, {@code m} 20, {@code g} 30, {@code t} 40, none 0. */
+    public static int shift(String unit) {
+        return switch (unit) {
             case "k" -> 10;
             case "m" -> 20;
             case "g" -> 30;
             case "t" -> 40;
             default -> 0;
         };
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("'" + value + "' is too large");
-        }
-        return new ByteSize(n << shift);
     }
 
     @Override
