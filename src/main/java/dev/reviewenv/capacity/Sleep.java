@@ -2,12 +2,11 @@ package dev.reviewenv.capacity;
 
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.deploy.Readiness;
-import dev.reviewenv.engine.compose.ComposeCli;
-import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.environment.Activity;
 import dev.reviewenv.naming.Address;
@@ -45,8 +44,7 @@ public class Sleep {
     private final ReviewenvConfig config;
     private final RecordStore records;
     private final EnvironmentLocks locks;
-    private final ComposeCli compose;
-    private final DockerEngine docker;
+    private final StackEngine engine;
     private final Readiness readiness;
     private final RouteFiles routes;
     private final Workspaces workspaces;
@@ -59,13 +57,12 @@ public class Sleep {
         return t;
     });
 
-    public Sleep(ReviewenvConfig config, RecordStore records, EnvironmentLocks locks, ComposeCli compose, DockerEngine docker,
+    public Sleep(ReviewenvConfig config, RecordStore records, EnvironmentLocks locks, StackEngine engine,
             Readiness readiness, RouteFiles routes, Workspaces workspaces, Activity activity, Clock clock) {
         this.config = config;
         this.records = records;
         this.locks = locks;
-        this.compose = compose;
-        this.docker = docker;
+        this.engine = engine;
         this.readiness = readiness;
         this.routes = routes;
         this.workspaces = workspaces;
@@ -121,8 +118,8 @@ public class Sleep {
     }
 
     private void restStopped(List<String> lines) {
-        Set<EnvironmentName> stopped = new java.util.TreeSet<>(docker.environmentsWithContainers());
-        stopped.removeAll(docker.environmentsRunning());
+        Set<EnvironmentName> stopped = new java.util.TreeSet<>(engine.environments());
+        stopped.removeAll(engine.environmentsRunning());
         for (EnvironmentName name : stopped) {
             if (!records.read(name).map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(false)) {
                 continue;
@@ -132,7 +129,7 @@ public class Sleep {
                 continue;
             }
             try (EnvironmentLocks.Held held = lock.get()) {
-                if (docker.containers(name).stream().noneMatch(DockerEngine.ProjectContainer::running)
+                if (engine.units(name).stream().noneMatch(StackEngine.Unit::running)
                         && sleep(name, "its containers had stopped (a restart of Docker?); a request starts them again",
                                 line -> Log.debugf("%s: %s", name, line))) {
                     lines.add("put " + name + " to sleep: its containers had stopped without reviewenv; a request wakes it");
@@ -154,7 +151,7 @@ public class Sleep {
         List<String> users = config.basicAuthFor(record.repository());
         routes.writeWake(name, host, wakeUrl(), users);
         try {
-            compose.stop(name.value(), records.composeFile(name), workspaces.existing(name, record.commit()).orElse(null), out);
+            engine.stop(new StackEngine.Stack(name, records.composeFile(name), workspaces.existing(name, record.commit()).orElse(null)), out);
         } catch (RuntimeException e) {
             if (record.service() != null && record.port() != null) {
                 routes.write(name, host, record.service(), record.port(), users);
@@ -208,7 +205,7 @@ public class Sleep {
             Instant started = clock.instant();
             try {
                 Path projectDir = workspaces.existing(name, record.commit()).orElse(null);
-                compose.start(name.value(), records.composeFile(name), projectDir, out);
+                engine.start(new StackEngine.Stack(name, records.composeFile(name), projectDir), out);
                 readiness.await(name, out);
                 routes.write(name, Address.parse(record.url()).host(), record.service(), record.port(),
                         config.basicAuthFor(record.repository()));
@@ -235,7 +232,7 @@ public class Sleep {
         if (config.traefik().wakeUrl().isPresent()) {
             return URI.create(config.traefik().wakeUrl().get());
         }
-        String gateway = docker.gateway(config.network()).orElseThrow(() -> new IllegalStateException("the network "
+        String gateway = engine.hostAddress(config.network()).orElseThrow(() -> new IllegalStateException("the network "
                 + config.network() + " has no gateway address; set reviewenv.traefik.wake-url to how Traefik reaches"
                 + " reviewenv"));
         String portKey = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";

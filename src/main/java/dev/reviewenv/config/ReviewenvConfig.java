@@ -146,6 +146,17 @@ public interface ReviewenvConfig {
 
     Compose compose();
 
+    /**
+     * What runs the environments: {@code compose} (Compose on this host, the default) or {@code swarm}
+     * (a stack per environment on the Docker Swarm this host manages; see {@link Swarm}).
+     */
+    @WithDefault("compose")
+    Engine engine();
+
+    enum Engine { COMPOSE, SWARM }
+
+    Swarm swarm();
+
     Jobs jobs();
 
     Reaper reaper();
@@ -316,6 +327,28 @@ public interface ReviewenvConfig {
         @WithName("ready-timeout")
         @WithDefault("60s")
         Duration readyTimeout();
+    }
+
+    interface Swarm {
+        /**
+         * The registry every node pulls from, as {@code host[:port][/path]}: images an environment builds
+         * are pushed there as {@code <registry>/<name>-<service>:<commit>}. Without it a branch with
+         * {@code build:} is refused on a swarm.
+         */
+        Optional<String> registry();
+
+        /**
+         * Whether the registry speaks plain HTTP (a registry on the manager's loopback, or one the
+         * daemons list as insecure); reviewenv's own calls to it (removing tags) use https otherwise.
+         */
+        @WithName("registry-http")
+        @WithDefault("false")
+        boolean registryHttp();
+
+        /** How long a node may stay unreachable before the environments with work on it are reported. */
+        @WithName("node-grace")
+        @WithDefault("30s")
+        Duration nodeGrace();
     }
 
     interface Jobs {

@@ -47,7 +47,8 @@ public class Admission {
     public record Admitted(ComposeRenderer.Rendered rendered, String yaml, Lifetime lifetime) {
     }
 
-    public Admitted admit(DeployRequest request, Path checkoutDir, Consumer<String> out) {
+    /** Admits the checkout of {@code commit} in {@code checkoutDir} for {@code request}, or throws saying why not. */
+    public Admitted admit(DeployRequest request, Path checkoutDir, String commit, Consumer<String> out) {
         Path checkout = realPath(checkoutDir);
         String repository = request.branch().repository();
         String project = request.name().value();
@@ -76,6 +77,10 @@ public class Admission {
             ComposeRenderer.Rendered rendered = ComposeRenderer.render(found.label(), resolved, read.written(), request.name(),
                     config.network(), checkout);
             rendered.notes().forEach(n -> out.accept("policy: " + n));
+            if (config.engine() == ReviewenvConfig.Engine.SWARM) {
+                SwarmModel.adapt(found.label(), rendered.document(), request.name(), commit, config.swarm().registry(),
+                        config.compose().stopTimeout()).forEach(n -> out.accept("swarm: " + n));
+            }
             ComposeDocument.requireValid("the rendered " + found.label(), rendered.document());
             String yaml = ComposeDocument.toYaml(rendered.document());
             Lifetime lifetime = lifetimes.of(request.branch(), request.options(), rendered.lifetime());

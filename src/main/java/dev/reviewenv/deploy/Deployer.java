@@ -1,13 +1,13 @@
 package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.ReviewenvConfig;
-import dev.reviewenv.engine.compose.ComposeCli;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
@@ -36,7 +36,7 @@ public class Deployer {
     private final Workspaces workspaces;
     private final Admission admission;
     private final RecordStore records;
-    private final ComposeCli compose;
+    private final StackEngine engine;
     private final DockerEngine docker;
     private final Readiness readiness;
     private final Ownership ownership;
@@ -45,7 +45,7 @@ public class Deployer {
     private final Clock clock;
 
     public Deployer(ReviewenvConfig config, NameAllocator names, GitRepositories repositories, Workspaces workspaces,
-            Admission admission, RecordStore records, ComposeCli compose, DockerEngine docker, Readiness readiness,
+            Admission admission, RecordStore records, StackEngine engine, DockerEngine docker, Readiness readiness,
             Ownership ownership, ImageOwnership images, RouteFiles routes, Clock clock) {
         this.config = config;
         this.names = names;
@@ -53,7 +53,7 @@ public class Deployer {
         this.workspaces = workspaces;
         this.admission = admission;
         this.records = records;
-        this.compose = compose;
+        this.engine = engine;
         this.docker = docker;
         this.readiness = readiness;
         this.ownership = ownership;
@@ -75,7 +75,7 @@ public class Deployer {
         out.accept("commit " + checkout.commit() + ": " + checkout.subject());
         Admission.Admitted admitted;
         try {
-            admitted = admission.admit(request, checkout.dir(), out);
+            admitted = admission.admit(request, checkout.dir(), checkout.commit(), out);
         } catch (RuntimeException refused) {
             workspaces.keepOnly(name, records.read(name).map(EnvironmentRecord::commit));
             throw refused;
@@ -108,8 +108,8 @@ public class Deployer {
             records.writeRemoveAt(name, admitted.lifetime().removeAt(now));
             records.write(record);
             try {
-                docker.ensureNetwork(config.network());
-                compose.up(name.value(), records.composeFile(name), checkout.dir(), out);
+                engine.ensureNetwork(config.network());
+                engine.up(new StackEngine.Stack(name, records.composeFile(name), checkout.dir()), out);
                 readiness.await(name, out);
                 ownership.onSharedNetwork(name, rendered.service());
                 routes.write(name, request.address().host(), rendered.service(), rendered.port(),
@@ -132,6 +132,7 @@ public class Deployer {
             images.unpin(name);
         }
         workspaces.keepOnly(name, Optional.of(commit));
+        engine.tidy(name, out);
         images.release(name, before, needed, "replaced image", out);
         out.accept("environment " + name + " is up at " + request.address().url());
         return new Deployed(name, commit, request.address().url());
@@ -154,7 +155,7 @@ public class Deployer {
         EnvironmentRecord back = previous.record().with(new EnvironmentRecord.Event(clock.instant(), "update-failed",
                 "kept commit " + commit, commit, null));
         try {
-            compose.up(name.value(), records.composeFile(name), workspaces.existing(name, commit).orElse(null), out);
+            engine.up(new StackEngine.Stack(name, records.composeFile(name), workspaces.existing(name, commit).orElse(null)), out);
             readiness.await(name, out);
             EnvironmentRecord r = previous.record();
             if (r.service() != null && r.port() != null) {

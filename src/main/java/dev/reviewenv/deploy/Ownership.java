@@ -2,6 +2,7 @@ package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.naming.EnvironmentName;
@@ -23,20 +24,23 @@ import java.util.regex.Pattern;
 @Singleton
 public class Ownership {
     private final DockerEngine docker;
+    private final StackEngine engine;
     private final RecordStore records;
     private final ReviewenvConfig config;
 
-    public Ownership(DockerEngine docker, RecordStore records, ReviewenvConfig config) {
+    public Ownership(DockerEngine docker, StackEngine engine, RecordStore records, ReviewenvConfig config) {
         this.docker = docker;
+        this.engine = engine;
         this.records = records;
         this.config = config;
     }
 
     /** Throws {@link DeployRefused} when the deploy would reach into what is someone else's. */
     public void beforeDeploy(EnvironmentName name, boolean recorded, ComposeRenderer.Rendered rendered) {
-        List<String> foreign = docker.foreign(name, recorded);
+        List<String> foreign = engine.foreign(name, recorded);
         if (!foreign.isEmpty()) {
-            throw new DeployRefused("a compose project named " + name + " that reviewenv did not make is on this host ("
+            throw new DeployRefused("a " + (engine.kind().equals("swarm") ? "stack" : "compose project") + " named " + name
+                    + " that reviewenv did not make is on this host ("
                     + String.join(", ", foreign) + "); reviewenv never deploys into it. Rename the branch, set a prefix"
                     + " for the repository (reviewenv.repositories.<repo>.prefix), or remove that project");
         }

@@ -1,7 +1,7 @@
 package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.ReviewenvConfig;
-import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -22,12 +22,12 @@ public class Readiness {
     static final Duration SETTLE = Duration.ofMillis(300);
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private final DockerEngine docker;
+    private final StackEngine engine;
     private final ReviewenvConfig config;
     private final Clock clock;
 
-    public Readiness(DockerEngine docker, ReviewenvConfig config, Clock clock) {
-        this.docker = docker;
+    public Readiness(StackEngine engine, ReviewenvConfig config, Clock clock) {
+        this.engine = engine;
         this.config = config;
         this.clock = clock;
     }
@@ -36,11 +36,11 @@ public class Readiness {
         Duration timeout = config.compose().readyTimeout();
         Instant deadline = clock.instant().plus(timeout);
         while (true) {
-            List<DockerEngine.ProjectContainer> containers = docker.containers(name);
+            List<StackEngine.Unit> containers = engine.units(name);
             if (containers.isEmpty()) {
-                throw new IllegalStateException("compose up started no container for " + name);
+                throw new IllegalStateException(engine.kind() + " started no container for " + name);
             }
-            for (DockerEngine.ProjectContainer c : containers) {
+            for (StackEngine.Unit c : containers) {
                 if (c.failed()) {
                     throw new IllegalStateException(failure(c));
                 }
@@ -60,15 +60,15 @@ public class Readiness {
     /** Throws when a container that was ready {@link #SETTLE} ago has failed since. */
     public void settle(EnvironmentName name) {
         sleep(SETTLE);
-        for (DockerEngine.ProjectContainer c : docker.containers(name)) {
+        for (StackEngine.Unit c : engine.units(name)) {
             if (c.failed()) {
                 throw new IllegalStateException(failure(c));
             }
         }
     }
 
-    private String failure(DockerEngine.ProjectContainer c) {
-        List<String> logs = docker.logTail(c.id(), 20);
+    private String failure(StackEngine.Unit c) {
+        List<String> logs = engine.logTail(c, 20);
         return "container " + c.name() + " of service " + c.service() + " is " + c.state()
                 + (c.exitCode() == null ? "" : " (exit " + c.exitCode() + ")")
                 + (c.health() == null ? "" : ", " + c.health()) + "; its last lines:\n" + String.join("\n", logs);

@@ -2,6 +2,7 @@ package dev.reviewenv.engine;
 
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.compose.ComposeCli;
+import dev.reviewenv.engine.compose.ComposeStacks;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitRepositories;
@@ -14,6 +15,9 @@ import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.redis.Redis;
 import dev.reviewenv.engine.redis.RedisJobQueue;
 import dev.reviewenv.engine.redis.RedisNameClaims;
+import dev.reviewenv.engine.registry.RegistryApi;
+import dev.reviewenv.engine.stack.StackEngine;
+import dev.reviewenv.engine.swarm.SwarmStacks;
 import dev.reviewenv.engine.traefik.AccessLog;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import io.quarkus.arc.DefaultBean;
@@ -26,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Makes one instance of each adapter from the configuration. */
 @ApplicationScoped
@@ -106,6 +111,18 @@ public class Adapters {
 
     void closeDocker(@Disposes DockerEngine docker) throws IOException {
         docker.close();
+    }
+
+    /** The engine {@code reviewenv.engine} names: Compose on this host, or stacks on the swarm it manages. */
+    @Produces
+    @Singleton
+    StackEngine engine(ReviewenvConfig config, ComposeCli compose, DockerEngine docker, CommandRunner runner) {
+        if (config.engine() == ReviewenvConfig.Engine.SWARM) {
+            Optional<RegistryApi> registry = config.swarm().registry()
+                    .map(r -> new RegistryApi(r, config.swarm().registryHttp()));
+            return new SwarmStacks(docker, compose, runner, registry, config.compose().timeout()).requireManager();
+        }
+        return new ComposeStacks(compose, docker);
     }
 
     @Produces

@@ -1,7 +1,7 @@
 package dev.reviewenv.environment;
 
 import dev.reviewenv.config.ReviewenvConfig;
-import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.naming.EnvironmentName;
@@ -28,7 +28,7 @@ public class ResourceUse {
     }
 
     private final RecordStore records;
-    private final DockerEngine docker;
+    private final StackEngine engine;
     private final ReviewenvConfig config;
     private final Clock clock;
     private static final java.time.Duration WATCHED = java.time.Duration.ofMinutes(2);
@@ -36,9 +36,9 @@ public class ResourceUse {
     private final Map<EnvironmentName, Sample> samples = new ConcurrentHashMap<>();
     private volatile Instant lastAsked = Instant.EPOCH;
 
-    public ResourceUse(RecordStore records, DockerEngine docker, ReviewenvConfig config, Clock clock) {
+    public ResourceUse(RecordStore records, StackEngine engine, ReviewenvConfig config, Clock clock) {
         this.records = records;
-        this.docker = docker;
+        this.engine = engine;
         this.config = config;
         this.clock = clock;
     }
@@ -56,11 +56,11 @@ public class ResourceUse {
 
     /** Samples every running environment now. */
     public void sample() {
-        java.util.Set<EnvironmentName> running = docker.environmentsRunning();
+        java.util.Set<EnvironmentName> running = engine.environmentsRunning();
         samples.keySet().retainAll(running);
         for (EnvironmentName name : running) {
             boolean recorded = records.read(name).map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(false);
-            Optional<DockerEngine.Usage> usage = recorded ? docker.usage(name) : Optional.empty();
+            Optional<StackEngine.Usage> usage = recorded ? engine.usage(name) : Optional.empty();
             usage.ifPresentOrElse(u -> samples.put(name, new Sample(u.memory(), Math.round(u.cpuPercent() * 10) / 10.0, u.pids(),
                     clock.instant())), () -> samples.remove(name));
         }

@@ -1,11 +1,11 @@
 package dev.reviewenv.reaper;
 
-import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitException;
 import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.teardown.EndReason;
 import dev.reviewenv.teardown.Teardown;
@@ -28,13 +28,13 @@ import java.util.Set;
 @Singleton
 public class Dues {
     private final RecordStore records;
-    private final DockerEngine docker;
+    private final StackEngine engine;
     private final GitRepositories repositories;
     private final GitCheckout git;
 
-    public Dues(RecordStore records, DockerEngine docker, GitRepositories repositories, GitCheckout git) {
+    public Dues(RecordStore records, StackEngine engine, GitRepositories repositories, GitCheckout git) {
         this.records = records;
-        this.docker = docker;
+        this.engine = engine;
         this.repositories = repositories;
         this.git = git;
     }
@@ -47,7 +47,7 @@ public class Dues {
     public List<Ending> at(Instant now, List<String> skipped) {
         List<Ending> due = new ArrayList<>();
         List<EnvironmentName> names = records.names();
-        Set<EnvironmentName> withContainers = docker.environmentsWithContainers();
+        Set<EnvironmentName> withContainers = engine.environments();
         Branches branches = new Branches();
         for (EnvironmentName name : names) {
             try {
@@ -66,7 +66,7 @@ public class Dues {
 
     /** Checked again under the lock: a deploy may have renewed, created or ended the environment meanwhile. */
     public Optional<EndReason> still(EnvironmentName name, Instant now) {
-        boolean hasContainers = !docker.containers(name).isEmpty();
+        boolean hasContainers = !engine.units(name).isEmpty();
         if (!records.dir(name).toFile().isDirectory()) {
             return hasContainers ? Optional.of(EndReason.ORPHAN) : Optional.empty();
         }

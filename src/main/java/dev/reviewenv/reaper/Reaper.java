@@ -23,8 +23,9 @@ import java.util.Optional;
  * repositories. Each ending runs under the environment's lock; an environment whose lock is busy
  * (a deploy or stop runs) is left for the next pass, so one stuck environment never holds up the
  * others. One that fails is reported and retried next pass, at most {@link #MAX_FAILURES} times.
- * Then the disk floor is enforced ({@link Capacity}) and idle environments are put to sleep
- * ({@link Sleep}).
+ * Then the disk floor is enforced ({@link Capacity}), idle environments are put to sleep
+ * ({@link Sleep}), and environments that lost tasks with a swarm node are reported and placed anew
+ * ({@link NodeLoss}).
  */
 @Singleton
 public class Reaper {
@@ -37,12 +38,14 @@ public class Reaper {
     private final ExpiryWarnings warnings;
     private final Capacity capacity;
     private final Sleep sleep;
+    private final NodeLoss nodeLoss;
     private final MeterRegistry meters;
 
     public Reaper(RecordStore records, Dues dues, Teardown teardown, EnvironmentLocks locks, ExpiryWarnings warnings,
-            Capacity capacity, Sleep sleep, MeterRegistry meters) {
+            Capacity capacity, Sleep sleep, NodeLoss nodeLoss, MeterRegistry meters) {
         this.capacity = capacity;
         this.sleep = sleep;
+        this.nodeLoss = nodeLoss;
         this.records = records;
         this.dues = dues;
         this.teardown = teardown;
@@ -88,8 +91,9 @@ public class Reaper {
             try {
                 capacity.enforceFloor().forEach(reaped::add);
                 sleep.sleepIdle(now).forEach(reaped::add);
+                nodeLoss.check().forEach(reaped::add);
             } catch (RuntimeException e) {
-                failed.add("could not look at the disk floor and idle environments: " + e.getMessage());
+                failed.add("could not look at the disk floor, idle environments and lost nodes: " + e.getMessage());
             }
             int warned = warnings.send(now);
             if (warned > 0) {

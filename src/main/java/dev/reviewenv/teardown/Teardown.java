@@ -1,11 +1,9 @@
 package dev.reviewenv.teardown;
 
-import dev.reviewenv.engine.compose.ComposeCli;
-import dev.reviewenv.engine.compose.ComposeException;
-import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
@@ -36,8 +34,7 @@ import java.util.function.Consumer;
 public class Teardown {
     private final RecordStore records;
     private final RouteFiles routes;
-    private final ComposeCli compose;
-    private final DockerEngine docker;
+    private final StackEngine engine;
     private final ImageOwnership images;
     private final Workspaces workspaces;
     private final NameAllocator names;
@@ -46,12 +43,11 @@ public class Teardown {
     private final MeterRegistry meters;
     private final Clock clock;
 
-    public Teardown(RecordStore records, RouteFiles routes, ComposeCli compose, DockerEngine docker, ImageOwnership images,
+    public Teardown(RecordStore records, RouteFiles routes, StackEngine engine, ImageOwnership images,
             Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, MeterRegistry meters, Clock clock) {
         this.records = records;
         this.routes = routes;
-        this.compose = compose;
-        this.docker = docker;
+        this.engine = engine;
         this.images = images;
         this.workspaces = workspaces;
         this.names = names;
@@ -91,7 +87,7 @@ public class Teardown {
 
     private boolean removeOnce(EnvironmentName name, EndReason reason, String job, Consumer<String> out) {
         Optional<EnvironmentRecord> record = records.read(name);
-        boolean hadAnything = record.isPresent() || routes.exists(name) || !docker.containers(name).isEmpty();
+        boolean hadAnything = record.isPresent() || routes.exists(name) || !engine.units(name).isEmpty();
         record.ifPresent(r -> records.write(r.withStatus(EnvironmentRecord.STOPPING)
                 .with(new EnvironmentRecord.Event(clock.instant(), "teardown", reason.key(), r.commit(), job))));
         Log.infof("tearing down %s (%s)", name, reason);
@@ -99,20 +95,20 @@ public class Teardown {
         routes.remove(name);
         Path composeFile = records.composeFile(name);
         Set<String> used = images.recordedImages(name);
-        List<String> foreign = docker.foreign(name, record.isPresent());
+        List<String> foreign = engine.foreign(name, record.isPresent());
         if (!foreign.isEmpty()) {
             out.accept("left what is not reviewenv's (no " + "dev.reviewenv.environment label) in project " + name + ": "
                     + String.join(", ", foreign) + "; only what reviewenv made is removed");
         } else if (Files.isRegularFile(composeFile)) {
             Path projectDir = record.flatMap(r -> workspaces.existing(name, r.commit())).orElse(null);
             try {
-                compose.down(name.value(), composeFile, projectDir, out);
-            } catch (ComposeException e) {
-                out.accept("compose down failed; sweeping by label instead: " + e.getMessage());
+                engine.down(new StackEngine.Stack(name, composeFile, projectDir), out);
+            } catch (RuntimeException e) {
+                out.accept(engine.kind() + " down failed; sweeping by label instead: " + e.getMessage());
             }
         }
-        docker.sweep(name, out);
-        if (!docker.containers(name).isEmpty()) {
+        engine.sweep(name, out);
+        if (!engine.units(name).isEmpty()) {
             throw new IllegalStateException("containers of " + name + " are still there after the sweep; the teardown is retried");
         }
         images.release(name, used, Set.of(), "image", out);

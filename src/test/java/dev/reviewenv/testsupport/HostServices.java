@@ -17,7 +17,10 @@ import java.util.UUID;
  * Init args: {@code compose} = the Compose command words (e.g. "docker-compose"); absent = detect.
  * {@code reaper-every} = the reaper period (default 1h: tests call the reaper themselves).
  * {@code config} = more configuration, one {@code key=value} a line. {@code redis-aof=true} = a
- * persistent Redis, which a test may stop and restart ({@link #redis()}). The service log goes to a
+ * persistent Redis, which a test may stop and restart ({@link #redis()}). {@code swarm=true} = the
+ * swarm engine: this engine becomes a single-node swarm manager (and leaves the swarm after, if it
+ * was in none), the shared network is an attachable overlay, and a registry with deletes enabled
+ * runs for the built images ({@link #registry()}). The service log goes to a
  * file ({@code reviewenv-test.log}) so tests can read what it wrote.
  */
 public class HostServices implements QuarkusTestResourceLifecycleManager {
@@ -38,10 +41,20 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
     }
 
     private boolean aof;
+    private boolean swarm;
+    private boolean joinedSwarm;
+    private Registry registry;
+    private static volatile Registry currentRegistry;
+
+    /** The registry of the running swarm test class. */
+    public static Registry registry() {
+        return currentRegistry;
+    }
 
     @Override
     public void init(Map<String, String> initArgs) {
         aof = Boolean.parseBoolean(initArgs.getOrDefault("redis-aof", "false"));
+        swarm = Boolean.parseBoolean(initArgs.getOrDefault("swarm", "false"));
         compose = initArgs.get("compose");
         reaperEvery = initArgs.getOrDefault("reaper-every", "1h");
         extra = initArgs.getOrDefault("config", "");
@@ -64,7 +77,18 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             current = redis;
             String id = UUID.randomUUID().toString().substring(0, 8);
             network = "reviewenv-it-" + id;
-            Cmd.ok("docker", "network", "create", network);
+            if (swarm) {
+                String state = Cmd.ok("docker", "info", "--format", "{{.Swarm.LocalNodeState}}").strip();
+                if (!state.equals("active")) {
+                    Cmd.ok("docker", "swarm", "init", "--advertise-addr", "127.0.0.1");
+                    joinedSwarm = true;
+                }
+                registry = Registry.start();
+                currentRegistry = registry;
+                Cmd.ok("docker", "network", "create", "--driver", "overlay", "--attachable", network);
+            } else {
+                Cmd.ok("docker", "network", "create", network);
+            }
             Path staticConfig = Path.of("traefik/traefik.yml").toAbsolutePath();
             traefik = Cmd.ok("docker", "run", "-d", "--name", "reviewenv-it-traefik-" + id, "--network", network,
                     "-p", "127.0.0.1::80", "-v", routes + ":/etc/traefik/dynamic:ro",
@@ -97,6 +121,11 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             if (compose != null) {
                 config.put("reviewenv.compose.command", compose.replace(' ', ','));
             }
+            if (swarm) {
+                config.put("reviewenv.engine", "swarm");
+                config.put("reviewenv.swarm.registry", registry.address());
+                config.put("reviewenv.swarm.registry-http", "true");
+            }
             return config;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -108,6 +137,13 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
         if (traefik != null) {
             Cmd.run(null, Map.of(), "docker", "rm", "-f", traefik);
         }
+        if (swarm && network != null) {
+            // What a failed test left as services of its stacks goes first (their tasks hold the network).
+            for (String s : Cmd.lines(Cmd.run(null, Map.of(), "docker", "service", "ls", "-q", "--filter",
+                    "label=dev.reviewenv.environment").text())) {
+                Cmd.run(null, Map.of(), "docker", "service", "rm", s);
+            }
+        }
         if (network != null) {
             // What a failed test left on the network goes with it, so the network can go too.
             for (String c : Cmd.lines(Cmd.run(null, Map.of(), "docker", "ps", "-aq", "--filter", "network=" + network).text())) {
@@ -117,6 +153,12 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
         }
         if (redis != null) {
             redis.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (joinedSwarm) {
+            Cmd.run(null, Map.of(), "docker", "swarm", "leave", "--force");
         }
         if (root != null) {
             Cmd.run(null, Map.of(), "rm", "-rf", root.toString());

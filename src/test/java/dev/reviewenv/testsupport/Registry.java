@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +42,7 @@ public final class Registry implements AutoCloseable {
                     log: {level: warn}
                     storage:
                       filesystem: {rootdirectory: %s}
+                      delete: {enabled: true}
                     http:
                       addr: %s
                     """.formatted(dir.resolve("data"), address));
@@ -82,6 +84,34 @@ public final class Registry implements AutoCloseable {
         Cmd.ok("docker", "push", "-q", ref);
         Cmd.ok("docker", "rmi", ref);
         return ref;
+    }
+
+    /** Where it listens, as image references name it ({@code 127.0.0.1:port}). */
+    public String address() {
+        return address;
+    }
+
+    /** The tags the registry holds for {@code repository}; empty when it holds none. */
+    public List<String> tags(String repository) {
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/v2/" + repository + "/tags/list")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404) {
+                return List.of();
+            }
+            var tags = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("tags");
+            List<String> out = new java.util.ArrayList<>();
+            if (tags != null) {
+                tags.forEach(t -> out.add(t.asText()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -3,28 +3,50 @@ package dev.reviewenv.testsupport;
 import java.util.List;
 import java.util.Map;
 
-/** Reads what Docker holds for a compose project, by label only. */
+/**
+ * Reads what Docker holds for a compose project or a swarm stack of that name, by label only: Compose
+ * labels its objects with {@code com.docker.compose.project}, {@code docker stack deploy} with
+ * {@code com.docker.stack.namespace}.
+ */
 public final class Stacks {
     private Stacks() {
     }
 
+    private static final List<String> PROJECT_LABELS = List.of("com.docker.compose.project", "com.docker.stack.namespace");
+
     public static List<String> containers(String project) {
-        return Cmd.lines(Cmd.ok("docker", "ps", "-a", "--filter", "label=com.docker.compose.project=" + project,
-                "--format", "{{.Names}}"));
+        return byLabel(project, "ps", "-a", "--format", "{{.Names}}");
     }
 
     public static List<String> volumes(String project) {
-        return Cmd.lines(Cmd.ok("docker", "volume", "ls", "-q", "--filter", "label=com.docker.compose.project=" + project));
+        return byLabel(project, "volume", "ls", "-q");
     }
 
     public static List<String> networks(String project) {
-        return Cmd.lines(Cmd.ok("docker", "network", "ls", "-q", "--filter", "label=com.docker.compose.project=" + project));
+        return byLabel(project, "network", "ls", "-q");
     }
 
-    /** Images named after the project, as Compose names the images it builds (v2: name-web, v1: name_web). */
+    /** The services of the swarm stack {@code project} (none when this engine is in no swarm). */
+    public static List<String> services(String project) {
+        Cmd.Out out = Cmd.run(null, Map.of(), "docker", "service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + project);
+        return out.code() == 0 ? Cmd.lines(out.text()) : List.of();
+    }
+
+    private static List<String> byLabel(String project, String... command) {
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        for (String label : PROJECT_LABELS) {
+            List<String> argv = new java.util.ArrayList<>(List.of("docker"));
+            argv.addAll(List.of(command));
+            argv.addAll(List.of("--filter", "label=" + label + "=" + project));
+            found.addAll(Cmd.lines(Cmd.ok(argv.toArray(String[]::new))));
+        }
+        return List.copyOf(found);
+    }
+
+    /** Images named after the project, as Compose names the images it builds (v2: name-web, v1: name_web), in a registry or not. */
     public static List<String> builtImages(String project) {
         return Cmd.lines(Cmd.ok("docker", "images", "--format", "{{.Repository}}:{{.Tag}}")).stream()
-                .filter(i -> i.startsWith(project + "-") || i.startsWith(project + "_")).toList();
+                .filter(i -> i.replaceFirst("^[^/]*[:.][^/]*/", "").startsWith(project + "-") || i.startsWith(project + "_")).toList();
     }
 
     public static String label(String container, String label) {
@@ -34,6 +56,7 @@ public final class Stacks {
     /** Everything the project left, one line each; empty when nothing is left. */
     public static List<String> leftovers(String project) {
         return java.util.stream.Stream.of(
+                services(project).stream().map(s -> "service " + s),
                 containers(project).stream().map(c -> "container " + c),
                 volumes(project).stream().map(v -> "volume " + v),
                 networks(project).stream().map(n -> "network " + n),

@@ -99,6 +99,11 @@ public class ComposeCli {
         }
     }
 
+    /** Builds what the file builds, tagged as its {@code image:}, and starts nothing. */
+    public void build(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("build", commands.build(project, file, projectDir, envFile), out);
+    }
+
     public void down(String project, Path file, Path projectDir, Consumer<String> out) {
         run("down", commands.down(project, file, projectDir, envFile, stopTimeout), out);
     }

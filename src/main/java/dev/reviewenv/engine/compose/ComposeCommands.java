@@ -64,6 +64,19 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
     }
 
     /**
+     * Builds the services that have {@code build:} and tags each as its {@code image:}; starts nothing
+     * (a swarm runs what is built here). v1 removes the containers of failed steps ({@code --force-rm}).
+     */
+    public List<String> build(String project, Path file, Path projectDir, Path envFile) {
+        List<String> argv = base(project, file, projectDir, envFile);
+        argv.add("build");
+        if (flavor == Flavor.V1) {
+            argv.add("--force-rm");
+        }
+        return argv;
+    }
+
+    /**
      * Removes containers, networks, named and anonymous volumes and orphans, giving each
      * container {@code stopTimeout} to stop (whatever its {@code stop_grace_period}). Images are
      * not Compose's to remove ({@code --rmi} would take images that were on the host before): the

@@ -11,6 +11,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
 import java.io.Closeable;
 import java.io.IOException;
@@ -27,23 +28,6 @@ import java.util.function.Consumer;
  * the sweep of whatever still carries a project's label.
  */
 public class DockerEngine implements Closeable {
-
-    /** One container of a project, as the engine sees it now. */
-    public record ProjectContainer(String id, String name, String service, String state, String health, Integer exitCode) {
-        public boolean running() {
-            return "running".equals(state);
-        }
-
-        /** Running, and healthy if it has a health check. */
-        public boolean ready() {
-            return running() && (health == null || "healthy".equals(health));
-        }
-
-        public boolean failed() {
-            return "exited".equals(state) && exitCode != null && exitCode != 0
-                    || "dead".equals(state) || "unhealthy".equals(health) || "restarting".equals(state);
-        }
-    }
 
     private final DockerClient client;
 
@@ -69,16 +53,16 @@ public class DockerEngine implements Closeable {
     }
 
     /** Every container of the environment, running or not: those carrying reviewenv's label for it. */
-    public List<ProjectContainer> containers(EnvironmentName project) {
+    public List<StackEngine.Unit> containers(EnvironmentName project) {
         List<Container> found = client.listContainersCmd().withShowAll(true).withLabelFilter(ours(project)).exec();
-        List<ProjectContainer> out = new ArrayList<>();
+        List<StackEngine.Unit> out = new ArrayList<>();
         for (Container c : found) {
             var inspect = client.inspectContainerCmd(c.getId()).exec();
             var state = inspect.getState();
             String health = state.getHealth() == null ? null : state.getHealth().getStatus();
             String name = inspect.getName() == null ? c.getId() : inspect.getName().replaceFirst("^/", "");
-            out.add(new ProjectContainer(c.getId(), name, c.getLabels().get(Labels.COMPOSE_SERVICE), state.getStatus(),
-                    health, state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue()));
+            out.add(new StackEngine.Unit(c.getId(), name, c.getLabels().get(Labels.COMPOSE_SERVICE), state.getStatus(),
+                    health, state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(), null, state.getError()));
         }
         return out;
     }
@@ -236,10 +220,11 @@ public class DockerEngine implements Closeable {
         return users;
     }
 
-    /** The ids of the images the environment's containers run. */
+    /** The ids of the images the environment's containers on this host run (a Compose project's or a stack's). */
     public java.util.Set<String> imageIds(EnvironmentName project) {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(ours(project)).exec()) {
+        for (Container c : client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.ENVIRONMENT, project.value())).exec()) {
             ids.add(c.getImageId());
         }
         return ids;
@@ -276,22 +261,20 @@ public class DockerEngine implements Closeable {
         }
     }
 
-    /** What the running containers of an environment use right now: memory, CPU (percent of one CPU), processes. */
-    public record Usage(long memory, double cpuPercent, long pids) {
-        Usage plus(Usage o) {
-            return new Usage(memory + o.memory, cpuPercent + o.cpuPercent, pids + o.pids);
-        }
-    }
-
     /**
      * One sample of every running container of the environment, taken at once (the engine needs
      * about a second for the CPU share); empty when none runs.
      */
-    public java.util.Optional<Usage> usage(EnvironmentName project) {
-        List<Container> running = client.listContainersCmd().withLabelFilter(ours(project)).exec();
-        List<java.util.concurrent.CompletableFuture<Usage>> samples = new ArrayList<>();
+    public java.util.Optional<StackEngine.Usage> usage(EnvironmentName project) {
+        return usage(ours(project));
+    }
+
+    /** {@link #usage(EnvironmentName)} of the running containers on this host that carry all of {@code labels}. */
+    public java.util.Optional<StackEngine.Usage> usage(Map<String, String> labels) {
+        List<Container> running = client.listContainersCmd().withLabelFilter(labels).exec();
+        List<java.util.concurrent.CompletableFuture<StackEngine.Usage>> samples = new ArrayList<>();
         for (Container c : running) {
-            var sample = new java.util.concurrent.CompletableFuture<Usage>();
+            var sample = new java.util.concurrent.CompletableFuture<StackEngine.Usage>();
             samples.add(sample);
             client.statsCmd(c.getId()).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
                 @Override
@@ -306,14 +289,14 @@ public class DockerEngine implements Closeable {
 
                 @Override
                 public void onComplete() {
-                    sample.complete(new Usage(0, 0, 0));
+                    sample.complete(new StackEngine.Usage(0, 0, 0));
                 }
             });
         }
-        Usage total = null;
+        StackEngine.Usage total = null;
         for (var sample : samples) {
             try {
-                Usage u = sample.get(10, TimeUnit.SECONDS);
+                StackEngine.Usage u = sample.get(10, TimeUnit.SECONDS);
                 total = total == null ? u : total.plus(u);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 // a container that stopped meanwhile counts for nothing
@@ -325,7 +308,7 @@ public class DockerEngine implements Closeable {
         return java.util.Optional.ofNullable(total);
     }
 
-    private static Usage usageOf(Statistics st) {
+    private static StackEngine.Usage usageOf(Statistics st) {
         long memory = 0;
         if (st.getMemoryStats() != null && st.getMemoryStats().getUsage() != null) {
             memory = st.getMemoryStats().getUsage();
@@ -349,7 +332,7 @@ public class DockerEngine implements Closeable {
             }
         }
         long pids = st.getPidsStats() != null && st.getPidsStats().getCurrent() != null ? st.getPidsStats().getCurrent() : 0;
-        return new Usage(memory, cpu, pids);
+        return new StackEngine.Usage(memory, cpu, pids);
     }
 
     public boolean networkExists(String name) {
@@ -362,6 +345,73 @@ public class DockerEngine implements Closeable {
             client.createNetworkCmd().withName(name).withDriver("bridge")
                     .withLabels(Map.of("dev.reviewenv.shared-network", "true")).exec();
         }
+    }
+
+    /**
+     * Creates the shared network as an attachable overlay (a swarm's services and Traefik's container
+     * meet there), if it is missing; fails with the fix when a network of that name is of another kind.
+     */
+    public void ensureOverlayNetwork(String name) {
+        var found = client.listNetworksCmd().withNameFilter(name).exec().stream().filter(n -> n.getName().equals(name)).findFirst();
+        if (found.isEmpty()) {
+            client.createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
+                    .withLabels(Map.of("dev.reviewenv.shared-network", "true")).exec();
+        } else if (!"overlay".equals(found.get().getDriver()) || !Boolean.TRUE.equals(found.get().isAttachable())) {
+            throw new IllegalStateException("the network " + name + " is a " + found.get().getDriver() + " network"
+                    + (Boolean.TRUE.equals(found.get().isAttachable()) ? "" : " (not attachable)") + "; a swarm needs an"
+                    + " attachable overlay: remove it (docker network rm " + name + ") once nothing uses it, or set"
+                    + " reviewenv.network to another name");
+        }
+    }
+
+    /** Removes the networks and volumes on this host that carry {@code label=value}; returns what was removed. */
+    public List<String> removeNetworksAndVolumes(String label, String value) {
+        List<String> removed = new ArrayList<>();
+        for (Network n : client.listNetworksCmd().withFilter("label", List.of(label + "=" + value)).exec()) {
+            try {
+                client.removeNetworkCmd(n.getId()).exec();
+                removed.add("network " + n.getName());
+            } catch (NotFoundException ignored) {
+                // already gone
+            }
+        }
+        var volumes = client.listVolumesCmd().withFilter("label", List.of(label + "=" + value)).exec();
+        if (volumes.getVolumes() != null) {
+            for (var v : volumes.getVolumes()) {
+                try {
+                    client.removeVolumeCmd(v.getName()).exec();
+                    removed.add("volume " + v.getName());
+                } catch (NotFoundException ignored) {
+                    // already gone
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** The containers on this host, in any state, that carry all of {@code labels}: their ids. */
+    public List<String> containerIds(Map<String, String> labels) {
+        return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream().map(Container::getId).toList();
+    }
+
+    /** Removes the containers on this host that carry all of {@code labels} and do not run; returns their names. */
+    public List<String> removeStoppedContainers(Map<String, String> labels) {
+        List<String> removed = new ArrayList<>();
+        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(labels)
+                .withStatusFilter(List.of("exited", "created", "dead")).exec()) {
+            try {
+                client.removeContainerCmd(c.getId()).withRemoveVolumes(true).exec();
+                removed.add(String.join(",", c.getNames()).replace("/", ""));
+            } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException gone) {
+                // gone meanwhile, or started again
+            }
+        }
+        return removed;
+    }
+
+    /** The swarm's view of this engine: its services, tasks and nodes (see {@link SwarmApi}). */
+    public SwarmApi swarm() {
+        return new SwarmApi(client);
     }
 
     /**

@@ -1,0 +1,96 @@
+package dev.reviewenv.engine.compose;
+
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.stack.StackEngine;
+import dev.reviewenv.naming.EnvironmentName;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** The single-host engine: Compose runs each environment as a project of its own name on this Docker engine. */
+public class ComposeStacks implements StackEngine {
+    private final ComposeCli compose;
+    private final DockerEngine docker;
+
+    public ComposeStacks(ComposeCli compose, DockerEngine docker) {
+        this.compose = compose;
+        this.docker = docker;
+    }
+
+    @Override
+    public String kind() {
+        return "compose";
+    }
+
+    @Override
+    public void ensureNetwork(String network) {
+        docker.ensureNetwork(network);
+    }
+
+    @Override
+    public void up(Stack stack, Consumer<String> out) {
+        compose.up(stack.name().value(), stack.file(), stack.projectDir(), out);
+    }
+
+    @Override
+    public void down(Stack stack, Consumer<String> out) {
+        compose.down(stack.name().value(), stack.file(), stack.projectDir(), out);
+    }
+
+    @Override
+    public void stop(Stack stack, Consumer<String> out) {
+        compose.stop(stack.name().value(), stack.file(), stack.projectDir(), out);
+    }
+
+    @Override
+    public void start(Stack stack, Consumer<String> out) {
+        compose.start(stack.name().value(), stack.file(), stack.projectDir(), out);
+    }
+
+    @Override
+    public List<Unit> units(EnvironmentName name) {
+        return docker.containers(name);
+    }
+
+    @Override
+    public List<String> logTail(Unit unit, int lines) {
+        return docker.logTail(unit.id(), lines);
+    }
+
+    @Override
+    public Set<EnvironmentName> environments() {
+        return docker.environmentsWithContainers();
+    }
+
+    @Override
+    public Set<EnvironmentName> environmentsRunning() {
+        return docker.environmentsRunning();
+    }
+
+    @Override
+    public List<String> foreign(EnvironmentName name, boolean recorded) {
+        return docker.foreign(name, recorded);
+    }
+
+    @Override
+    public List<String> sweep(EnvironmentName name, Consumer<String> out) {
+        return docker.sweep(name, out);
+    }
+
+    @Override
+    public Optional<Usage> usage(EnvironmentName name) {
+        return docker.usage(name);
+    }
+
+    @Override
+    public Optional<String> hostAddress(String network) {
+        return docker.gateway(network);
+    }
+
+    @Override
+    public void forgetImages(EnvironmentName name, Collection<String> images, Consumer<String> out) {
+        // One host: the image store is the only place an image was.
+    }
+}

@@ -1,0 +1,125 @@
+package dev.reviewenv.engine.stack;
+
+import dev.reviewenv.naming.EnvironmentName;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What runs an environment's rendered compose file: Compose on this host ({@code compose}), or a
+ * stack on the Docker Swarm this host manages ({@code swarm}). The deploy and teardown stages talk
+ * to this and nothing else about running stacks; which one it is comes from
+ * {@code reviewenv.engine}. Every verb takes the environment's stack as recorded; none decides
+ * what may run (the policy did that on the resolved model before).
+ */
+public interface StackEngine {
+
+    /** The environment, its recorded compose file, and its checkout (build contexts; null when gone). */
+    record Stack(EnvironmentName name, Path file, Path projectDir) {
+    }
+
+    /**
+     * One running part of a stack: a container (Compose) or a task (Swarm), with Docker's state
+     * ({@code created}, {@code running}, {@code exited}, {@code dead}, {@code restarting}), its health
+     * check's status if it has one, its exit code once it ended, and where it runs.
+     */
+    record Unit(String id, String name, String service, String state, String health, Integer exitCode, String node,
+            String error) {
+        public boolean running() {
+            return "running".equals(state);
+        }
+
+        /** Running, and healthy if it has a health check. */
+        public boolean ready() {
+            return running() && (health == null || "healthy".equals(health));
+        }
+
+        /** Ended with anything but success, or found unhealthy, or never started. */
+        public boolean failed() {
+            return "exited".equals(state) && exitCode != null && exitCode != 0
+                    || "dead".equals(state) || "unhealthy".equals(health) || "restarting".equals(state);
+        }
+    }
+
+    /** What the running parts of an environment use right now: memory, CPU (percent of one CPU), processes. */
+    record Usage(long memory, double cpuPercent, long pids) {
+        public Usage plus(Usage o) {
+            return new Usage(memory + o.memory, cpuPercent + o.cpuPercent, pids + o.pids);
+        }
+    }
+
+    /** {@code compose} or {@code swarm}, for messages. */
+    String kind();
+
+    /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
+    void ensureNetwork(String network);
+
+    /** Builds what the file builds, then starts (or updates) the stack; stops what the file no longer has. */
+    void up(Stack stack, Consumer<String> out);
+
+    /** Removes the stack: its containers, networks and volumes, orphans included. Images are not its to remove. */
+    void down(Stack stack, Consumer<String> out);
+
+    /** Stops the stack and keeps it, its volumes and its images (an environment put to sleep). */
+    void stop(Stack stack, Consumer<String> out);
+
+    /** Starts a stopped stack again as it was (a sleeping environment woken). */
+    void start(Stack stack, Consumer<String> out);
+
+    /** Every part of the environment as it stands now, running or not: what carries reviewenv's label for it. */
+    List<Unit> units(EnvironmentName name);
+
+    /** The last lines a unit printed, for a failure report. */
+    List<String> logTail(Unit unit, int lines);
+
+    /** The environments that have any part, by reviewenv's label: what the reconcile compares with the records. */
+    Set<EnvironmentName> environments();
+
+    /** The environments with at least one running part. */
+    Set<EnvironmentName> environmentsRunning();
+
+    /**
+     * What carries the stack's name without reviewenv's label for the environment (someone else's
+     * project of that name), one line each; only objects reviewenv made may be removed.
+     */
+    List<String> foreign(EnvironmentName name, boolean recorded);
+
+    /** Removes whatever still carries reviewenv's label for the environment; returns what was removed, one line each. */
+    List<String> sweep(EnvironmentName name, Consumer<String> out);
+
+    /** One sample of what the environment's running parts use; empty when none runs (or none can be seen). */
+    Optional<Usage> usage(EnvironmentName name);
+
+    /** The address at which the containers on {@code network} reach this host, if there is one. */
+    Optional<String> hostAddress(String network);
+
+    /**
+     * Removes images that left this host's image store from wherever else the engine put them (the
+     * registry and the other nodes of a swarm); nothing to do on one host. Says what was done.
+     */
+    void forgetImages(EnvironmentName name, Collection<String> images, Consumer<String> out);
+
+    /**
+     * What is wrong with running environments that the engine sees and reviewenv did not do (a swarm
+     * node that left with their tasks), one line per environment; empty when all is well.
+     */
+    default java.util.Map<EnvironmentName, String> troubles() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Removes what replaced parts left on this host once a deploy succeeded (a swarm keeps the
+     * stopped containers of old tasks, which would pin the images they ran); nothing on one host.
+     */
+    default void tidy(EnvironmentName name, Consumer<String> out) {
+        // Compose removes the containers it replaces.
+    }
+
+    /** Asks the engine to place the environment's parts anew, where it can (after a {@link #troubles() trouble}). */
+    default void reschedule(EnvironmentName name, Consumer<String> out) {
+        // One host: nowhere else to place them.
+    }
+}

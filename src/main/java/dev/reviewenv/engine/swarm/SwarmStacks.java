@@ -1,0 +1,428 @@
+package dev.reviewenv.engine.swarm;
+
+import dev.reviewenv.engine.compose.ComposeCli;
+import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.engine.docker.SwarmApi;
+import dev.reviewenv.engine.process.CommandRunner;
+import dev.reviewenv.engine.registry.RegistryApi;
+import dev.reviewenv.engine.stack.StackEngine;
+import dev.reviewenv.naming.EnvironmentName;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The swarm engine: each environment is a stack of its name ({@code docker stack deploy}) on the
+ * swarm this host manages. Images the file builds are built here by Compose and pushed to the
+ * registry every node pulls from; the stack is then deployed from the recorded file. A stop scales
+ * the services to 0 and a start deploys the file again; a removal is {@code docker stack rm}, then
+ * what the stack leaves on this node (its networks and volumes), then its images in the registry.
+ * Units are tasks: for each slot the newest task tells how it stands.
+ */
+public class SwarmStacks implements StackEngine {
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** How long Swarm may take to begin the rolling update a deploy asked for. */
+    private static final Duration TAKE_UP = Duration.ofSeconds(3);
+
+    private final DockerEngine docker;
+    private final SwarmApi swarm;
+    private final ComposeCli compose;
+    private final CommandRunner runner;
+    private final Optional<RegistryApi> registry;
+    private final Duration timeout;
+
+    public SwarmStacks(DockerEngine docker, ComposeCli compose, CommandRunner runner, Optional<RegistryApi> registry,
+            Duration timeout) {
+        this.docker = docker;
+        this.swarm = docker.swarm();
+        this.compose = compose;
+        this.runner = runner;
+        this.registry = registry;
+        this.timeout = timeout;
+    }
+
+    /** Fails with the next step unless this engine manages a swarm. */
+    public SwarmStacks requireManager() {
+        swarm.requireManager();
+        return this;
+    }
+
+    @Override
+    public String kind() {
+        return "swarm";
+    }
+
+    @Override
+    public void ensureNetwork(String network) {
+        docker.ensureOverlayNetwork(network);
+    }
+
+    @Override
+    public void up(Stack stack, Consumer<String> out) {
+        Map<String, Object> doc = read(stack.file());
+        Map<String, Map<String, Object>> builds = builds(doc);
+        if (!builds.isEmpty()) {
+            build(stack, builds, out);
+            for (Map<String, Object> service : builds.values()) {
+                run("push", List.of("docker", "push", String.valueOf(service.get("image"))), out);
+            }
+        }
+        deploy(stack, out);
+    }
+
+    /**
+     * Deploys the recorded file, then waits (briefly) until Swarm has taken up the change: each
+     * service made or its rolling update begun since, so the tasks read next are the new ones. A
+     * deploy that changes nothing begins no update; the wait ends after {@link #TAKE_UP} then.
+     * A wake (the file again after a scale to 0) starts new tasks, which count as taken up.
+     */
+    private void deploy(Stack stack, Consumer<String> out) {
+        Instant since = Instant.now().minusSeconds(1);
+        run("stack deploy", List.of("docker", "stack", "deploy", "--prune", "--resolve-image", "never",
+                "--with-registry-auth", "-c", stack.file().toString(), stack.name().value()), out);
+        Instant deadline = Instant.now().plus(TAKE_UP);
+        while (Instant.now().isBefore(deadline) && !services(stack.name()).stream().allMatch(s -> takenUp(s, since))) {
+            sleep();
+        }
+    }
+
+    /** Whether Swarm acted on a service since {@code since}: made it, began updating it, or started a task of it. */
+    private boolean takenUp(SwarmApi.SwarmService s, Instant since) {
+        return s.createdAt().isAfter(since) || s.updateStartedAt() != null && s.updateStartedAt().isAfter(since)
+                || swarm.tasks(List.of(s.id())).stream().anyMatch(t -> t.createdAt().isAfter(since));
+    }
+
+    /**
+     * Builds with Compose from a file of the build sections alone (read by v1 and v2 alike), so each
+     * image is tagged as the name the stack pulls.
+     */
+    private void build(Stack stack, Map<String, Map<String, Object>> builds, Consumer<String> out) {
+        Map<String, Object> only = new LinkedHashMap<>();
+        Map<String, Object> services = new LinkedHashMap<>();
+        builds.forEach((name, def) -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("image", def.get("image"));
+            s.put("build", def.get("build"));
+            services.put(name, s);
+        });
+        only.put("services", services);
+        Path file = stack.file().resolveSibling(".build.yml");
+        try {
+            Files.writeString(file, ComposeDocument.toYaml(only), StandardCharsets.UTF_8);
+            compose.build(stack.name().value(), file, stack.projectDir(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // written anew by the next build
+            }
+        }
+    }
+
+    @Override
+    public void down(Stack stack, Consumer<String> out) {
+        run("stack rm", List.of("docker", "stack", "rm", stack.name().value()), out);
+        awaitGone(stack.name(), out);
+        docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, stack.name().value()).forEach(r -> out.accept("removed " + r));
+        forgetImages(stack.name(), builds(read(stack.file())).values().stream().map(s -> String.valueOf(s.get("image"))).toList(),
+                out);
+    }
+
+    @Override
+    public void stop(Stack stack, Consumer<String> out) {
+        List<String> argv = new ArrayList<>(List.of("docker", "service", "scale", "--detach"));
+        for (SwarmApi.SwarmService s : services(stack.name())) {
+            argv.add(s.name() + "=0");
+        }
+        if (argv.size() > 4) {
+            run("service scale", argv, out);
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        while (units(stack.name()).stream().anyMatch(u -> u.running() || "created".equals(u.state()))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the tasks of " + stack.name() + " did not stop within " + timeout.toSeconds() + " s");
+            }
+            sleep();
+        }
+    }
+
+    @Override
+    public void start(Stack stack, Consumer<String> out) {
+        deploy(stack, out);
+    }
+
+    @Override
+    public List<Unit> units(EnvironmentName name) {
+        List<SwarmApi.SwarmService> services = services(name);
+        Map<String, String> serviceNames = services.stream().collect(Collectors.toMap(SwarmApi.SwarmService::id,
+                s -> s.name().startsWith(name.value() + "_") ? s.name().substring(name.value().length() + 1) : s.name()));
+        Map<String, SwarmApi.SwarmTask> newest = new TreeMap<>();
+        for (SwarmApi.SwarmTask t : swarm.tasks(services.stream().map(SwarmApi.SwarmService::id).toList())) {
+            String slot = t.serviceId() + "/" + (t.slot() != null ? t.slot() : t.nodeId());
+            newest.merge(slot, t, (a, b) -> a.createdAt().isAfter(b.createdAt()) ? a : b);
+        }
+        Map<String, SwarmApi.SwarmNodeInfo> nodes = newest.isEmpty() ? Map.of() : swarm.nodes();
+        List<Unit> out = new ArrayList<>();
+        for (SwarmApi.SwarmTask t : newest.values()) {
+            String service = serviceNames.getOrDefault(t.serviceId(), t.serviceId());
+            SwarmApi.SwarmNodeInfo node = t.nodeId() == null ? null : nodes.get(t.nodeId());
+            out.add(unit(t, service, node));
+        }
+        out.sort(Comparator.comparing(Unit::name));
+        return out;
+    }
+
+    /** A task as a unit: its state in the words of a container's, so readiness reads both alike. */
+    private static Unit unit(SwarmApi.SwarmTask t, String service, SwarmApi.SwarmNodeInfo node) {
+        String state;
+        String health = null;
+        Integer exit = t.exitCode();
+        switch (t.state()) {
+            case "running" -> state = "running";
+            case "complete" -> {
+                state = "exited";
+                exit = 0;
+            }
+            case "failed", "rejected" -> state = exit == null || exit == 0 ? "dead" : "exited";
+            case "shutdown", "remove", "orphaned" -> state = "exited";
+            case "starting" -> {
+                state = "created";
+                health = "starting";
+            }
+            default -> state = "created";
+        }
+        String where = node == null ? null : node.hostname() + (node.ready() ? "" : " (" + node.state() + ")");
+        return new Unit(t.id(), service + "." + (t.slot() == null ? t.id().substring(0, 12) : t.slot()), service, state, health,
+                exit, where, t.error());
+    }
+
+    @Override
+    public List<String> logTail(Unit unit, int lines) {
+        List<String> out = new ArrayList<>();
+        if (unit.error() != null && !unit.error().isBlank()) {
+            out.add("(swarm: " + unit.error() + (unit.node() == null ? "" : " on " + unit.node()) + ")");
+        }
+        out.addAll(swarm.taskLogTail(unit.id(), lines));
+        return out;
+    }
+
+    @Override
+    public Set<EnvironmentName> environments() {
+        Set<EnvironmentName> names = new TreeSet<>();
+        for (SwarmApi.SwarmService s : swarm.servicesWithLabel(Labels.ENVIRONMENT)) {
+            String env = s.labels().get(Labels.ENVIRONMENT);
+            if (env != null && env.equals(s.labels().get(SwarmApi.STACK_NAMESPACE))) {
+                EnvironmentName.parse(env).ifPresent(names::add);
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public Set<EnvironmentName> environmentsRunning() {
+        Map<String, EnvironmentName> byService = new LinkedHashMap<>();
+        for (SwarmApi.SwarmService s : swarm.servicesWithLabel(Labels.ENVIRONMENT)) {
+            String env = s.labels().get(Labels.ENVIRONMENT);
+            if (env != null && env.equals(s.labels().get(SwarmApi.STACK_NAMESPACE))) {
+                EnvironmentName.parse(env).ifPresent(n -> byService.put(s.id(), n));
+            }
+        }
+        Set<EnvironmentName> running = new TreeSet<>();
+        for (SwarmApi.SwarmTask t : swarm.tasks(List.copyOf(byService.keySet()))) {
+            if ("running".equals(t.state())) {
+                running.add(byService.get(t.serviceId()));
+            }
+        }
+        return running;
+    }
+
+    @Override
+    public List<String> foreign(EnvironmentName name, boolean recorded) {
+        List<String> found = new ArrayList<>();
+        for (SwarmApi.SwarmService s : swarm.services(Map.of(SwarmApi.STACK_NAMESPACE, name.value()))) {
+            if (!name.value().equals(s.labels().get(Labels.ENVIRONMENT))) {
+                found.add("service " + s.name());
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<String> sweep(EnvironmentName name, Consumer<String> out) {
+        List<String> removed = new ArrayList<>();
+        for (SwarmApi.SwarmService s : swarm.services(Map.of(Labels.ENVIRONMENT, name.value()))) {
+            swarm.removeService(s.id());
+            removed.add("service " + s.name());
+        }
+        if (!removed.isEmpty()) {
+            awaitGone(name, out);
+        }
+        removed.addAll(docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, name.value()));
+        removed.forEach(r -> out.accept("swept " + r));
+        return removed;
+    }
+
+    @Override
+    public Optional<Usage> usage(EnvironmentName name) {
+        return docker.usage(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value()));
+    }
+
+    @Override
+    public Optional<String> hostAddress(String network) {
+        // Containers on an overlay network reach their own host through docker_gwbridge.
+        return docker.gateway("docker_gwbridge");
+    }
+
+    @Override
+    public void forgetImages(EnvironmentName name, Collection<String> images, Consumer<String> out) {
+        if (registry.isEmpty()) {
+            return;
+        }
+        Set<String> repositories = new LinkedHashSet<>();
+        for (String image : images) {
+            String repository = registry.get().repository(image);
+            if (repository != null) {
+                repositories.add(repository);
+            }
+        }
+        for (String repository : repositories) {
+            for (String tag : registry.get().tags(repository)) {
+                if (registry.get().delete(repository, tag)) {
+                    out.accept("removed " + registry.get().prefix() + repository.substring(repository.lastIndexOf('/') + 1)
+                            + ":" + tag + " from the registry");
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<EnvironmentName, String> troubles() {
+        Map<EnvironmentName, String> troubles = new TreeMap<>();
+        Map<String, SwarmApi.SwarmNodeInfo> nodes = null;
+        for (EnvironmentName name : environments()) {
+            List<SwarmApi.SwarmService> services = services(name);
+            List<String> short1 = new ArrayList<>();
+            for (SwarmApi.SwarmService s : services) {
+                if (s.replicas() == null || s.replicas() == 0) {
+                    continue;
+                }
+                List<SwarmApi.SwarmTask> tasks = swarm.tasks(List.of(s.id()));
+                long running = tasks.stream().filter(t -> "running".equals(t.state()) && "running".equals(t.desiredState())).count();
+                if (running < s.replicas()) {
+                    if (nodes == null) {
+                        nodes = swarm.nodes();
+                    }
+                    Map<String, SwarmApi.SwarmNodeInfo> all = nodes;
+                    Set<String> lost = tasks.stream().map(SwarmApi.SwarmTask::nodeId).filter(id -> id != null && all.containsKey(id)
+                            && !all.get(id).ready()).map(id -> all.get(id).hostname() + " (" + all.get(id).state() + ")")
+                            .collect(Collectors.toCollection(TreeSet::new));
+                    if (!lost.isEmpty()) {
+                        short1.add("service " + s.name() + " runs " + running + " of " + s.replicas() + "; it ran on "
+                                + String.join(", ", lost));
+                    }
+                }
+            }
+            if (!short1.isEmpty()) {
+                troubles.put(name, String.join("; ", short1));
+            }
+        }
+        return troubles;
+    }
+
+    @Override
+    public void tidy(EnvironmentName name, Consumer<String> out) {
+        docker.removeStoppedContainers(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value()))
+                .forEach(c -> out.accept("removed stopped container " + c + " of a replaced task"));
+    }
+
+    /** Asks Swarm to place the tasks of an environment's services anew (what ran on a lost node goes elsewhere). */
+    @Override
+    public void reschedule(EnvironmentName name, Consumer<String> out) {
+        for (SwarmApi.SwarmService s : services(name)) {
+            if (s.replicas() != null && s.replicas() > 0) {
+                run("service update", List.of("docker", "service", "update", "--detach", "--force", s.name()), out);
+            }
+        }
+    }
+
+    private List<SwarmApi.SwarmService> services(EnvironmentName name) {
+        return swarm.services(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value()));
+    }
+
+    /** Waits until no service of the environment is left and no container of it on this node. */
+    private void awaitGone(EnvironmentName name, Consumer<String> out) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!swarm.services(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty()
+                || !docker.containerIds(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the stack " + name + " was still there " + timeout.toSeconds()
+                        + " s after its removal");
+            }
+            sleep();
+        }
+        out.accept("stack " + name + " is gone from the swarm");
+    }
+
+    private static Map<String, Object> read(Path file) {
+        try {
+            return ComposeDocument.parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The services of a rendered file that build their image, by name. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> builds(Map<String, Object> doc) {
+        Map<String, Map<String, Object>> builds = new LinkedHashMap<>();
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            services.forEach((k, v) -> {
+                if (v instanceof Map<?, ?> s && s.get("build") != null && s.get("image") != null) {
+                    builds.put(String.valueOf(k), (Map<String, Object>) s);
+                }
+            });
+        }
+        return builds;
+    }
+
+    private void run(String verb, List<String> argv, Consumer<String> out) {
+        out.accept("$ " + String.join(" ", argv));
+        CommandRunner.Result r = runner.run(argv, null, Map.of(), timeout, out);
+        if (r.timedOut()) {
+            throw new IllegalStateException("docker " + verb + " did not finish within " + timeout.toSeconds() + " s and was killed");
+        }
+        if (!r.ok()) {
+            throw new IllegalStateException("docker " + verb + " failed (exit " + r.exitCode() + "):\n" + r.tailText());
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

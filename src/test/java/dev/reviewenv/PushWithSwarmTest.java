@@ -1,0 +1,34 @@
+package dev.reviewenv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.reviewenv.testsupport.HostServices;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.common.WithTestResource;
+import java.util.List;
+
+/**
+ * {@link PushScenarios} on the swarm engine: this engine as a single-node swarm manager, every
+ * environment a stack, its built images pushed to a registry run here (and removed from it with the
+ * environment). Images are built with Compose v2.
+ */
+@QuarkusTest
+@WithTestResource(value = HostServices.class, initArgs = {@ResourceArg(name = "compose", value = "docker compose"),
+        @ResourceArg(name = "swarm", value = "true")})
+class PushWithSwarmTest extends PushScenarios {
+    @Override
+    String composeCommand() {
+        return "$ docker compose ";
+    }
+
+    @Override
+    void stopAndAssertNothingLeft(String name) {
+        List<String> tagsBefore = HostServices.registry().tags(name + "-web");
+        assertFalse(tagsBefore.isEmpty(), "the built images were pushed to the registry");
+        super.stopAndAssertNothingLeft(name);
+        assertEquals(List.of(), HostServices.registry().tags(name + "-web"),
+                "the built images leave the registry with the environment (there were " + tagsBefore + ")");
+    }
+}
