@@ -206,12 +206,13 @@ public class DockerEngine implements Closeable {
         return out;
     }
 
-    /** The compose projects (or container names) of the containers, in any state, that run {@code image}. */
+    /** The compose projects or stacks (or container names) of the containers, in any state, that run {@code image}. */
     public java.util.Set<String> imageUsers(String image) {
         java.util.Set<String> users = new java.util.TreeSet<>();
         try {
             for (Container c : client.listContainersCmd().withShowAll(true).withAncestorFilter(List.of(image)).exec()) {
-                String project = c.getLabels() == null ? null : c.getLabels().get(Labels.COMPOSE_PROJECT);
+                String project = label(c.getLabels(), Labels.COMPOSE_PROJECT);
+                project = project != null ? project : label(c.getLabels(), SwarmApi.STACK_NAMESPACE);
                 users.add(project != null ? project : String.join(",", c.getNames()));
             }
         } catch (RuntimeException noSuchImage) {
@@ -373,6 +374,11 @@ public class DockerEngine implements Closeable {
                 removed.add("network " + n.getName());
             } catch (NotFoundException ignored) {
                 // already gone
+            } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
+                // A swarm removes an overlay network's copy on this node a moment after the network: listed, then gone.
+                if (e.getMessage() == null || !e.getMessage().contains("not found")) {
+                    throw e;
+                }
             }
         }
         var volumes = client.listVolumesCmd().withFilter("label", List.of(label + "=" + value)).exec();
