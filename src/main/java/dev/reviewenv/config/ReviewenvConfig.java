@@ -344,11 +344,6 @@ public interface ReviewenvConfig {
         @WithName("registry-http")
         @WithDefault("false")
         boolean registryHttp();
-
-        /** How long a node may stay unreachable before the environments with work on it are reported. */
-        @WithName("node-grace")
-        @WithDefault("30s")
-        Duration nodeGrace();
     }
 
     interface Jobs {
