@@ -211,12 +211,15 @@ abstract class PushScenarios {
         return Api.awaitJob(id);
     }
 
-    void stopAndAssertNothingLeft(String name) {
+    /** Stops the environment, checks nothing of it is left, and returns the stop job's output. */
+    String stopAndAssertNothingLeft(String name) {
         String job = given().auth().oauth2(HostServices.TOKEN).delete("/api/environments/" + name).then().statusCode(202)
                 .extract().jsonPath().getString("job");
-        assertEquals("succeeded", awaitJob(job).getString("status"));
+        JsonPath done = awaitJob(job);
+        assertEquals("succeeded", done.getString("status"));
         assertEquals(List.of(), Stacks.leftovers(name));
         assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)));
+        return done.getString("output");
     }
 
 }

@@ -2,6 +2,7 @@ package dev.reviewenv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.testsupport.HostServices;
 import io.quarkus.test.common.ResourceArg;
@@ -24,11 +25,13 @@ class PushWithSwarmTest extends PushScenarios {
     }
 
     @Override
-    void stopAndAssertNothingLeft(String name) {
+    String stopAndAssertNothingLeft(String name) {
         List<String> tagsBefore = HostServices.registry().tags(name + "-web");
         assertFalse(tagsBefore.isEmpty(), "the built images were pushed to the registry");
-        super.stopAndAssertNothingLeft(name);
+        String output = super.stopAndAssertNothingLeft(name);
         assertEquals(List.of(), HostServices.registry().tags(name + "-web"),
                 "the built images leave the registry with the environment (there were " + tagsBefore + ")");
+        assertTrue(output.contains("removed what " + name + " left on 1 node(s)"), "every node is cleaned:\n" + output);
+        return output;
     }
 }

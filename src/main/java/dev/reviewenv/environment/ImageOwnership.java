@@ -4,6 +4,7 @@ import dev.reviewenv.engine.compose.ComposeDocument;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.record.ImageLedger;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.config.ReviewenvConfig;
 import jakarta.inject.Inject;
@@ -37,19 +38,23 @@ import java.util.function.Consumer;
 public class ImageOwnership {
     private final ImageLedger ledger;
     private final DockerEngine docker;
+    private final StackEngine engine;
     private final RecordStore records;
     private final long cacheBudget;
     private final Clock clock;
     private final java.util.concurrent.ConcurrentHashMap<Path, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
-    public ImageOwnership(ImageLedger ledger, DockerEngine docker, RecordStore records, ReviewenvConfig config, Clock clock) {
-        this(ledger, docker, records, config.imageCache().bytes(), clock);
+    public ImageOwnership(ImageLedger ledger, DockerEngine docker, StackEngine engine, RecordStore records,
+            ReviewenvConfig config, Clock clock) {
+        this(ledger, docker, engine, records, config.imageCache().bytes(), clock);
     }
 
-    public ImageOwnership(ImageLedger ledger, DockerEngine docker, RecordStore records, long cacheBudget, Clock clock) {
+    public ImageOwnership(ImageLedger ledger, DockerEngine docker, StackEngine engine, RecordStore records, long cacheBudget,
+            Clock clock) {
         this.ledger = ledger;
         this.docker = docker;
+        this.engine = engine;
         this.records = records;
         this.cacheBudget = cacheBudget;
         this.clock = clock;
@@ -94,6 +99,7 @@ public class ImageOwnership {
             }
             Map<String, Set<String>> others = usersBesides(name);
             Set<String> pulled = ledger.pulled();
+            List<String> removed = new ArrayList<>();
             for (String ref : used) {
                 if (keep.contains(ref)) {
                     continue;
@@ -111,10 +117,12 @@ public class ImageOwnership {
                 } else if (docker.removeImage(ref)) {
                     out.accept("removed " + what + " " + ref);
                     ledger.removePulled(Set.of(normal(ref)));
+                    removed.add(ref);
                 } else {
                     out.accept("left " + what + " " + ref + ": a container still uses it");
                 }
             }
+            engine.forgetImages(removed, out);
             trim(cacheBudget, out);
             return null;
         });
@@ -153,6 +161,7 @@ public class ImageOwnership {
         List<Cached> cached = cachedNow();
         long total = cached.stream().mapToLong(Cached::size).sum();
         long freed = 0;
+        List<String> removed = new ArrayList<>();
         for (Cached c : cached) {
             if (total <= budget) {
                 break;
@@ -162,9 +171,11 @@ public class ImageOwnership {
                 out.accept("removed cached image " + c.ref() + " (" + c.size() / (1 << 20) + " MiB, unused since "
                         + c.lastUsed() + ")");
                 freed += c.size();
+                removed.add(c.ref());
             }
             total -= c.size();
         }
+        engine.forgetImages(removed, out);
         return freed;
     }
 

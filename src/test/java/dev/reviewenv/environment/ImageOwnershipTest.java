@@ -3,6 +3,7 @@ package dev.reviewenv.environment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.reviewenv.engine.compose.ComposeStacks;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.record.ImageLedger;
 import dev.reviewenv.engine.record.RecordStore;
@@ -38,7 +39,7 @@ class ImageOwnershipTest {
     void setUp() {
         docker = new DockerEngine();
         ledger = new ImageLedger(records);
-        ownership = new ImageOwnership(ledger, docker, new RecordStore(records), 0, Clock.systemUTC());
+        ownership = new ImageOwnership(ledger, docker, new ComposeStacks(null, docker), new RecordStore(records), 0, Clock.systemUTC());
         image = "reviewenv-it/owned:" + UUID.randomUUID().toString().substring(0, 8);
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", image);
     }
@@ -88,8 +89,8 @@ class ImageOwnershipTest {
         try {
             long size = docker.imageSize(image).orElseThrow();
             Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
-            ImageOwnership day1 = new ImageOwnership(ledger, docker, new RecordStore(records), 10 * size, Clock.fixed(t0, ZoneOffset.UTC));
-            ImageOwnership day2 = new ImageOwnership(ledger, docker, new RecordStore(records), 10 * size,
+            ImageOwnership day1 = new ImageOwnership(ledger, docker, new ComposeStacks(null, docker), new RecordStore(records), 10 * size, Clock.fixed(t0, ZoneOffset.UTC));
+            ImageOwnership day2 = new ImageOwnership(ledger, docker, new ComposeStacks(null, docker), new RecordStore(records), 10 * size,
                     Clock.fixed(t0.plusSeconds(86400), ZoneOffset.UTC));
             // Not on the host: the deploys pull them (here: tag them, as a pull would put them there).
             assertEquals(Set.of(older), day1.pinForDeploy(a, Set.of(older)));

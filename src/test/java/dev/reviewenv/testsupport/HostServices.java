@@ -157,6 +157,13 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
         if (registry != null) {
             registry.close();
         }
+        if (swarm) {
+            // The image of reviewenv's janitor jobs, tagged for this test's registry.
+            for (String image : Cmd.lines(Cmd.run(null, Map.of(), "docker", "images", "-q", "--filter",
+                    "label=dev.reviewenv.janitor").text())) {
+                Cmd.run(null, Map.of(), "docker", "rmi", "-f", image);
+            }
+        }
         if (joinedSwarm) {
             Cmd.run(null, Map.of(), "docker", "swarm", "leave", "--force");
         }

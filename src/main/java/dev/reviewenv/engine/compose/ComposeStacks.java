@@ -90,7 +90,7 @@ public class ComposeStacks implements StackEngine {
     }
 
     @Override
-    public void forgetImages(EnvironmentName name, Collection<String> images, Consumer<String> out) {
+    public void forgetImages(Collection<String> images, Consumer<String> out) {
         // One host: the image store is the only place an image was.
     }
 }

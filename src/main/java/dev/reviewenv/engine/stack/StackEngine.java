@@ -97,10 +97,10 @@ public interface StackEngine {
     Optional<String> hostAddress(String network);
 
     /**
-     * Removes images that left this host's image store from wherever else the engine put them (the
-     * registry and the other nodes of a swarm); nothing to do on one host. Says what was done.
+     * Removes pulled images that left this host's image store from the other nodes too (a swarm's);
+     * nothing to do on one host. Says what was done.
      */
-    void forgetImages(EnvironmentName name, Collection<String> images, Consumer<String> out);
+    void forgetImages(Collection<String> images, Consumer<String> out);
 
     /**
      * What is wrong with running environments that the engine sees and reviewenv did not do (a swarm

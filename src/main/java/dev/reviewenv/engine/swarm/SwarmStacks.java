@@ -49,6 +49,7 @@ public class SwarmStacks implements StackEngine {
     private final CommandRunner runner;
     private final Optional<RegistryApi> registry;
     private final Duration timeout;
+    private final Optional<NodeJanitor> janitor;
 
     public SwarmStacks(DockerEngine docker, ComposeCli compose, CommandRunner runner, Optional<RegistryApi> registry,
             Duration timeout) {
@@ -58,6 +59,7 @@ public class SwarmStacks implements StackEngine {
         this.runner = runner;
         this.registry = registry;
         this.timeout = timeout;
+        this.janitor = registry.map(r -> new NodeJanitor(runner, swarm, r, timeout));
     }
 
     /** Fails with the next step unless this engine manages a swarm. */
@@ -145,8 +147,48 @@ public class SwarmStacks implements StackEngine {
         run("stack rm", List.of("docker", "stack", "rm", stack.name().value()), out);
         awaitGone(stack.name(), out);
         docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, stack.name().value()).forEach(r -> out.accept("removed " + r));
-        forgetImages(stack.name(), builds(read(stack.file())).values().stream().map(s -> String.valueOf(s.get("image"))).toList(),
-                out);
+        removeFromRegistry(builds(read(stack.file())).values().stream().map(s -> String.valueOf(s.get("image"))).toList(), out);
+        onEveryNode("removed what " + stack.name() + " left", List.of("system", "prune", "--all", "--volumes", "--force",
+                "--filter", "label=" + Labels.ENVIRONMENT + "=" + stack.name().value()), out);
+    }
+
+    /**
+     * Runs a fixed {@code docker} command on every node (see {@link NodeJanitor}); a failure is said,
+     * not thrown: what it did not reach stays on that node and the output names it.
+     */
+    private void onEveryNode(String purpose, List<String> arguments, Consumer<String> out) {
+        if (janitor.isEmpty()) {
+            out.accept("no registry is set, so nothing runs on the other nodes; what " + purpose.replaceFirst("^removed what ", "")
+                    + " left there stays");
+            return;
+        }
+        try {
+            janitor.get().everywhere(purpose, arguments, out);
+        } catch (RuntimeException e) {
+            out.accept("could not run on the other nodes (" + purpose + "): " + e.getMessage());
+        }
+    }
+
+    /** Removes every tag of the registry's repositories of {@code images} (each environment's own). */
+    private void removeFromRegistry(Collection<String> images, Consumer<String> out) {
+        if (registry.isEmpty()) {
+            return;
+        }
+        Set<String> repositories = new LinkedHashSet<>();
+        for (String image : images) {
+            String repository = registry.get().repository(image);
+            if (repository != null) {
+                repositories.add(repository);
+            }
+        }
+        for (String repository : repositories) {
+            for (String tag : registry.get().tags(repository)) {
+                if (registry.get().delete(repository, tag)) {
+                    out.accept("removed " + registry.get().prefix() + repository.substring(repository.lastIndexOf('/') + 1)
+                            + ":" + tag + " from the registry");
+                }
+            }
+        }
     }
 
     @Override
@@ -295,24 +337,11 @@ public class SwarmStacks implements StackEngine {
     }
 
     @Override
-    public void forgetImages(EnvironmentName name, Collection<String> images, Consumer<String> out) {
-        if (registry.isEmpty()) {
-            return;
-        }
-        Set<String> repositories = new LinkedHashSet<>();
-        for (String image : images) {
-            String repository = registry.get().repository(image);
-            if (repository != null) {
-                repositories.add(repository);
-            }
-        }
-        for (String repository : repositories) {
-            for (String tag : registry.get().tags(repository)) {
-                if (registry.get().delete(repository, tag)) {
-                    out.accept("removed " + registry.get().prefix() + repository.substring(repository.lastIndexOf('/') + 1)
-                            + ":" + tag + " from the registry");
-                }
-            }
+    public void forgetImages(Collection<String> images, Consumer<String> out) {
+        if (!images.isEmpty()) {
+            List<String> argv = new ArrayList<>(List.of("image", "rm", "--"));
+            argv.addAll(images);
+            onEveryNode("removed " + String.join(", ", images), argv, out);
         }
     }
 
