@@ -54,6 +54,9 @@ public class NodeLoss {
                 }
                 EnvironmentRecord record = found.get();
                 String what = trouble.getValue();
+                if (alreadySaid(record, what)) {
+                    continue; // placed anew once already; what Swarm cannot place stays said, not retried every pass
+                }
                 try {
                     engine.reschedule(name, line -> Log.debugf("%s: %s", name, line));
                     records.write(record.with(new EnvironmentRecord.Event(clock.instant(), "node-lost",
@@ -70,5 +73,15 @@ public class NodeLoss {
         }
         lines.forEach(Log::warn);
         return lines;
+    }
+
+    /** Whether the record's newest event already says this loss. */
+    private static boolean alreadySaid(EnvironmentRecord record, String what) {
+        List<EnvironmentRecord.Event> history = record.history();
+        if (history.isEmpty()) {
+            return false;
+        }
+        EnvironmentRecord.Event last = history.get(history.size() - 1);
+        return "node-lost".equals(last.event()) && last.reason() != null && last.reason().startsWith(what);
     }
 }

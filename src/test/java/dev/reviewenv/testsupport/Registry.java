@@ -33,10 +33,15 @@ public final class Registry implements AutoCloseable {
     }
 
     public static Registry start() {
+        return start("127.0.0.1");
+    }
+
+    /** A registry listening on {@code host} (an address of this machine), e.g. a bridge that other daemons reach. */
+    public static Registry start(String host) {
         int port = RedisServer.freePort();
         try {
             Path dir = Files.createTempDirectory("reviewenv-registry");
-            String address = "127.0.0.1:" + port;
+            String address = host + ":" + port;
             Files.writeString(dir.resolve("config.yml"), """
                     version: 0.1
                     log: {level: warn}

@@ -22,7 +22,16 @@ public final class Traefik {
 
     /** A GET with one more header line, e.g. {@code Authorization: Basic ...}. */
     public static Answer getWith(int port, String host, String path, String header) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        return request("127.0.0.1", port, host, path, header);
+    }
+
+    /** A GET to a Traefik listening on {@code address} (not this machine's loopback). */
+    public static Answer getAt(String address, int port, String host, String path) {
+        return request(address, port, host, path, null);
+    }
+
+    private static Answer request(String address, int port, String host, String path, String header) {
+        try (Socket s = new Socket(address, port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n" + (header == null ? "" : header + "\r\n")
@@ -41,10 +50,15 @@ public final class Traefik {
 
     /** Polls until the host answers 200 with a body containing {@code expected}; returns the last answer. */
     public static Answer await(int port, String host, String expected, Duration limit) {
+        return awaitAt("127.0.0.1", port, host, expected, limit);
+    }
+
+    /** {@link #await} for a Traefik listening on {@code address}. */
+    public static Answer awaitAt(String address, int port, String host, String expected, Duration limit) {
         Instant deadline = Instant.now().plus(limit);
         Answer last;
         do {
-            last = get(port, host, "/");
+            last = getAt(address, port, host, "/");
             if (last.status() == 200 && last.body().contains(expected)) {
                 return last;
             }

@@ -110,6 +110,19 @@ public class SwarmApi {
         return out;
     }
 
+    /**
+     * Whether the swarm still holds a task of any of these services (removed or not) on a node that is
+     * up: that node may still run it. A down node's tasks stay in the swarm until it comes back.
+     */
+    public boolean anyTaskOf(java.util.Set<String> serviceIds) {
+        if (serviceIds.isEmpty()) {
+            return false;
+        }
+        Map<String, SwarmNodeInfo> nodes = nodes();
+        return client.listTasksCmd().exec().stream().anyMatch(t -> serviceIds.contains(t.getServiceId())
+                && t.getNodeId() != null && nodes.containsKey(t.getNodeId()) && nodes.get(t.getNodeId()).ready());
+    }
+
     /** The nodes of the swarm by id. */
     public Map<String, SwarmNodeInfo> nodes() {
         Map<String, SwarmNodeInfo> out = new HashMap<>();

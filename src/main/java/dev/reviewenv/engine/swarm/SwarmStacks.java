@@ -42,6 +42,8 @@ public class SwarmStacks implements StackEngine {
     private static final Duration POLL = Duration.ofMillis(200);
     /** How long Swarm may take to begin the rolling update a deploy asked for. */
     private static final Duration TAKE_UP = Duration.ofSeconds(3);
+    /** How long another node may take to remove the containers of a task Swarm let go of. */
+    private static final Duration NODE_GRACE = Duration.ofSeconds(3);
 
     private final DockerEngine docker;
     private final SwarmApi swarm;
@@ -144,10 +146,17 @@ public class SwarmStacks implements StackEngine {
 
     @Override
     public void down(Stack stack, Consumer<String> out) {
+        Set<String> serviceIds = new java.util.HashSet<>();
+        swarm.services(Map.of(Labels.ENVIRONMENT, stack.name().value())).forEach(s -> serviceIds.add(s.id()));
         run("stack rm", List.of("docker", "stack", "rm", stack.name().value()), out);
-        awaitGone(stack.name(), out);
+        awaitGone(stack.name(), serviceIds, out);
         docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, stack.name().value()).forEach(r -> out.accept("removed " + r));
         removeFromRegistry(builds(read(stack.file())).values().stream().map(s -> String.valueOf(s.get("image"))).toList(), out);
+        if (swarm.nodes().size() > 1) {
+            // Another node removes a task's container a moment after Swarm lets go of the task; its image
+            // and volume can only go after that.
+            sleep(NODE_GRACE);
+        }
         onEveryNode("removed what " + stack.name() + " left", List.of("system", "prune", "--all", "--volumes", "--force",
                 "--filter", "label=" + Labels.ENVIRONMENT + "=" + stack.name().value()), out);
     }
@@ -318,7 +327,7 @@ public class SwarmStacks implements StackEngine {
             removed.add("service " + s.name());
         }
         if (!removed.isEmpty()) {
-            awaitGone(name, out);
+            awaitGone(name, Set.of(), out);
         }
         removed.addAll(docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, name.value()));
         removed.forEach(r -> out.accept("swept " + r));
@@ -399,11 +408,14 @@ public class SwarmStacks implements StackEngine {
         return swarm.services(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value()));
     }
 
-    /** Waits until no service of the environment is left and no container of it on this node. */
-    private void awaitGone(EnvironmentName name, Consumer<String> out) {
+    /**
+     * Waits until no service of the environment is left, no container of it on this node, and no task
+     * of {@code serviceIds} anywhere (a node removes a task's container once Swarm let go of the task).
+     */
+    private void awaitGone(EnvironmentName name, Set<String> serviceIds, Consumer<String> out) {
         Instant deadline = Instant.now().plus(timeout);
         while (!swarm.services(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty()
-                || !docker.containerIds(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty()) {
+                || !docker.containerIds(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty() || swarm.anyTaskOf(serviceIds)) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the stack " + name + " was still there " + timeout.toSeconds()
                         + " s after its removal");
@@ -447,8 +459,12 @@ public class SwarmStacks implements StackEngine {
     }
 
     private static void sleep() {
+        sleep(POLL);
+    }
+
+    private static void sleep(Duration duration) {
         try {
-            Thread.sleep(POLL.toMillis());
+            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
