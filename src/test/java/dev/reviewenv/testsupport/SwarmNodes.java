@@ -184,5 +184,6 @@ public final class SwarmNodes implements AutoCloseable {
         Cmd.run(null, Map.of(), "ip", "link", "del", BRIDGE);
         Cmd.run(null, Map.of(), "iptables", "-D", "DOCKER-USER", "-i", BRIDGE, "-o", BRIDGE, "-j", "ACCEPT");
         Cmd.run(null, Map.of(), "rm", "-rf", dir.toString());
+        Cmd.run(null, Map.of(), "rmdir", ROOT.toString()); // when no other swarm of nodes uses it
     }
 }
