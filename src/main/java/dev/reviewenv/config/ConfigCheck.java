@@ -29,6 +29,10 @@ public class ConfigCheck {
     }
 
     /** Every problem of the configuration, each naming its key; empty when all is well. */
+    /** A registry as image references start with it: a host name or address, an optional port and path. */
+    private static final java.util.regex.Pattern REGISTRY = java.util.regex.Pattern.compile(
+            "(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*");
+
     public static List<String> problems(ReviewenvConfig c) {
         List<String> p = new ArrayList<>();
         checkDomain(p, "reviewenv.domain", c.domain());
@@ -48,6 +52,12 @@ public class ConfigCheck {
         if (!c.gitRoot().isAbsolute()) {
             p.add("reviewenv.git-root: '" + c.gitRoot() + "' must be an absolute path");
         }
+        c.swarm().registry().ifPresent(r -> {
+            if (!REGISTRY.matcher(r).matches()) {
+                p.add("reviewenv.swarm.registry: '" + r + "' is not a registry as image names start with it; write"
+                        + " host[:port][/path] without a scheme or tag, e.g. registry.example.com:5000/reviews");
+            }
+        });
         if (c.jobs().workers() < 0 || c.jobs().workers() > 32) {
             p.add("reviewenv.jobs.workers: " + c.jobs().workers() + " is out of range; use 0 (run no jobs) to 32");
         }

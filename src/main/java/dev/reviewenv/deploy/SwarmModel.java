@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +34,7 @@ public final class SwarmModel {
             Map.entry("external_links", "Swarm has no links; remove them"),
             Map.entry("network_mode", "Swarm services join networks only; remove network_mode and use networks:"),
             Map.entry("volumes_from", "Swarm cannot share one container's volumes with another; mount the same named volume in both"),
-            Map.entry("depends_on", "dropped, or refused when it waits for a condition (see dependsOn)"),
+            Map.entry("depends_on", "a swarm starts every service at once"), // dropped, or refused with a condition: dependsOn
             Map.entry("ipc", "Swarm does not run ipc; remove it"),
             Map.entry("pid", "Swarm does not run pid; remove it"),
             Map.entry("uts", "Swarm does not run uts; remove it"),
@@ -276,15 +275,5 @@ public final class SwarmModel {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object v) {
         return v instanceof Map<?, ?> ? (Map<String, Object>) v : new LinkedHashMap<>();
-    }
-
-    /** Whether this document is one {@link #adapt} made. */
-    static boolean adapted(Map<String, Object> doc) {
-        return VERSION.equals(doc.get("version"));
-    }
-
-    /** The keys refused on a swarm, for the README's table (and its test). */
-    static Set<String> refusedKeys() {
-        return NOT_RUN.keySet();
     }
 }

@@ -65,6 +65,20 @@ class ConfigCheckTest {
     }
 
     @Test
+    void theEngineIsComposeUnlessSetAndASwarmRegistryIsWrittenAsImageNamesStartWithIt() {
+        ReviewenvConfig plain = config(Map.of());
+        assertEquals(ReviewenvConfig.Engine.COMPOSE, plain.engine());
+        ReviewenvConfig swarm = config(Map.of("reviewenv.engine", "swarm", "reviewenv.swarm.registry", "registry.example.com:5000/reviews"));
+        assertEquals(ReviewenvConfig.Engine.SWARM, swarm.engine());
+        assertEquals(List.of(), ConfigCheck.problems(swarm));
+        assertEquals(List.of(), ConfigCheck.problems(config(Map.of("reviewenv.swarm.registry", "127.0.0.1:45713"))));
+        for (String bad : List.of("https://registry.example.com", "registry.example.com/reviews:tag", "Registry.Example")) {
+            List<String> problems = ConfigCheck.problems(config(Map.of("reviewenv.swarm.registry", bad)));
+            assertTrue(problems.size() == 1 && problems.get(0).startsWith("reviewenv.swarm.registry: '" + bad + "'"), problems.toString());
+        }
+    }
+
+    @Test
     void everyBadValueIsReportedWithItsKey() {
         ReviewenvConfig c = config(Map.of(
                 "reviewenv.domain", "Review_Apps.example",
