@@ -52,6 +52,7 @@ class MultiNodeSwarmIT {
         service.env.put("REVIEWENV_SWARM_REGISTRY", registry.address());
         service.env.put("REVIEWENV_SWARM_REGISTRY_HTTP", "true");
         service.env.put("REVIEWENV_REAPER_EVERY", "2s");
+        service.env.put("REVIEWENV_IMAGE_CACHE", "0"); // a pulled image leaves with its last environment, from every node
         nodes.docker(1, "network", "create", "--driver", "overlay", "--attachable", service.network);
         Path routes = Files.createDirectories(service.home.resolve(".reviewenv-traefik/dynamic"));
         Path logs = Files.createDirectories(service.home.resolve(".reviewenv-traefik/logs"));
@@ -108,6 +109,10 @@ class MultiNodeSwarmIT {
 
     @Test
     void aStackSpreadsOverTheNodesAndANodeThatStopsIsReportedAndItsTaskPlacedAnew() throws Exception {
+        String pulled = registry.address() + "/it/pulled:" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        nodes.docker(1, "tag", "reviewenv/busybox:local", pulled);
+        nodes.docker(1, "push", "-q", pulled);
+        nodes.docker(1, "rmi", pulled); // only in the registry: the nodes that run it pull it
         String compose = """
                 services:
                   web:
@@ -118,15 +123,23 @@ class MultiNodeSwarmIT {
                     deploy:
                       replicas: 2
                       placement: {max_replicas_per_node: 1}
+                  side:
+                    image: %s
+                    init: true
+                    command: ["sleep", "3600"]
+                    deploy: {replicas: 3, placement: {max_replicas_per_node: 1}}
                 volumes:
                   data: {}
-                """;
+                """.formatted(pulled);
         git.branch("big/spread").file("docker-compose.yml", compose).file("web/Dockerfile", Stack.dockerfile("spread"));
         String commit = git.commit("spread");
         var deployed = Api.succeeded(Api.startedJob(git.push("big/spread")));
         String name = deployed.getString("environment");
         assertTrue(deployed.getString("output").contains("$ docker push " + registry.address() + "/" + name + "-web:" + commit),
                 deployed.getString("output"));
+        assertTrue(deployed.getString("output").contains("images to pull (reviewenv's from now on): " + pulled),
+                deployed.getString("output"));
+        assertEquals(3, placed(name + "_side").size(), "the pulled image runs on every node");
         Set<String> placed = placed(name + "_web");
         assertEquals(2, placed.size(), "two tasks on two nodes: " + placed);
         Traefik.Answer page = Traefik.awaitAt(SwarmNodes.address(1), traefikPort, name + ".localhost", "spread", Duration.ofSeconds(30));
@@ -162,6 +175,8 @@ class MultiNodeSwarmIT {
 
         String stop = Api.succeeded(Api.stop(name)).getString("output");
         assertTrue(stop.contains("removed what " + name + " left on 2 node(s)"), stop);
+        assertTrue(stop.contains("removed image " + pulled), "no image cache: the pulled image goes with its last user:\n" + stop);
+        assertTrue(stop.contains("removed " + pulled + " on "), "and from every node that is up (checked below):\n" + stop);
         assertEquals(List.of(), registry.tags(name + "-web"), "the built image left the registry");
         for (int i = 1; i <= 3; i++) {
             if (i == lost) {
@@ -171,6 +186,7 @@ class MultiNodeSwarmIT {
                     "node " + i + " keeps no image of " + name + "; its containers: " + nodes.docker(i, "ps", "-a") + "\n" + janitorLogs(i) + "\n" + stop);
             assertEquals("", nodes.docker(i, "volume", "ls", "-q", "--filter", "label=dev.reviewenv.environment=" + name).strip(),
                     "node " + i + " keeps no volume of " + name);
+            assertEquals("", nodes.docker(i, "images", "-q", pulled).strip(), "node " + i + " keeps no pulled image");
         }
         assertEquals("", nodes.docker(1, "service", "ls", "-q").strip(), "no service is left, the janitor's included");
         assertFalse(Files.exists(service.home.resolve(".reviewenv").resolve(name)));

@@ -69,19 +69,26 @@ public class DockerEngine implements Closeable {
 
     /** The last lines a container printed, for a failure report. */
     public List<String> logTail(String containerId, int lines) {
+        try {
+            return frames(callback -> client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(callback));
+        } catch (NotFoundException e) {
+            return List.of(); // gone already: no logs to show
+        }
+    }
+
+    /** The lines a log call gives its callback, waited for up to 10 s. */
+    static List<String> frames(java.util.function.Function<ResultCallback.Adapter<Frame>, ResultCallback.Adapter<Frame>> call) {
         List<String> out = new ArrayList<>();
         try {
-            client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            out.add(new String(frame.getPayload()).stripTrailing());
-                        }
-                    }).awaitCompletion(10, TimeUnit.SECONDS);
+            call.apply(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    out.add(new String(frame.getPayload()).stripTrailing());
+                }
+            }).awaitCompletion(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (NotFoundException e) {
-            // gone already: no logs to show
         }
         return out;
     }
@@ -427,7 +434,6 @@ public class DockerEngine implements Closeable {
      */
     public List<String> sweep(EnvironmentName project, Consumer<String> out) {
         List<String> removed = new ArrayList<>();
-        String label = Labels.ENVIRONMENT + "=" + project.value();
         for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(ours(project)).exec()) {
             try {
                 client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
@@ -436,25 +442,7 @@ public class DockerEngine implements Closeable {
                 // already gone
             }
         }
-        for (Network n : client.listNetworksCmd().withFilter("label", List.of(label)).exec()) {
-            try {
-                client.removeNetworkCmd(n.getId()).exec();
-                removed.add("network " + n.getName());
-            } catch (NotFoundException ignored) {
-                // already gone
-            }
-        }
-        var volumes = client.listVolumesCmd().withFilter("label", List.of(label)).exec();
-        if (volumes.getVolumes() != null) {
-            for (var v : volumes.getVolumes()) {
-                try {
-                    client.removeVolumeCmd(v.getName()).exec();
-                    removed.add("volume " + v.getName());
-                } catch (NotFoundException ignored) {
-                    // already gone
-                }
-            }
-        }
+        removed.addAll(removeNetworksAndVolumes(Labels.ENVIRONMENT, project.value()));
         removed.forEach(r -> out.accept("swept " + r));
         return removed;
     }

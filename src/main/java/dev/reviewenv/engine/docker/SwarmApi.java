@@ -1,9 +1,7 @@
 package dev.reviewenv.engine.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.Task;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Swarm part of the Docker API, read from a manager: services by label, their tasks, the
@@ -139,21 +136,12 @@ public class SwarmApi {
 
     /** The last lines a task printed (through the swarm's log of it, wherever it ran). */
     public List<String> taskLogTail(String taskId, int lines) {
-        List<String> out = new ArrayList<>();
         try {
-            client.logTaskCmd(taskId).withStdout(true).withStderr(true).withTail(lines)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            out.add(new String(frame.getPayload()).stripTrailing());
-                        }
-                    }).awaitCompletion(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return DockerEngine.frames(callback -> client.logTaskCmd(taskId).withStdout(true).withStderr(true).withTail(lines)
+                    .exec(callback));
         } catch (com.github.dockerjava.api.exception.DockerException e) {
-            out.add("(no log: " + e.getMessage() + ")");
+            return List.of("(no log: " + e.getMessage() + ")");
         }
-        return out;
     }
 
     /** Removes a service; "not found" counts as removed. */

@@ -52,10 +52,11 @@ public class NodeJanitor {
 
     /**
      * Runs {@code docker <arguments>} once on every node that is up, waits for all of them, removes
-     * the job, and says on how many nodes it ran (and where it failed). {@code arguments} are fixed
-     * words of reviewenv's and names it validated.
+     * the job, and says on how many nodes it ran, and where it did not succeed with what that means
+     * ({@code failed}, e.g. "not there, or still in use"). {@code arguments} are fixed words of
+     * reviewenv's and names it validated.
      */
-    void everywhere(String purpose, List<String> arguments, Consumer<String> out) {
+    void everywhere(String purpose, List<String> arguments, String failed, Consumer<String> out) {
         String ref = image(out);
         String service = "reviewenv-janitor-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> argv = new ArrayList<>(List.of("docker", "service", "create", "--detach", "--quiet", "--mode", "global-job",
@@ -79,11 +80,11 @@ public class NodeJanitor {
                 tasks = swarm.tasks(List.of(id));
             }
             Map<String, SwarmApi.SwarmNodeInfo> nodes = swarm.nodes();
-            List<String> failed = tasks.stream().filter(t -> !"complete".equals(t.state()))
+            List<String> notDone = tasks.stream().filter(t -> !"complete".equals(t.state()))
                     .map(t -> (nodes.containsKey(t.nodeId()) ? nodes.get(t.nodeId()).hostname() : t.nodeId()) + " (" + t.state()
                             + (t.error() == null ? "" : ": " + t.error()) + ")").toList();
-            out.accept(purpose + " on " + (tasks.size() - failed.size()) + " node(s)"
-                    + (failed.isEmpty() ? "" : "; not done on " + String.join(", ", failed)));
+            out.accept(purpose + " on " + (tasks.size() - notDone.size()) + " node(s)"
+                    + (notDone.isEmpty() ? "" : "; not on " + String.join(", ", notDone) + ": " + failed));
         } finally {
             runner.run(List.of("docker", "service", "rm", service), null, Map.of(), timeout, line -> { });
         }

@@ -158,21 +158,20 @@ public class SwarmStacks implements StackEngine {
             sleep(NODE_GRACE);
         }
         onEveryNode("removed what " + stack.name() + " left", List.of("system", "prune", "--all", "--volumes", "--force",
-                "--filter", "label=" + Labels.ENVIRONMENT + "=" + stack.name().value()), out);
+                "--filter", "label=" + Labels.ENVIRONMENT + "=" + stack.name().value()), "what is left there stays", out);
     }
 
     /**
      * Runs a fixed {@code docker} command on every node (see {@link NodeJanitor}); a failure is said,
      * not thrown: what it did not reach stays on that node and the output names it.
      */
-    private void onEveryNode(String purpose, List<String> arguments, Consumer<String> out) {
+    private void onEveryNode(String purpose, List<String> arguments, String failed, Consumer<String> out) {
         if (janitor.isEmpty()) {
-            out.accept("no registry is set, so nothing runs on the other nodes; what " + purpose.replaceFirst("^removed what ", "")
-                    + " left there stays");
+            out.accept("no registry is set, so nothing runs on the other nodes (" + purpose + ": not done there)");
             return;
         }
         try {
-            janitor.get().everywhere(purpose, arguments, out);
+            janitor.get().everywhere(purpose, arguments, failed, out);
         } catch (RuntimeException e) {
             out.accept("could not run on the other nodes (" + purpose + "): " + e.getMessage());
         }
@@ -350,7 +349,7 @@ public class SwarmStacks implements StackEngine {
         if (!images.isEmpty()) {
             List<String> argv = new ArrayList<>(List.of("image", "rm", "--"));
             argv.addAll(images);
-            onEveryNode("removed " + String.join(", ", images), argv, out);
+            onEveryNode("removed " + String.join(", ", images), argv, "not there, or still in use", out);
         }
     }
 
