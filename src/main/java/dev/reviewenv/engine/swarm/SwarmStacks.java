@@ -254,7 +254,11 @@ public class SwarmStacks implements StackEngine {
                 state = "exited";
                 exit = 0;
             }
-            case "failed", "rejected" -> state = exit == null || exit == 0 ? "dead" : "exited";
+            case "failed", "rejected" -> {
+                // A task Swarm could not start (no such image, no room) has no exit code of its own.
+                state = exit == null || exit == 0 ? "dead" : "exited";
+                exit = "dead".equals(state) ? null : exit;
+            }
             case "shutdown", "remove", "orphaned" -> state = "exited";
             case "starting" -> {
                 state = "created";
