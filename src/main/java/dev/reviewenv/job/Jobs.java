@@ -118,9 +118,14 @@ public class Jobs {
         return queue.handBack(job.id(), "--- " + why + "\n");
     }
 
-    /** Puts back the jobs this process holds but none of its workers runs; how many. */
-    public int recoverOwn(java.util.Set<String> running) {
-        return queue.recoverOwn(running, clock.instant());
+    /** The jobs this process holds (taken, not yet stored). */
+    public java.util.Set<String> held() {
+        return queue.held();
+    }
+
+    /** Puts back jobs this process holds that none of its workers runs; how many. */
+    public int recoverOwn(java.util.Set<String> abandoned) {
+        return queue.recoverOwn(abandoned, clock.instant());
     }
 
     public void heartbeat() {

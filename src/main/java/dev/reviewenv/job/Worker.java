@@ -107,13 +107,31 @@ public class Worker {
         try {
             jobs.heartbeat();
             jobs.recoverAbandoned();
-            int own = jobs.recoverOwn(busy.keySet());
+            int own = jobs.recoverOwn(abandoned());
             if (own > 0) {
                 Log.infof("%d job(s) this instance held but ran no more were put back on the queue", own);
             }
         } catch (RuntimeException redisDown) {
             Log.warnf("heartbeat: %s", redisDown.getMessage());
         }
+    }
+
+    /** Held, not run, at the last heartbeat: a job seen so twice was left by a worker, not being taken. */
+    private java.util.Set<String> unrun = java.util.Set.of();
+
+    /**
+     * The jobs this instance holds that no worker ran at this heartbeat nor at the one before. A job
+     * is held from the moment a worker takes it, a moment before the worker runs it: seen once, it
+     * may be that moment; seen twice, it was left.
+     */
+    private java.util.Set<String> abandoned() {
+        java.util.Set<String> now = new java.util.HashSet<>(jobs.held());
+        now.removeAll(busy.keySet());
+        java.util.Set<String> left = new java.util.HashSet<>(now);
+        left.retainAll(unrun);
+        now.removeAll(left);
+        unrun = now;
+        return left;
     }
 
     private void loop() {

@@ -257,19 +257,22 @@ public class RedisJobQueue {
         });
     }
 
+    /** The jobs in this instance's processing list: those its workers took and have not stored yet. */
+    public Set<String> held() {
+        return redis.call(c -> new java.util.LinkedHashSet<>(c.lrange(processing(), 0, -1)));
+    }
+
     /**
-     * Puts back the jobs in this instance's processing list that none of its workers runs
-     * ({@code running}): a worker whose Redis calls failed mid-job left them there.
+     * Puts back those of {@code abandoned} still in this instance's processing list: jobs none of its
+     * workers runs (a worker whose Redis calls failed mid-job left them there).
      */
-    public int recoverOwn(Set<String> running, Instant now) {
+    public int recoverOwn(Set<String> abandoned, Instant now) {
         return redis.call(c -> {
             int n = 0;
-            for (String id : c.lrange(processing(), 0, -1)) {
-                if (!running.contains(id)) {
-                    Object r = c.eval(REQUEUE, List.of(processing(), QUEUE), List.of(now.toString(),
-                            Integer.toString(MAX_ATTEMPTS), Long.toString(keepFor.toSeconds()), Integer.toString(outputLimit), id));
-                    n += ((Long) r).intValue();
-                }
+            for (String id : abandoned) {
+                Object r = c.eval(REQUEUE, List.of(processing(), QUEUE), List.of(now.toString(),
+                        Integer.toString(MAX_ATTEMPTS), Long.toString(keepFor.toSeconds()), Integer.toString(outputLimit), id));
+                n += ((Long) r).intValue();
             }
             return n;
         });

@@ -34,8 +34,9 @@ import java.util.stream.Collectors;
  * The swarm engine: each environment is a stack of its name ({@code docker stack deploy}) on the
  * swarm this host manages. Images the file builds are built here by Compose and pushed to the
  * registry every node pulls from; the stack is then deployed from the recorded file. A stop scales
- * the services to 0 and a start deploys the file again; a removal is {@code docker stack rm}, then
- * what the stack leaves on this node (its networks and volumes), then its images in the registry.
+ * the services to 0 and a start scales them back to what the file asks for; a removal is
+ * {@code docker stack rm}, then what the stack leaves on this node (its networks and volumes), its
+ * images in the registry, and what it left on the other nodes ({@link NodeJanitor}).
  * Units are tasks: for each slot the newest task tells how it stands.
  */
 public class SwarmStacks implements StackEngine {
@@ -97,7 +98,6 @@ public class SwarmStacks implements StackEngine {
      * Deploys the recorded file, then waits (briefly) until Swarm has taken up the change: each
      * service made or its rolling update begun since, so the tasks read next are the new ones. A
      * deploy that changes nothing begins no update; the wait ends after {@link #TAKE_UP} then.
-     * A wake (the file again after a scale to 0) starts new tasks, which count as taken up.
      */
     private void deploy(Stack stack, Consumer<String> out) {
         Instant since = Instant.now().minusSeconds(1);
@@ -208,10 +208,14 @@ public class SwarmStacks implements StackEngine {
         if (argv.size() > 4) {
             run("service scale", argv, out);
         }
+        // Swarm removes the tasks of a service scaled to 0; a scale up while one is still there starts
+        // nothing for its slot (and nothing later either), so the stop ends when they are gone.
+        List<String> ids = services(stack.name()).stream().map(SwarmApi.SwarmService::id).toList();
         Instant deadline = Instant.now().plus(timeout);
-        while (units(stack.name()).stream().anyMatch(u -> u.running() || "created".equals(u.state()))) {
+        while (!swarm.tasks(ids).isEmpty()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the tasks of " + stack.name() + " did not stop within " + timeout.toSeconds() + " s");
+                throw new IllegalStateException("the tasks of " + stack.name() + " were not all gone " + timeout.toSeconds()
+                        + " s after their scale to 0");
             }
             sleep();
         }
@@ -219,7 +223,40 @@ public class SwarmStacks implements StackEngine {
 
     @Override
     public void start(Stack stack, Consumer<String> out) {
-        deploy(stack, out);
+        Map<String, Long> replicas = replicas(read(stack.file()));
+        Instant since = Instant.now().minusSeconds(1);
+        List<String> argv = new ArrayList<>(List.of("docker", "service", "scale", "--detach"));
+        List<SwarmApi.SwarmService> services = services(stack.name());
+        for (SwarmApi.SwarmService s : services) {
+            String service = s.name().substring(stack.name().value().length() + 1);
+            argv.add(s.name() + "=" + replicas.getOrDefault(service, 1L));
+        }
+        if (services.isEmpty() || services.size() < replicas.size()) {
+            deploy(stack, out); // what was scaled down is not all there: the file makes it anew
+            return;
+        }
+        run("service scale", argv, out);
+        // A scale to 0 removed the tasks; readiness needs the new ones to read.
+        Instant deadline = Instant.now().plus(timeout);
+        while (!services.stream().allMatch(s -> replicas.getOrDefault(s.name().substring(stack.name().value().length() + 1), 1L) == 0
+                || swarm.tasks(List.of(s.id())).stream().anyMatch(t -> t.createdAt().isAfter(since)))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Swarm started no task of " + stack.name() + " within " + timeout.toSeconds() + " s");
+            }
+            sleep();
+        }
+    }
+
+    /** The replicas each service of a rendered file asks for (1 when it does not say). */
+    private static Map<String, Long> replicas(Map<String, Object> doc) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            services.forEach((k, v) -> {
+                Object n = v instanceof Map<?, ?> s && s.get("deploy") instanceof Map<?, ?> d ? d.get("replicas") : null;
+                out.put(String.valueOf(k), n instanceof Number num ? num.longValue() : 1L);
+            });
+        }
+        return out;
     }
 
     @Override
