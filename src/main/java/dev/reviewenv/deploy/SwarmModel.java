@@ -181,9 +181,12 @@ public final class SwarmModel {
         if (pids != null) {
             limits.put("pids", pids instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(pids)));
         }
+        // A reservation holds a node's capacity from every other environment: none is passed on.
         Object reservation = s.remove("mem_reservation");
-        if (reservation != null) {
-            map(resources.computeIfAbsent("reservations", k -> new LinkedHashMap<>())).put("memory", String.valueOf(reservation));
+        Object reservations = resources.remove("reservations");
+        if (reservation != null || reservations != null) {
+            notes.add(at + ": reservations dropped (on a shared swarm they would hold node capacity from other environments;"
+                    + " the limits stay)");
         }
         Duration grace = s.get("stop_grace_period") == null ? null : goDuration(String.valueOf(s.get("stop_grace_period")));
         if (grace == null || grace.compareTo(stopTimeout) > 0) {

@@ -47,6 +47,8 @@ class SwarmModelTest {
                     scale: 2
                     entrypoint: null
                     stop_grace_period: 1h
+                    mem_reservation: 536870912
+                    deploy: {resources: {reservations: {cpus: "64"}}}
                 """);
         List<String> notes = SwarmModel.adapt("compose.yml", doc, NAME, "abc123", REGISTRY, STOP);
         assertEquals("3.9", doc.get("version"), "the stack format with pids limits and init");
@@ -62,6 +64,8 @@ class SwarmModelTest {
         assertEquals("feature-x", at(deploy, "labels").get("dev.reviewenv.environment"));
         assertEquals("10s", web.get("stop_grace_period"), "no container takes longer to stop than the stop timeout");
         assertTrue(notes.contains("services.web.scale: became deploy.replicas 2"), notes.toString());
+        assertFalse(at(web, "deploy", "resources").containsKey("reservations"), "no environment holds a node's capacity");
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("services.web: reservations dropped")), notes.toString());
     }
 
     @Test
