@@ -148,7 +148,14 @@ public class SwarmStacks implements StackEngine {
     public void down(Stack stack, Consumer<String> out) {
         Set<String> serviceIds = new java.util.HashSet<>();
         swarm.services(Map.of(Labels.ENVIRONMENT, stack.name().value())).forEach(s -> serviceIds.add(s.id()));
-        run("stack rm", List.of("docker", "stack", "rm", stack.name().value()), out);
+        List<String> argv = List.of("docker", "stack", "rm", stack.name().value());
+        out.accept("$ " + String.join(" ", argv));
+        CommandRunner.Result removal = runner.run(argv, null, Map.of(), timeout, out);
+        if (!removal.ok()) {
+            // It removes the networks right after the services, while their tasks still stop: those are
+            // removed by label below, once the tasks are gone.
+            out.accept("docker stack rm left part of " + stack.name() + " (exit " + removal.exitCode() + "); the rest goes by label");
+        }
         awaitGone(stack.name(), serviceIds, out);
         docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, stack.name().value()).forEach(r -> out.accept("removed " + r));
         removeFromRegistry(builds(read(stack.file())).values().stream().map(s -> String.valueOf(s.get("image"))).toList(), out);
@@ -366,9 +373,7 @@ public class SwarmStacks implements StackEngine {
             swarm.removeService(s.id());
             removed.add("service " + s.name());
         }
-        if (!removed.isEmpty()) {
-            awaitGone(name, Set.of(), out);
-        }
+        awaitGone(name, Set.of(), out); // a container still stopping holds its networks and volumes
         removed.addAll(docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, name.value()));
         removed.forEach(r -> out.accept("swept " + r));
         return removed;
