@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what reviewenv needs on a Debian host, idempotently:
 # Docker engine, Compose v1 and v2, Redis, Traefik (as an image run on the
-# shared network), busybox for test images. Safe to run again and again.
+# shared network), busybox for test images, buildah for sandboxed builds, and the
+# firewall table that keeps review containers off the host. Safe to run again and again.
 #
 # Reads (all optional):
 #   REVIEWENV_STATE      where logs and pid files go        (default /var/lib/reviewenv)
@@ -25,7 +26,7 @@ die() { say "error: $*"; exit 1; }
 mkdir -p "$STATE"
 
 install_packages() {
-  local want=(docker.io docker-compose redis-server busybox-static python3-venv curl git ca-certificates)
+  local want=(docker.io docker-compose redis-server busybox-static buildah nftables python3-venv curl git ca-certificates)
   local missing=()
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -112,6 +113,11 @@ ensure_spool() {
   mkdir -p /var/spool/reviewenv && chmod 1733 /var/spool/reviewenv
 }
 
+isolate_review_networks() {
+  # Review containers (every rv* bridge) never reach the host itself: see deploy/isolation.nft.
+  nft -f "$(dirname "$0")/isolation.nft" || die "nft -f isolation.nft failed (is nftables in the kernel?)"
+}
+
 ensure_network() {
   docker network inspect "$NETWORK" >/dev/null 2>&1 || docker network create "$NETWORK" >/dev/null \
     || die "docker network create $NETWORK failed"
@@ -124,5 +130,6 @@ start_dockerd
 start_redis
 build_images
 ensure_network
+isolate_review_networks
 ensure_spool
 say "ready: docker $(docker version -f '{{.Server.Version}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose v2 /'), $(docker-compose version --short 2>/dev/null | sed 's/^/compose v1 /'), redis 127.0.0.1:$REDIS_PORT, $TRAEFIK_IMAGE"

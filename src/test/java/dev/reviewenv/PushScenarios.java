@@ -128,7 +128,7 @@ abstract class PushScenarios {
         Path route = home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml");
         JsonNode routeDoc = new YAMLMapper().readTree(route.toFile());
         assertEquals("Host(`" + host + "`)", routeDoc.at("/http/routers/" + name + "/rule").asText());
-        assertEquals("http://" + name + "-web:8080", routeDoc.at("/http/services/" + name + "/loadBalancer/servers/0/url").asText());
+        assertEquals("http://web." + name + ":8080", routeDoc.at("/http/services/" + name + "/loadBalancer/servers/0/url").asText());
         assertEquals(List.of(), dev.reviewenv.engine.traefik.SharedSchemas.traefikViolations(routeDoc));
 
         Traefik.Answer page = Traefik.await(traefikPort, host, "first commit", Duration.ofSeconds(20));

@@ -8,6 +8,7 @@ import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.Activity;
 import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.EnvironmentName;
@@ -47,6 +48,7 @@ public class Sleep {
     private final StackEngine engine;
     private final Readiness readiness;
     private final RouteFiles routes;
+    private final TraefikContainer traefik;
     private final Workspaces workspaces;
     private final Activity activity;
     private final Clock clock;
@@ -58,13 +60,15 @@ public class Sleep {
     });
 
     public Sleep(ReviewenvConfig config, RecordStore records, EnvironmentLocks locks, StackEngine engine,
-            Readiness readiness, RouteFiles routes, Workspaces workspaces, Activity activity, Clock clock) {
+            Readiness readiness, RouteFiles routes, TraefikContainer traefik, Workspaces workspaces, Activity activity,
+            Clock clock) {
         this.config = config;
         this.records = records;
         this.locks = locks;
         this.engine = engine;
         this.readiness = readiness;
         this.routes = routes;
+        this.traefik = traefik;
         this.workspaces = workspaces;
         this.activity = activity;
         this.clock = clock;
@@ -153,9 +157,7 @@ public class Sleep {
         try {
             engine.stop(new StackEngine.Stack(name, records.composeFile(name), workspaces.existing(name, record.commit()).orElse(null)), out);
         } catch (RuntimeException e) {
-            if (record.service() != null && record.port() != null) {
-                routes.write(name, host, record.service(), record.port(), users);
-            }
+            record.route().ifPresent(route -> routes.write(name, host, route, users));
             throw e;
         }
         records.write(record.withStatus(EnvironmentRecord.SLEEPING)
@@ -207,8 +209,13 @@ public class Sleep {
                 Path projectDir = workspaces.existing(name, record.commit()).orElse(null);
                 engine.start(new StackEngine.Stack(name, records.composeFile(name), projectDir), out);
                 readiness.await(name, out);
-                routes.write(name, Address.parse(record.url()).host(), record.service(), record.port(),
-                        config.basicAuthFor(record.repository()));
+                Optional<EnvironmentRecord.Route> route = record.route();
+                if (route.isPresent()) {
+                    if (route.get().network() != null) {
+                        traefik.join(route.get().network());
+                    }
+                    routes.write(name, Address.parse(record.url()).host(), route.get(), config.basicAuthFor(record.repository()));
+                }
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 records.write(record.withStatus(EnvironmentRecord.FAILED).with(new EnvironmentRecord.Event(clock.instant(),

@@ -22,7 +22,9 @@ public enum PolicyRule {
     BUILD_PRIVILEGES("build-privileges"),
     LOGGING("logging"),
     /** The checkout's own {@code .env} is read when Compose resolves the file. */
-    DOT_ENV("dotenv");
+    DOT_ENV("dotenv"),
+    /** Containers keep {@code NET_RAW} (raw sockets: ping, but also forged ARP replies on their networks). */
+    NET_RAW("net-raw");
 
     public final String key;
 

@@ -41,7 +41,11 @@ public interface ReviewenvConfig {
     @WithConverter(LifetimeConverter.class)
     Lifetime defaultLifetime();
 
-    /** The external Docker network Traefik is on; routed services join it. */
+    /**
+     * The Docker network Traefik and reviewenv meet on (Traefik reaches the wake endpoint there).
+     * Review containers never join it: each environment's routed service is on a routing network
+     * of its own, which Traefik joins.
+     */
     @WithDefault("reviewenv")
     String network();
 
@@ -157,6 +161,8 @@ public interface ReviewenvConfig {
 
     Swarm swarm();
 
+    Build build();
+
     Jobs jobs();
 
     Reaper reaper();
@@ -187,6 +193,13 @@ public interface ReviewenvConfig {
         LimitsConfig host = limits();
         return new Limits(own.flatMap(RepositoryLimits::memory).orElse(host.memory()).bytes(),
                 own.flatMap(RepositoryLimits::cpus).orElse(host.cpus()), own.flatMap(RepositoryLimits::pids).orElse(host.pids()));
+    }
+
+    /** What bounds one environment of a repository as a whole: its containers and their logs. */
+    default Bounds boundsFor(String repository) {
+        LimitsConfig host = limits();
+        int containers = repository(repository).map(Repository::limits).flatMap(RepositoryLimits::containers).orElse(host.containers());
+        return new Bounds(containers, host.logs().bytes(), host.logFiles());
     }
 
     /** The most environments a repository may have at once, if anything caps it. */
@@ -228,6 +241,20 @@ public interface ReviewenvConfig {
 
         @WithDefault("512")
         long pids();
+
+        /** The most containers one environment may run: every service, each replica. */
+        @WithDefault("20")
+        int containers();
+
+        /** The most one container log file may hold before it is rotated. */
+        @WithDefault("10m")
+        @WithConverter(ByteSizeConverter.class)
+        ByteSize logs();
+
+        /** How many log files of that size are kept per container. */
+        @WithName("log-files")
+        @WithDefault("3")
+        int logFiles();
     }
 
     /** A repository's own limits, higher (a trusted repository) or lower than the host's. */
@@ -238,6 +265,8 @@ public interface ReviewenvConfig {
         Optional<Double> cpus();
 
         Optional<Long> pids();
+
+        Optional<Integer> containers();
     }
 
     interface Session {
@@ -302,6 +331,13 @@ public interface ReviewenvConfig {
          */
         @WithName("wake-url")
         Optional<String> wakeUrl();
+
+        /**
+         * The name of Traefik's container: reviewenv connects it to each environment's routing
+         * network (and takes it off before the network goes).
+         */
+        @WithDefault("reviewenv-traefik")
+        String container();
     }
 
     interface Compose {
@@ -344,6 +380,19 @@ public interface ReviewenvConfig {
         @WithName("registry-http")
         @WithDefault("false")
         boolean registryHttp();
+    }
+
+    interface Build {
+        /** How long one image's build may take; it is stopped then, and the deploy fails saying so. */
+        @WithDefault("10m")
+        Duration timeout();
+
+        /**
+         * Images of this host's Docker that builds may start from ({@code FROM}) as if pulled, e.g. a
+         * company base image that is in no registry; a build sees no other image of the host.
+         */
+        @WithName("local-images")
+        Optional<List<String>> localImages();
     }
 
     interface Jobs {

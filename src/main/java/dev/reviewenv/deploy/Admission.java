@@ -3,6 +3,7 @@ package dev.reviewenv.deploy;
 import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.config.PolicyRule;
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.build.BuildSpec;
 import dev.reviewenv.engine.compose.ComposeCli;
 import dev.reviewenv.engine.compose.ComposeCommands;
 import dev.reviewenv.engine.compose.ComposeDocument;
@@ -35,16 +36,22 @@ public class Admission {
     private final ComposeCli compose;
     private final Workspaces workspaces;
     private final LifetimePolicy lifetimes;
+    private final Ownership ownership;
 
-    public Admission(ReviewenvConfig config, ComposeCli compose, Workspaces workspaces, LifetimePolicy lifetimes) {
+    public Admission(ReviewenvConfig config, ComposeCli compose, Workspaces workspaces, LifetimePolicy lifetimes,
+            Ownership ownership) {
         this.config = config;
         this.compose = compose;
         this.workspaces = workspaces;
         this.lifetimes = lifetimes;
+        this.ownership = ownership;
     }
 
-    /** What was admitted: the rendered file (its routed service and port) as YAML, and the lifetime. */
-    public record Admitted(ComposeRenderer.Rendered rendered, String yaml, Lifetime lifetime) {
+    /**
+     * What was admitted: the rendered file (its routed service and port) as YAML, the lifetime, and
+     * the images to build (in reviewenv's sandbox) before it runs.
+     */
+    public record Admitted(ComposeRenderer.Rendered rendered, String yaml, Lifetime lifetime, List<BuildSpec> builds) {
     }
 
     /** Admits the checkout of {@code commit} in {@code checkoutDir} for {@code request}, or throws saying why not. */
@@ -72,21 +79,27 @@ public class Admission {
                 Log.warnf("policy relaxed for %s (%s): %s", repository, relaxed.rule().key, relaxed);
             }
             verdict.rewrites().forEach(r -> out.accept("policy: " + r));
-            ResourceLimits.apply(found.label(), resolved, config.limitsFor(repository),
-                    "reviewenv.repositories.\"" + repository + "\".limits").forEach(l -> out.accept("limits: " + l));
+            String raise = "reviewenv.repositories.\"" + repository + "\".limits";
+            ResourceLimits.apply(found.label(), resolved, config.limitsFor(repository), raise).forEach(l -> out.accept("limits: " + l));
+            ResourceLimits.bound(found.label(), resolved, config.boundsFor(repository), raise).forEach(l -> out.accept("limits: " + l));
             ComposeRenderer.Rendered rendered = ComposeRenderer.render(found.label(), resolved, read.written(), request.name(),
-                    config.network(), checkout);
+                    commit, checkout, trusted.contains(PolicyRule.NET_RAW));
             rendered.notes().forEach(n -> out.accept("policy: " + n));
+            ownership.images(found.label(), rendered.document(), request.name()).forEach(n -> out.accept("policy: " + n));
             if (config.engine() == ReviewenvConfig.Engine.SWARM) {
                 SwarmModel.adapt(found.label(), rendered.document(), request.name(), commit, config.swarm().registry(),
                         config.compose().stopTimeout()).forEach(n -> out.accept("swarm: " + n));
             }
             ComposeDocument.requireValid("the rendered " + found.label(), rendered.document());
+            List<String> buildNotes = new java.util.ArrayList<>();
+            List<BuildSpec> builds = Builds.of(found.label(), rendered.document(), request.name(), repository, checkout,
+                    config.limitsFor(repository), buildNotes);
+            buildNotes.forEach(n -> out.accept("build: " + n));
             String yaml = ComposeDocument.toYaml(rendered.document());
             Lifetime lifetime = lifetimes.of(request.branch(), request.options(), rendered.lifetime());
             out.accept("routing " + request.address().host() + " to service " + rendered.service()
                     + ", port " + rendered.port() + "; lifetime " + lifetime);
-            return new Admitted(rendered, yaml, lifetime);
+            return new Admitted(rendered, yaml, lifetime, builds);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into " + own, e);
         } finally {

@@ -20,8 +20,10 @@ import java.util.Set;
 /**
  * Every file Compose reads while it resolves a branch's compose file, found and checked before
  * Compose runs: the file itself, what it {@code include}s, the files {@code extends} names, and
- * their {@code env_file}s and {@code label_file}s. Each YAML file is parsed with the bounded
- * parser first (so a bomb fails here, not in Compose); each path must be written out (no
+ * their {@code env_file}s and {@code label_file}s (and an included project's {@code .env}). Each
+ * relative path is resolved from the base Compose itself uses for it (a file's project directory,
+ * see {@link #scan}), never from where the file happens to lie. Each YAML file is parsed with the
+ * bounded parser first (so a bomb fails here, not in Compose); each path must be written out (no
  * {@code ${...}}: a path Compose would only know after interpolation cannot be checked) and must
  * stay inside the checkout once every link is followed.
  */
@@ -39,13 +41,13 @@ final class ComposeFiles {
     static Read read(ComposeSource.Found found, Path checkout) {
         Map<String, Object> written = ComposeDocument.parse(found.label(), found.text());
         List<String> problems = new ArrayList<>();
-        Set<Path> seen = new LinkedHashSet<>();
+        Set<Pending> seen = new LinkedHashSet<>();
         Deque<Pending> todo = new ArrayDeque<>();
-        // Compose resolves the main file's relative paths against the project directory: the checkout.
+        // The main file's relative paths resolve against the project directory: the checkout.
         scan("", written, checkout, checkout, todo, problems);
         while (!todo.isEmpty()) {
             Pending next = todo.pop();
-            if (!seen.add(next.path())) {
+            if (!seen.add(next)) {
                 continue;
             }
             if (seen.size() > MAX_FILES) {
@@ -53,7 +55,7 @@ final class ComposeFiles {
                 break;
             }
             Map<String, Object> doc = ComposeDocument.parse(next.label(), readText(next.path()));
-            scan(next.label() + ": ", doc, next.path().getParent(), checkout, todo, problems);
+            scan(next.label() + ": ", doc, next.base(), checkout, todo, problems);
         }
         if (!problems.isEmpty()) {
             throw new ComposeFileException(found.label(), problems);
@@ -61,10 +63,18 @@ final class ComposeFiles {
         return new Read(written);
     }
 
-    private record Pending(String label, Path path) {
+    /** A file still to read, and the directory its own relative paths resolve against. */
+    private record Pending(String label, Path path, Path base) {
     }
 
-    /** Finds the paths of {@code doc} Compose will read; {@code where} names its file in problems ("" for the main one). */
+    /**
+     * Finds the paths of {@code doc} Compose will read; {@code where} names its file in problems ("" for
+     * the main one). {@code base} is the directory Compose resolves the file's relative paths against:
+     * the project directory for the main file; for an included file its {@code project_directory}
+     * (relative to the including file's base), else the directory of its first path; for a file
+     * {@code extends} names, its own directory. An {@code include}'s {@code path} and {@code env_file},
+     * and an {@code extends.file}, are relative to the base of the file that names them.
+     */
     private static void scan(String where, Map<String, Object> doc, Path base, Path checkout, Deque<Pending> todo,
             List<String> problems) {
         if (doc.get("include") instanceof List<?> includes) {
@@ -72,14 +82,29 @@ final class ComposeFiles {
                 Object inc = includes.get(i);
                 String at = "include[" + i + "]";
                 Map<?, ?> m = inc instanceof Map<?, ?> map ? map : Map.of("path", String.valueOf(inc));
+                List<Path> paths = new ArrayList<>();
                 for (Object path : asList(m.get("path"))) {
-                    file(where + at + ".path", path, base, checkout, problems).ifPresent(p -> todo.push(new Pending(rel(checkout, p), p)));
+                    file(where + at + ".path", path, base, checkout, problems).ifPresent(paths::add);
                 }
-                for (Object env : asList(m.get("env_file"))) {
+                Optional<Path> project = Optional.empty();
+                if (m.get("project_directory") != null) {
+                    project = file(where + at + ".project_directory", m.get("project_directory"), base, checkout, problems);
+                } else if (!paths.isEmpty()) {
+                    project = Optional.of(paths.get(0).getParent());
+                }
+                List<?> envFiles = asList(m.get("env_file"));
+                for (Object env : envFiles) {
                     file(where + at + ".env_file", env, base, checkout, problems);
                 }
-                if (m.get("project_directory") != null) {
-                    file(where + at + ".project_directory", m.get("project_directory"), base, checkout, problems);
+                if (project.isEmpty()) {
+                    continue;
+                }
+                if (envFiles.isEmpty()) {
+                    // Compose reads the included project's .env by itself.
+                    file(where + at + " (its .env)", ".env", project.get(), checkout, problems);
+                }
+                for (Path p : paths) {
+                    todo.push(new Pending(rel(checkout, p), p, project.get()));
                 }
             }
         }
@@ -91,7 +116,7 @@ final class ComposeFiles {
                 String at = where + "services." + name;
                 if (s.get("extends") instanceof Map<?, ?> ext && ext.get("file") != null) {
                     file(at + ".extends.file", ext.get("file"), base, checkout, problems)
-                            .ifPresent(p -> todo.push(new Pending(rel(checkout, p), p)));
+                            .ifPresent(p -> todo.push(new Pending(rel(checkout, p), p, p.getParent())));
                 }
                 for (String key : List.of("env_file", "label_file")) {
                     for (Object f : asList(s.get(key))) {

@@ -40,8 +40,14 @@ public final class ComposePolicy {
             "pull_refresh_after", "read_only", "stdin_open", "tty", "stop_signal", "stop_grace_period", "user",
             "working_dir", "dns", "dns_opt", "dns_search", "extra_hosts", "group_add", "scale", "cpu_count", "cpu_percent",
             "cpu_shares", "cpu_quota", "cpu_period", "cpu_rt_period", "cpu_rt_runtime", "cpus", "cpuset", "mem_limit",
-            "mem_reservation", "mem_swappiness", "memswap_limit", "pids_limit", "shm_size", "ulimits", "tmpfs", "sysctls",
-            "cap_drop", "depends_on", "secrets", "configs", "storage_opt");
+            "mem_reservation", "mem_swappiness", "memswap_limit", "pids_limit", "shm_size", "ulimits", "tmpfs",
+            "cap_drop", "depends_on", "secrets", "configs");
+    /**
+     * The sysctls Docker sets inside a container's own namespaces (its network, its IPC): every other
+     * one is the host's, and Docker would refuse it at {@code up}.
+     */
+    private static final java.util.regex.Pattern NAMESPACED_SYSCTL = java.util.regex.Pattern.compile(
+            "net\\..+|kernel\\.(msgmax|msgmnb|msgmni|sem|shmall|shmmax|shmmni|shm_rmid_forced)|fs\\.mqueue\\..+");
     private static final Set<String> BUILD_HARMLESS = Set.of("dockerfile_inline", "args", "target", "shm_size",
             "extra_hosts", "platforms", "pull", "no_cache", "secrets", "ulimits", "provenance", "sbom", "cache_from");
     private static final Set<String> LOG_DRIVERS = Set.of("json-file", "local", "none");
@@ -203,6 +209,16 @@ public final class ComposePolicy {
                         add(PolicyRule.PRIVILEGED, p + ".privileged", "a privileged hook runs as root on the host's terms; remove privileged");
                     }
                 });
+                case "sysctls" -> entries(path, v, (p, value) -> {
+                    String sysctl = v instanceof List<?> ? String.valueOf(value).split("=", 2)[0] : p.substring(path.length() + 1);
+                    if (!NAMESPACED_SYSCTL.matcher(sysctl.trim()).matches()) {
+                        add(PolicyRule.HOST_NAMESPACES, p, "'" + sysctl + "' is a setting of the host's kernel, not of the"
+                                + " container's own namespaces; remove it (net.*, kernel.shm*, kernel.msg*, kernel.sem and"
+                                + " fs.mqueue.* are allowed)");
+                    }
+                });
+                case "storage_opt" -> add(null, path, "storage options need a storage driver this host may not have, and"
+                        + " reach the host's disks; remove storage_opt");
                 case "use_api_socket" -> {
                     if (truthy(v)) {
                         add(PolicyRule.DOCKER_SOCKET, path, "mounts the Docker socket into the container, which gives the branch root on the host; remove it");
@@ -229,9 +245,10 @@ public final class ComposePolicy {
 
     private void serviceNetworks(String path, Object v) {
         for (String net : keys(v)) {
-            if (net.equals(ComposeRenderer.SHARED_NETWORK_KEY)) {
-                add(null, path + "." + net, "this network key is reviewenv's own (only the routed service joins the shared"
-                        + " network, under names reviewenv chooses); rename your network");
+            if (net.startsWith(ComposeRenderer.ROUTING_NETWORK_KEY)) {
+                add(null, path + "." + net, "network keys starting with '" + ComposeRenderer.ROUTING_NETWORK_KEY + "' are"
+                        + " reviewenv's own (only the routed service joins the routing network, under the name reviewenv"
+                        + " chooses); rename your network");
             }
             if (v instanceof Map<?, ?> m && m.get(net) instanceof Map<?, ?> attach) {
                 for (Object k : attach.keySet()) {
@@ -303,7 +320,12 @@ public final class ComposePolicy {
             }
             switch (key) {
                 case "context" -> {
-                    if (!remote(String.valueOf(value))) {
+                    String c = String.valueOf(value);
+                    if (c.contains("://") && !remote(c) || c.startsWith("git@")) {
+                        add(PolicyRule.HOST_FILES, at, "'" + c + "' is neither a directory of the repository nor an http(s)"
+                                + " URL (file:// reads the host, ssh and git@ would use the host's keys); use a path inside the"
+                                + " repository or an https:// URL");
+                    } else if (!remote(c)) {
                         hostPath(at, value);
                     }
                 }
@@ -322,6 +344,9 @@ public final class ComposePolicy {
                         if (!services.contains(c.substring("service:".length()))) {
                             add(null, p, "'" + c + "' is not a service of this file");
                         }
+                    } else if (c.contains("://") && !remote(c) && !c.startsWith("docker-image://") || c.startsWith("git@")) {
+                        add(PolicyRule.HOST_FILES, p, "'" + c + "' is neither a directory of the repository, an http(s) URL"
+                                + " nor a docker-image:// reference; use one of those");
                     } else if (!remote(c) && !c.startsWith("docker-image://")) {
                         hostPath(p, c);
                     }
@@ -339,7 +364,7 @@ public final class ComposePolicy {
                 case "ssh" -> add(PolicyRule.BUILD_PRIVILEGES, at, "a build with the host's SSH agent or keys is not allowed; remove ssh");
                 case "cache_to" -> add(PolicyRule.HOST_FILES, at, "a build cache written to the host or a registry is not allowed; remove cache_to");
                 case "tags" -> add(null, at, "extra tags could replace images others use; the image is always named after the"
-                        + " environment and service (" + project + "-" + service + "); remove tags");
+                        + " environment and service (" + project + "/" + service + ":<commit>); remove tags");
                 case "isolation" -> add(PolicyRule.SECURITY_OPT, at, "choosing the isolation of a build is not allowed; remove it");
                 default -> extensionOrUnknown(at, key);
             }
@@ -573,8 +598,9 @@ public final class ComposePolicy {
         return keys;
     }
 
+    /** A context the sandboxed builder fetches itself: an http(s) URL (a Git repository or a tarball). */
     private static boolean remote(String context) {
-        return context.contains("://") || context.startsWith("git@");
+        return context.startsWith("https://") || context.startsWith("http://");
     }
 
     private static boolean empty(Object o) {

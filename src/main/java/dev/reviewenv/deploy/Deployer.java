@@ -1,6 +1,7 @@
 package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.build.Sandbox;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitRepositories;
@@ -9,6 +10,7 @@ import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.Address;
@@ -24,7 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * Deploys one revision of a branch as its environment: checkout, admission (see {@link Admission}),
- * record, {@code up}, readiness, route. Everything that can be refused is refused before anything
+ * record, the builds (in reviewenv's sandbox, {@link Sandbox}), {@code up}, readiness, Traefik on the
+ * environment's routing network, route. Everything that can be refused is refused before anything
  * changes; a failure after that throws {@link DeployException} and the caller rolls back. The
  * caller holds the environment's lock.
  */
@@ -42,11 +45,14 @@ public class Deployer {
     private final Ownership ownership;
     private final ImageOwnership images;
     private final RouteFiles routes;
+    private final Sandbox builder;
+    private final TraefikContainer traefik;
     private final Clock clock;
 
     public Deployer(ReviewenvConfig config, NameAllocator names, GitRepositories repositories, Workspaces workspaces,
             Admission admission, RecordStore records, StackEngine engine, DockerEngine docker, Readiness readiness,
-            Ownership ownership, ImageOwnership images, RouteFiles routes, Clock clock) {
+            Ownership ownership, ImageOwnership images, RouteFiles routes, Sandbox builder, TraefikContainer traefik,
+            Clock clock) {
         this.config = config;
         this.names = names;
         this.repositories = repositories;
@@ -59,6 +65,8 @@ public class Deployer {
         this.ownership = ownership;
         this.images = images;
         this.routes = routes;
+        this.builder = builder;
+        this.traefik = traefik;
         this.clock = clock;
     }
 
@@ -107,15 +115,26 @@ public class Deployer {
             records.writeComposeFile(name, admitted.yaml());
             records.writeRemoveAt(name, admitted.lifetime().removeAt(now));
             records.write(record);
+            EnvironmentRecord.Route deployed;
             try {
                 engine.ensureNetwork(config.network());
-                engine.up(new StackEngine.Stack(name, records.composeFile(name), checkout.dir()), out);
+                StackEngine.Stack stack = new StackEngine.Stack(name, records.composeFile(name), checkout.dir());
+                if (existing.filter(r -> r.service() != null && r.routingNetwork() == null).isPresent()) {
+                    out.accept("this environment was deployed before each environment had networks of its own:"
+                            + " its containers and networks are made anew (its volumes are kept)");
+                    engine.recreate(stack, out);
+                }
+                builder.build(name, admitted.builds(), out);
+                engine.up(stack, out);
                 readiness.await(name, out);
-                ownership.onSharedNetwork(name, rendered.service());
-                routes.write(name, request.address().host(), rendered.service(), rendered.port(),
+                EnvironmentRecord.Route route = rendered.route(name);
+                traefik.join(route.network());
+                ownership.onSharedNetwork(name, route.upstream());
+                routes.write(name, request.address().host(), route.upstream(), route.port(),
                         config.basicAuthFor(request.branch().repository()));
                 // Traefik takes the route while the containers prove they keep running.
                 readiness.settle(name);
+                deployed = route;
             } catch (RuntimeException e) {
                 String reason = e.getMessage() + missing(pulling);
                 String first = reason.lines().findFirst().orElse("");
@@ -126,8 +145,8 @@ public class Deployer {
                 }
                 throw new DeployException(reason, e, true);
             }
-            records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), rendered.service(),
-                    rendered.port(), request.job(), admitted.lifetime().toString()));
+            records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), deployed, request.job(),
+                    admitted.lifetime().toString()));
         } finally {
             images.unpin(name);
         }
@@ -158,9 +177,12 @@ public class Deployer {
             engine.up(new StackEngine.Stack(name, records.composeFile(name), workspaces.existing(name, commit).orElse(null)), out);
             readiness.await(name, out);
             EnvironmentRecord r = previous.record();
-            if (r.service() != null && r.port() != null) {
-                routes.write(name, Address.parse(r.url()).host(), r.service(), r.port(), config.basicAuthFor(r.repository()));
-            }
+            r.route().ifPresent(route -> {
+                if (route.network() != null) {
+                    traefik.join(route.network());
+                }
+                routes.write(name, Address.parse(r.url()).host(), route.upstream(), route.port(), config.basicAuthFor(r.repository()));
+            });
             records.write(back);
             return "the update failed; " + name + " still runs commit " + commit + " with its data";
         } catch (RuntimeException e) {

@@ -1,132 +1,148 @@
 package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.build.Sandbox;
+import dev.reviewenv.engine.compose.ComposeFileException;
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.engine.record.ImageLedger;
 import dev.reviewenv.engine.stack.StackEngine;
-import dev.reviewenv.engine.record.EnvironmentRecord;
-import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.naming.EnvironmentName;
-import dev.reviewenv.naming.EnvironmentNames;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * A deploy touches only what is its own. Before anything changes: no compose project of the same
- * name that reviewenv did not make, no image of the build's name that is not this environment's,
- * and no name on the shared network that another environment's route uses. After {@code up},
- * before the route: the shared network itself is asked who answers to which name.
+ * A deploy touches only what is its own. At admission, the images a file runs: never another
+ * environment's build (by tag or by id), and a pull never moves a tag reviewenv does not own.
+ * Before anything changes: every name the deploy will create or write (containers, networks,
+ * volumes, image tags, the route file) is free or the environment's. After {@code up}, before the
+ * route: nothing else on the shared network answers to the new route's name.
  */
 @Singleton
 public class Ownership {
+    /** Pull policies that would pull an image that is already on the host. */
+    private static final Set<String> PULLING = Set.of("always", "daily", "weekly", "refresh");
+
     private final DockerEngine docker;
     private final StackEngine engine;
-    private final RecordStore records;
+    private final RouteFiles routes;
+    private final ImageLedger ledger;
     private final ReviewenvConfig config;
 
-    public Ownership(DockerEngine docker, StackEngine engine, RecordStore records, ReviewenvConfig config) {
+    public Ownership(DockerEngine docker, StackEngine engine, RouteFiles routes, ImageLedger ledger, ReviewenvConfig config) {
         this.docker = docker;
         this.engine = engine;
-        this.records = records;
+        this.routes = routes;
+        this.ledger = ledger;
         this.config = config;
     }
 
-    /** Throws {@link DeployRefused} when the deploy would reach into what is someone else's. */
-    public void beforeDeploy(EnvironmentName name, boolean recorded, ComposeRenderer.Rendered rendered) {
-        List<String> foreign = engine.foreign(name, recorded);
-        if (!foreign.isEmpty()) {
-            throw new DeployRefused("a " + (engine.kind().equals("swarm") ? "stack" : "compose project") + " named " + name
-                    + " that reviewenv did not make is on this host ("
-                    + String.join(", ", foreign) + "); reviewenv never deploys into it. Rename the branch, set a prefix"
-                    + " for the repository (reviewenv.repositories.<repo>.prefix), or remove that project");
-        }
-        if (rendered.document().get("services") instanceof Map<?, ?> services) {
-            services.forEach((service, def) -> {
-                if (def instanceof Map<?, ?> d && d.get("build") != null) {
-                    String image = String.valueOf(d.get("image"));
-                    if (docker.imageExists(image) && !docker.imageEnvironment(image).map(name.value()::equals).orElse(false)) {
-                        throw new DeployRefused("image " + image + " is on this host and was not built for " + name
-                                + "; reviewenv never replaces it. Remove or rename that image, or rename the branch");
-                    }
+    /**
+     * Judges the images the rendered file runs without building them, and rewrites what would move
+     * a tag that is not reviewenv's; returns what was rewritten. Throws naming each service that
+     * would run another environment's build.
+     */
+    public List<String> images(String file, Map<String, Object> doc, EnvironmentName name) {
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Set<String> pulled = ledger.pulled();
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            services.forEach((k, v) -> {
+                if (!(v instanceof Map<?, ?> s) || s.get("build") != null || s.get("image") == null) {
+                    return;
+                }
+                String at = "services." + k;
+                String image = String.valueOf(s.get("image"));
+                docker.imageEnvironment(image).filter(owner -> !owner.equals(name.value())).ifPresent(owner -> problems.add(at
+                        + ".image: '" + image + "' was built for the environment " + owner + "; an environment runs its own"
+                        + " builds and images from a registry, never another's. Add a build: section, or push the image to a"
+                        + " registry"));
+                String policy = s.get("pull_policy") == null ? null : String.valueOf(s.get("pull_policy")).toLowerCase(Locale.ROOT);
+                if (policy != null && (PULLING.contains(policy) || policy.startsWith("every_")) && docker.imageExists(image)
+                        && !pulled.contains(normal(image))) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> writable = (Map<String, Object>) s;
+                    writable.put("pull_policy", "missing");
+                    notes.add(at + ".pull_policy: '" + policy + "' rewritten to missing: " + image + " was on this host before"
+                            + " reviewenv, and a branch never moves a tag that is not reviewenv's");
                 }
             });
         }
-        for (EnvironmentRecord other : records.list()) {
-            if (!other.name().equals(name.value()) && other.service() != null) {
-                EnvironmentName theirs = other.environmentName();
-                collision(name, rendered.service(), theirs, other.service()).ifPresentOrElse(n -> {
-                    throw new DeployRefused(refusal(name, rendered.service(), n, theirs, other.service()));
-                }, () -> { });
-            }
+        if (!problems.isEmpty()) {
+            throw new ComposeFileException(file, problems);
+        }
+        return notes;
+    }
+
+    /**
+     * Throws {@link DeployRefused} naming everything the deploy would create or write under a name
+     * that exists and is not the environment's: someone else's compose project of the name, its
+     * containers, networks and volumes, image tags, the build network, the route file.
+     */
+    public void beforeDeploy(EnvironmentName name, boolean recorded, ComposeRenderer.Rendered rendered) {
+        List<String> foreign = engine.foreign(name, recorded);
+        if (!foreign.isEmpty()) {
+            throw new DeployRefused("a " + engine.projectNoun() + " named " + name + " that reviewenv did not make is on this host ("
+                    + String.join(", ", foreign) + "); reviewenv never deploys into it. Rename the branch, set a prefix"
+                    + " for the repository (reviewenv.repositories.<repo>.prefix), or remove that project");
+        }
+        List<String> strangers = strangers(name, recorded, rendered.document());
+        if (!strangers.isEmpty()) {
+            throw new DeployRefused("names this deploy of " + name + " would create or write are taken by what is not its own: "
+                    + String.join(", ", strangers) + "; reviewenv never uses, changes or removes them. Remove or rename them,"
+                    + " rename the branch, or set a prefix for the repository (reviewenv.repositories.<repo>.prefix)");
         }
     }
 
-    /** Throws when, on the shared network, another container answers to this route's names or this one to another's. */
-    public void onSharedNetwork(EnvironmentName name, String service) {
-        Set<String> mine = upstreams(name, service);
-        Map<String, Set<String>> others = new java.util.HashMap<>();
-        for (EnvironmentRecord r : records.list()) {
-            if (!r.name().equals(name.value()) && r.service() != null) {
-                others.put(r.name(), upstreams(r.environmentName(), r.service()));
+    /** What the file would create or write under a name that is there and not the environment's, one line each. */
+    public List<String> strangers(EnvironmentName name, boolean recorded, Map<String, Object> doc) {
+        List<String> found = new ArrayList<>(engine.strangers(name, doc, recorded));
+        boolean builds = false;
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            for (Object def : services.values()) {
+                if (def instanceof Map<?, ?> d && d.get("build") != null) {
+                    builds = true;
+                    String image = String.valueOf(d.get("image"));
+                    if (docker.imageExists(image) && !docker.imageEnvironment(image).map(name.value()::equals).orElse(false)) {
+                        found.add("image " + image + " (not built for " + name + ")");
+                    }
+                }
             }
         }
+        if (builds) {
+            String network = Sandbox.network(name);
+            docker.labelsOf(DockerEngine.Kind.NETWORK, network).filter(l -> !name.value().equals(l.get(Labels.ENVIRONMENT)))
+                    .ifPresent(l -> found.add("network " + network + " (not reviewenv's)"));
+        }
+        if (routes.owner(name) == RouteFiles.Owner.UNMARKED && !recorded) {
+            found.add("route file " + routes.file(name) + " (not written by reviewenv)");
+        }
+        return found;
+    }
+
+    /** Throws when, on the shared network, another container answers to the name this route reaches its service by. */
+    public void onSharedNetwork(EnvironmentName name, String upstream) {
         List<String> conflicts = new ArrayList<>();
         for (DockerEngine.Endpoint e : docker.endpoints(config.network())) {
-            if (!name.value().equals(e.environment())) {
-                e.names().stream().filter(mine::contains).forEach(n -> conflicts.add(n + " is also a name of container "
-                        + e.container().substring(0, 12) + (e.environment() == null ? " (not reviewenv's)" : " of " + e.environment())));
-            } else {
-                others.forEach((other, theirs) -> e.names().stream().filter(theirs::contains)
-                        .forEach(n -> conflicts.add(n + " is the upstream of environment " + other)));
+            if (!name.value().equals(e.environment()) && e.names().contains(upstream)) {
+                conflicts.add(upstream + " is also a name of container " + e.container().substring(0, 12)
+                        + (e.environment() == null ? " (not reviewenv's)" : " of " + e.environment()));
             }
         }
         if (!conflicts.isEmpty()) {
-            throw new IllegalStateException("the routed service of " + name + " cannot be told apart on the shared network "
-                    + config.network() + ": " + String.join("; ", conflicts)
+            throw new IllegalStateException("the routed service of " + name + " cannot be told apart by Traefik: "
+                    + String.join("; ", conflicts) + " on the network " + config.network()
                     + ". Rename the service (or route another with x-reviewenv.service), or rename the branch");
         }
     }
 
-    /** The names Traefik reaches an environment's routed service by. */
-    static Set<String> upstreams(EnvironmentName name, String service) {
-        Set<String> names = new LinkedHashSet<>();
-        names.add(name.value() + "-" + service);
-        names.add(EnvironmentNames.upstreamHost(name, service));
-        return names;
-    }
-
-    /**
-     * Whether a routed container of {@code name}/{@code service} answers to {@code candidate} on the
-     * shared network: its aliases, its service name (Compose adds it), or a container name
-     * ({@code <name>-<service>-<n>} in v2, {@code <name>_<service>_<n>} in v1).
-     */
-    static boolean answersTo(EnvironmentName name, String service, String candidate) {
-        return upstreams(name, service).contains(candidate) || candidate.equals(service)
-                || Pattern.matches(Pattern.quote(name.value()) + "[-_]" + Pattern.quote(service) + "[-_][0-9]+", candidate);
-    }
-
-    /** A name one route uses that the other's container would also answer to, if any. */
-    static java.util.Optional<String> collision(EnvironmentName a, String aService, EnvironmentName b, String bService) {
-        for (String up : upstreams(b, bService)) {
-            if (answersTo(a, aService, up)) {
-                return java.util.Optional.of(up);
-            }
-        }
-        for (String up : upstreams(a, aService)) {
-            if (answersTo(b, bService, up)) {
-                return java.util.Optional.of(up);
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    private static String refusal(EnvironmentName name, String service, String clash, EnvironmentName other, String otherService) {
-        return "service " + service + " of " + name + " and service " + otherService + " of environment " + other
-                + " would both answer to " + clash + " on the shared network, and one would get the other's traffic;"
-                + " rename the service (or route another with x-reviewenv.service), or rename the branch";
+    /** One spelling per image reference, as the image ledger keeps them. */
+    private static String normal(String ref) {
+        return dev.reviewenv.environment.ImageOwnership.normal(ref);
     }
 }

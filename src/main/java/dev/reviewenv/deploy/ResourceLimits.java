@@ -1,10 +1,13 @@
 package dev.reviewenv.deploy;
 
+import dev.reviewenv.config.Bounds;
 import dev.reviewenv.config.ByteSize;
 import dev.reviewenv.config.Limits;
 import dev.reviewenv.engine.compose.ComposeFileException;
+import dev.reviewenv.engine.stack.StackObjects;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +48,76 @@ final class ResourceLimits {
             throw new ComposeFileException(file, problems);
         }
         return applied;
+    }
+
+    /**
+     * Bounds the environment as a whole: at most {@code bounds.containers()} containers (services
+     * times {@code scale} or {@code deploy.replicas}), and every container's log rotated (json-file,
+     * {@code bounds.logFiles()} files of {@code bounds.logBytes()}; a file may ask for smaller ones, or
+     * {@code local}, or none). Returns what was done, one line.
+     */
+    static List<String> bound(String file, Map<String, Object> doc, Bounds bounds, String raiseKey) {
+        if (!(doc.get("services") instanceof Map<?, ?> services)) {
+            return List.of();
+        }
+        Map<String, Integer> replicas = StackObjects.replicas(doc);
+        int total = replicas.values().stream().mapToInt(n -> Math.max(n, 0)).sum();
+        if (total > bounds.containers()) {
+            StringBuilder each = new StringBuilder();
+            replicas.forEach((service, n) -> each.append(each.length() == 0 ? "" : ", ").append(service).append(" × ").append(n));
+            throw new ComposeFileException(file, List.of("services: " + total + " containers (" + each + ") are more than a"
+                    + " review environment may run (" + bounds.containers() + "); lower scale or deploy.replicas, or an operator"
+                    + " raises " + raiseKey + ".containers"));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<?, ?> e : services.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> def) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> service = (Map<String, Object>) def;
+                rotateLogs("services." + e.getKey(), service, bounds, problems);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ComposeFileException(file, problems);
+        }
+        return List.of(total + " container" + (total == 1 ? "" : "s") + " of at most " + bounds.containers() + "; logs rotated at "
+                + bounds.logSizeText() + " × " + bounds.logFiles() + " files per container");
+    }
+
+    /** A service's log: json-file unless it asks for local or none, never more than the bounds. */
+    private static void rotateLogs(String at, Map<String, Object> service, Bounds bounds, List<String> problems) {
+        Map<String, Object> logging = new LinkedHashMap<>();
+        if (service.get("logging") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> logging.put(String.valueOf(k), v));
+        }
+        String driver = logging.get("driver") == null ? "json-file" : String.valueOf(logging.get("driver"));
+        if (!driver.equals("json-file") && !driver.equals("local")) {
+            return; // none keeps nothing; another driver is a trusted repository's (logging), and keeps nothing here
+        }
+        Map<String, Object> options = new LinkedHashMap<>();
+        if (logging.get("options") instanceof Map<?, ?> o) {
+            o.forEach((k, v) -> options.put(String.valueOf(k), v));
+        }
+        Object size = options.get("max-size");
+        if (size == null || bytes(size) <= 0 || bytes(size) > bounds.logBytes()) {
+            options.put("max-size", bounds.logSizeText());
+        }
+        Object files = options.get("max-file");
+        int n;
+        try {
+            n = files == null ? Integer.MAX_VALUE : Integer.parseInt(String.valueOf(files).trim());
+        } catch (NumberFormatException e) {
+            problems.add(at + ".logging.options.max-file: '" + files + "' is not a number of files; write e.g. \"3\"");
+            return;
+        }
+        if (n < 1 || n > bounds.logFiles()) {
+            options.put("max-file", Integer.toString(bounds.logFiles()));
+        } else {
+            options.put("max-file", Integer.toString(n));
+        }
+        logging.put("driver", driver);
+        logging.put("options", options);
+        service.put("logging", logging);
     }
 
     private static String limit(String at, Map<String, Object> service, Limits limits, String raiseKey, List<String> problems) {

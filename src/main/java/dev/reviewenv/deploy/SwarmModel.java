@@ -3,6 +3,7 @@ package dev.reviewenv.deploy;
 import dev.reviewenv.engine.compose.ComposeFileException;
 import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.naming.EnvironmentNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,6 +104,19 @@ public final class SwarmModel {
                         + " remove driver (a swarm's networks are overlay)");
             }
         }
+        for (Map.Entry<String, Object> e : networks.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> n && !Boolean.TRUE.equals(n.get("external"))) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> def = (Map<String, Object>) n;
+                // A swarm's networks are overlays, whose bridges are not the host's; the routing network is
+                // attachable, so that Traefik's container can join it.
+                def.remove("driver_opts");
+                if (e.getKey().equals(ComposeRenderer.ROUTING_NETWORK_KEY)) {
+                    def.put("driver", "overlay");
+                    def.put("attachable", true);
+                }
+            }
+        }
         Map<String, Object> volumes = map(doc.get("volumes"));
         for (Map.Entry<String, Object> e : volumes.entrySet()) {
             if (e.getValue() instanceof Map<?, ?> v && v.get("driver") != null && !"local".equals(String.valueOf(v.get("driver")))) {
@@ -142,7 +156,7 @@ public final class SwarmModel {
                 problems.add(at + ".build: the nodes of a swarm pull every image from a registry, and none is set;"
                         + " the operator sets reviewenv.swarm.registry (built images are pushed there), or use an image: here");
             } else {
-                s.put("image", registry.get() + "/" + name.value() + "-" + service + ":" + commit);
+                s.put("image", registry.get() + "/" + EnvironmentNames.builtImage(name, service, commit));
             }
         }
         for (Map.Entry<String, Object> mount : mounts(s)) {

@@ -1,6 +1,9 @@
 package dev.reviewenv.engine;
 
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.engine.build.BuildCommands;
+import dev.reviewenv.engine.build.BuilderImage;
+import dev.reviewenv.engine.build.Sandbox;
 import dev.reviewenv.engine.compose.ComposeCli;
 import dev.reviewenv.engine.compose.ComposeStacks;
 import dev.reviewenv.engine.docker.DockerEngine;
@@ -20,6 +23,7 @@ import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.swarm.SwarmStacks;
 import dev.reviewenv.engine.traefik.AccessLog;
 import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.engine.traefik.TraefikContainer;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -59,6 +63,12 @@ public class Adapters {
     RouteFiles routes(ReviewenvConfig config) {
         return new RouteFiles(config.routesDir(), config.traefik().entryPoints().orElse(List.of()),
                 config.tls() ? new RouteFiles.Tls(true, config.traefik().certResolver().orElse(null)) : RouteFiles.Tls.NONE);
+    }
+
+    @Produces
+    @Singleton
+    TraefikContainer traefik(ReviewenvConfig config, DockerEngine docker) {
+        return new TraefikContainer(docker, config.traefik().container());
     }
 
     @Produces
@@ -120,9 +130,20 @@ public class Adapters {
         if (config.engine() == ReviewenvConfig.Engine.SWARM) {
             Optional<RegistryApi> registry = config.swarm().registry()
                     .map(r -> new RegistryApi(r, config.swarm().registryHttp()));
-            return new SwarmStacks(docker, compose, runner, registry, config.compose().timeout()).requireManager();
+            return new SwarmStacks(docker, runner, registry, config.compose().timeout()).requireManager();
         }
         return new ComposeStacks(compose, docker);
+    }
+
+    /** Builds run in buildah, in a container of their own per build (see {@link Sandbox}). */
+    @Produces
+    @Singleton
+    Sandbox builds(ReviewenvConfig config, DockerEngine docker, CommandRunner runner) {
+        BuilderImage image = new BuilderImage(runner, Path.of("/usr/bin/buildah"), Path.of("/bin/busybox"));
+        BuildCommands commands = new BuildCommands(config.build().timeout(), config.limits().logs().toString(),
+                config.limits().logFiles());
+        return new Sandbox(docker, runner, image, commands, config.home().resolve(".reviewenv-builds"),
+                config.build().localImages().orElse(List.of()));
     }
 
     @Produces

@@ -237,7 +237,7 @@ public class ImageOwnership {
     }
 
     /** One spelling per image: {@code busybox}, {@code docker.io/library/busybox:latest} are {@code busybox:latest}. */
-    static String normal(String ref) {
+    public static String normal(String ref) {
         String r = ref.strip();
         for (String prefix : new String[] {"docker.io/library/", "index.docker.io/library/", "docker.io/"}) {
             if (r.startsWith(prefix)) {

@@ -21,6 +21,8 @@ public final class EnvironmentNames {
     private static final String HEADS = "refs/heads/";
     private static final Pattern OUTSIDE = Pattern.compile("[^a-z0-9]+");
     private static final int HASH_LENGTH = 6;
+    /** One path component of an image reference, as Docker's reference grammar has it. */
+    private static final Pattern IMAGE_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
 
     private EnvironmentNames() {
     }
@@ -63,14 +65,56 @@ public final class EnvironmentNames {
     }
 
     /**
-     * The network alias of an environment's routed service: {@code <name>-<service>}. A DNS label
-     * holds at most 63 characters, and Traefik's resolver refuses a longer one, so when that form is
-     * longer the upstream is {@code <service>.<name>} (each label short enough), which the service
-     * also carries as an alias.
+     * The host a route reaches an environment's routed service by, which is also that service's alias
+     * on its environment's routing network: {@code <service>.<name>}. An environment name holds no
+     * dot and the routed service's name may hold none, so the last label always names the environment
+     * and no other environment can spell it (where {@code <name>-<service>} could: {@code sq} with
+     * {@code b-web} and {@code sq-b} with {@code web}).
      */
     public static String upstreamHost(EnvironmentName name, String service) {
+        return service + "." + name.value();
+    }
+
+    /**
+     * The host routes of environments deployed before {@link #upstreamHost} used: {@code <name>-<service>}
+     * on the shared network, or {@code <service>.<name>} when that was longer than a DNS label. Such an
+     * environment keeps it until its next deploy.
+     */
+    public static String legacyUpstreamHost(EnvironmentName name, String service) {
         String alias = name.value() + "-" + service;
         return alias.length() <= MAX_LENGTH ? alias : service + "." + name.value();
+    }
+
+    /**
+     * The repository an environment's build of {@code service} is tagged into: {@code <name>/<service>}.
+     * The service's name is one path component of an image reference when it can be
+     * ({@code [a-z0-9]} with inner {@code .}, {@code _}, {@code -}); otherwise it is made one,
+     * ending in 6 hex characters of its SHA-256, so two services never share an image.
+     */
+    public static String builtImageRepository(EnvironmentName name, String service) {
+        String lower = service.toLowerCase(Locale.ROOT);
+        if (lower.equals(service) && IMAGE_COMPONENT.matcher(service).matches()) {
+            return name.value() + "/" + service;
+        }
+        String kept = trimDashes(OUTSIDE.matcher(lower).replaceAll("-"));
+        kept = kept.substring(0, Math.min(kept.length(), 100));
+        return name.value() + "/" + trimDashes(kept) + (kept.isEmpty() ? "" : "-") + hash(service);
+    }
+
+    /** The image a build of {@code service} at {@code commit} is: {@code <name>/<service>:<commit>}. */
+    public static String builtImage(EnvironmentName name, String service, String commit) {
+        return builtImageRepository(name, service) + ":" + commit;
+    }
+
+    /** The key of an environment's routing network in its rendered compose file. */
+    public static final String ROUTING_NETWORK_KEY = "reviewenv";
+
+    /**
+     * The Docker name of an environment's routing network, the one only its routed service and
+     * Traefik join: {@code <name>_reviewenv}, as Compose (and a swarm stack) names the key.
+     */
+    public static String routingNetwork(EnvironmentName name) {
+        return name.value() + "_" + ROUTING_NETWORK_KEY;
     }
 
     public static boolean isValid(String name) {

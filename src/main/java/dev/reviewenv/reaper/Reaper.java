@@ -4,6 +4,7 @@ import dev.reviewenv.capacity.Capacity;
 import dev.reviewenv.capacity.Sleep;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
+import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.teardown.EndReason;
 import dev.reviewenv.teardown.Teardown;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One pass of the reaper, the same whether the scheduler runs it in the service or
@@ -40,9 +42,11 @@ public class Reaper {
     private final Sleep sleep;
     private final NodeLoss nodeLoss;
     private final MeterRegistry meters;
+    private final TraefikContainer traefik;
 
     public Reaper(RecordStore records, Dues dues, Teardown teardown, EnvironmentLocks locks, ExpiryWarnings warnings,
-            Capacity capacity, Sleep sleep, NodeLoss nodeLoss, MeterRegistry meters) {
+            Capacity capacity, Sleep sleep, NodeLoss nodeLoss, TraefikContainer traefik, MeterRegistry meters) {
+        this.traefik = traefik;
         this.capacity = capacity;
         this.sleep = sleep;
         this.nodeLoss = nodeLoss;
@@ -92,8 +96,10 @@ public class Reaper {
                 capacity.enforceFloor().forEach(reaped::add);
                 sleep.sleepIdle(now).forEach(reaped::add);
                 nodeLoss.check().forEach(reaped::add);
+                rejoin().forEach(reaped::add);
             } catch (RuntimeException e) {
-                failed.add("could not look at the disk floor, idle environments and lost nodes: " + e.getMessage());
+                failed.add("could not look at the disk floor, idle environments, lost nodes and Traefik's networks: "
+                        + e.getMessage());
             }
             int warned = warnings.send(now);
             if (warned > 0) {
@@ -109,6 +115,23 @@ public class Reaper {
         Log.infof("reaper pass over %d records: %d ended, %d failed, %d left, in %d ms", records.names().size(), reaped.size(),
                 failed.size(), skipped.size(), ms);
         return new Report(reaped, failed, skipped);
+    }
+
+    /**
+     * Traefik on the routing network of every environment that has one (a Traefik container made
+     * anew, by a restart of its unit, is on none of them): what had to be joined again, one line each.
+     */
+    private List<String> rejoin() {
+        Set<String> joined = traefik.networks();
+        List<String> lines = new ArrayList<>();
+        for (EnvironmentRecord r : records.list()) {
+            String network = r.upOrAsleep() ? r.routingNetwork() : null;
+            if (network != null && !joined.contains(network)) {
+                traefik.join(network);
+                lines.add("Traefik joined the routing network of " + r.name() + " again");
+            }
+        }
+        return lines;
     }
 
     private void end(Dues.Ending e, Instant now, List<String> reaped, List<String> failed, List<String> skipped) {

@@ -4,10 +4,13 @@ import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.stack.StackEngine;
+import dev.reviewenv.engine.compose.ComposeDocument;
 import dev.reviewenv.engine.traefik.RouteFiles;
+import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.naming.EnvironmentNames;
 import dev.reviewenv.notice.Notice;
 import dev.reviewenv.notice.Notices;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +27,9 @@ import java.util.function.Consumer;
 
 /**
  * Ends an environment and leaves nothing of it behind, and nothing else is touched: the route
- * first (no route to nothing), then {@code compose down --volumes --remove-orphans} (only when
- * every object of the project is reviewenv's), then a sweep of whatever still carries
+ * first (no route to nothing; only a route file reviewenv wrote), Traefik off the environment's
+ * routing network, then {@code compose down --volumes --remove-orphans} (only when every object of
+ * the project, and everything its recorded file names, is reviewenv's), then a sweep of whatever still carries
  * reviewenv's label for it, the images it owns (see {@link ImageOwnership}), the checkout, and
  * the record last, so a teardown that fails half-way is found and retried. The caller holds the
  * environment's lock.
@@ -34,6 +38,7 @@ import java.util.function.Consumer;
 public class Teardown {
     private final RecordStore records;
     private final RouteFiles routes;
+    private final TraefikContainer traefik;
     private final StackEngine engine;
     private final ImageOwnership images;
     private final Workspaces workspaces;
@@ -43,10 +48,11 @@ public class Teardown {
     private final MeterRegistry meters;
     private final Clock clock;
 
-    public Teardown(RecordStore records, RouteFiles routes, StackEngine engine, ImageOwnership images,
+    public Teardown(RecordStore records, RouteFiles routes, TraefikContainer traefik, StackEngine engine, ImageOwnership images,
             Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, MeterRegistry meters, Clock clock) {
         this.records = records;
         this.routes = routes;
+        this.traefik = traefik;
         this.engine = engine;
         this.images = images;
         this.workspaces = workspaces;
@@ -85,6 +91,15 @@ public class Teardown {
         return Optional.empty();
     }
 
+    /** The recorded file as a model; an unreadable one names nothing (the sweep by label still runs). */
+    private static java.util.Map<String, Object> recordedModel(Path composeFile) {
+        try {
+            return ComposeDocument.parse(composeFile.toString(), Files.readString(composeFile));
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return java.util.Map.of();
+        }
+    }
+
     private boolean removeOnce(EnvironmentName name, EndReason reason, String job, Consumer<String> out) {
         Optional<EnvironmentRecord> record = records.read(name);
         boolean hadAnything = record.isPresent() || routes.exists(name) || !engine.units(name).isEmpty();
@@ -92,12 +107,18 @@ public class Teardown {
                 .with(new EnvironmentRecord.Event(clock.instant(), "teardown", reason.key(), r.commit(), job))));
         Log.infof("tearing down %s (%s)", name, reason);
         out.accept("tearing down " + name + " (" + reason + ")");
-        routes.remove(name);
+        if (!routes.remove(name, record.isPresent())) {
+            out.accept("left the route file " + routes.file(name) + ": reviewenv did not write it");
+        }
+        traefik.leave(EnvironmentNames.routingNetwork(name));
         Path composeFile = records.composeFile(name);
         Set<String> used = images.recordedImages(name);
-        List<String> foreign = engine.foreign(name, record.isPresent());
+        List<String> foreign = new java.util.ArrayList<>(engine.foreign(name, record.isPresent()));
+        if (Files.isRegularFile(composeFile)) {
+            foreign.addAll(engine.strangers(name, recordedModel(composeFile), record.isPresent()));
+        }
         if (!foreign.isEmpty()) {
-            out.accept("left what is not reviewenv's (no " + "dev.reviewenv.environment label) in project " + name + ": "
+            out.accept("left what is not reviewenv's (no " + "dev.reviewenv.environment label) under the names of " + name + ": "
                     + String.join(", ", foreign) + "; only what reviewenv made is removed");
         } else if (Files.isRegularFile(composeFile)) {
             Path projectDir = record.flatMap(r -> workspaces.existing(name, r.commit())).orElse(null);

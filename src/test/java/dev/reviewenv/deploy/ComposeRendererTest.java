@@ -19,7 +19,7 @@ class ComposeRendererTest {
 
     static ComposeRenderer.Rendered render(String yaml) {
         var doc = ComposeDocument.parse("docker-compose.yml", yaml);
-        return ComposeRenderer.render("docker-compose.yml", doc, doc, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
+        return ComposeRenderer.render("docker-compose.yml", doc, doc, EnvironmentName.of("feature-x"), "c0ffee", CHECKOUT, false);
     }
 
     @SuppressWarnings("unchecked")
@@ -32,7 +32,7 @@ class ComposeRendererTest {
     }
 
     @Test
-    void theRoutedServiceJoinsTheSharedNetworkWithItsAliasAndKeepsItsDefaultNetwork() {
+    void theRoutedServiceAloneJoinsTheEnvironmentsOwnRoutingNetworkAsServiceDotName() {
         var r = render("""
                 services:
                   db:
@@ -45,9 +45,44 @@ class ComposeRendererTest {
         assertEquals(8080, r.port());
         Map<String, Object> nets = at(r.document(), "services", "web", "networks");
         assertTrue(nets.containsKey("default"));
-        assertEquals(List.of("feature-x-web"), at(nets, "reviewenv").get("aliases"));
-        assertEquals(Map.of("external", true, "name", "reviewenv"), at(r.document(), "networks", "reviewenv"));
+        assertEquals(List.of("web.feature-x"), at(nets, "reviewenv").get("aliases"));
+        Map<String, Object> routing = at(r.document(), "networks", "reviewenv");
+        assertEquals(true, routing.get("internal"), "no way out through the routing network");
+        assertEquals(null, routing.get("external"), "the environment's own network, not one all environments share");
+        assertEquals(Map.of("dev.reviewenv.environment", "feature-x"), routing.get("labels"));
         assertEquals(null, at(r.document(), "services", "db").get("networks"), "only the routed service joins");
+        assertEquals(new dev.reviewenv.engine.record.EnvironmentRecord.Route("web", 8080, "web.feature-x", "feature-x_reviewenv"),
+                r.route(EnvironmentName.of("feature-x")));
+    }
+
+    @Test
+    void everyBridgeIsNamedForTheHostsFirewallAndNetRawIsDroppedUnlessTrusted() {
+        var r = render("""
+                services:
+                  web: {image: x, expose: [80], networks: [back, default]}
+                  side: {image: x, cap_drop: [MKNOD]}
+                networks:
+                  back: {}
+                """);
+        for (String net : List.of("default", "back", "reviewenv")) {
+            String bridge = String.valueOf(at(r.document(), "networks", net, "driver_opts").get("com.docker.network.bridge.name"));
+            assertEquals(dev.reviewenv.engine.docker.Bridges.nameFor("feature-x_" + net), bridge);
+            assertTrue(bridge.matches("rv[0-9a-f]{13}"), bridge);
+        }
+        assertEquals(List.of("NET_RAW"), at(r.document(), "services", "web").get("cap_drop"));
+        assertEquals(List.of("MKNOD", "NET_RAW"), at(r.document(), "services", "side").get("cap_drop"));
+        var doc = ComposeDocument.parse("f", "services: {web: {image: x, expose: [80]}}");
+        var trusted = ComposeRenderer.render("f", doc, doc, EnvironmentName.of("feature-x"), "c0ffee", CHECKOUT, true);
+        assertEquals(null, at(trusted.document(), "services", "web").get("cap_drop"));
+    }
+
+    @Test
+    void aRoutedServiceWhoseNameHasADotIsRefusedItWouldSpellAnotherEnvironmentsUpstream() {
+        var e = assertThrows(ComposeFileException.class, () -> render("services: {\"web.other\": {image: x, expose: [80]}}"));
+        assertTrue(e.getMessage().contains("services.web.other: the routed service is reached as <service>.<name>"), e.getMessage());
+        var key = assertThrows(ComposeFileException.class,
+                () -> render("services: {web: {image: x, expose: [80]}}\nnetworks: {reviewenv-x: {}}"));
+        assertTrue(key.getMessage().contains("networks.reviewenv-x"), key.getMessage());
     }
 
     @Test
@@ -87,7 +122,7 @@ class ComposeRendererTest {
                 volumes:
                   data: {name: feature-x_data}
                 """);
-        assertEquals("feature-x-web", at(r.document(), "services", "web").get("image"));
+        assertEquals("feature-x/web:c0ffee", at(r.document(), "services", "web").get("image"));
         assertEquals(Map.of("dev.reviewenv.environment", "feature-x"), at(r.document(), "services", "web", "build", "labels"));
         assertTrue(r.notes().get(0).contains("not 'postgres:16'"), r.notes().toString());
         assertEquals(Map.of("dev.reviewenv.environment", "feature-x"), at(r.document(), "networks", "back", "labels"));
@@ -97,10 +132,23 @@ class ComposeRendererTest {
     }
 
     @Test
+    void aServiceThatRunsTheImageAnotherBuildWasNamedRunsThatBuild() {
+        var r = render("""
+                services:
+                  web: {build: ., image: shop-app, expose: [80]}
+                  worker: {image: shop-app}
+                  db: {image: postgres}
+                """);
+        assertEquals("feature-x/web:c0ffee", at(r.document(), "services", "worker").get("image"));
+        assertEquals("postgres", at(r.document(), "services", "db").get("image"));
+        assertEquals(null, at(r.document(), "services", "web", "build").get("x-reviewenv-image"));
+    }
+
+    @Test
     void theRoutedServiceIsTheFirstInTheOrderTheBranchWroteNotTheResolvedOrder() {
         var written = ComposeDocument.parse("f", "services: {zeta: {image: x, expose: [80]}, alpha: {image: y, expose: [81]}}");
         var resolved = ComposeDocument.parse("f", "services: {alpha: {image: y, expose: [81]}, zeta: {image: x, expose: [80]}}");
-        var r = ComposeRenderer.render("f", resolved, written, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
+        var r = ComposeRenderer.render("f", resolved, written, EnvironmentName.of("feature-x"), "c0ffee", CHECKOUT, false);
         assertEquals("zeta", r.service());
     }
 
@@ -127,7 +175,7 @@ class ComposeRendererTest {
     @Test
     void theProjectNameIsAlwaysTheEnvironmentsAndTheOriginalIsUntouched() {
         var original = ComposeDocument.parse("f", "name: other\nservices: {w: {image: x, expose: [80]}}\n");
-        var r = ComposeRenderer.render("f", original, original, EnvironmentName.of("feature-x"), "reviewenv", CHECKOUT);
+        var r = ComposeRenderer.render("f", original, original, EnvironmentName.of("feature-x"), "c0ffee", CHECKOUT, false);
         assertEquals(null, r.document().get("name"));
         assertEquals("other", original.get("name"));
         assertEquals(null, at(original, "services", "w").get("labels"));

@@ -31,7 +31,7 @@ class ComposeSourceTest {
         assertEquals("template default.yml", found.label());
         var doc = ComposeDocument.parse(found.label(), found.text());
         ComposeDocument.requireValid(found.label(), doc);
-        var r = ComposeRenderer.render(found.label(), doc, doc, dev.reviewenv.naming.EnvironmentName.of("main"), "reviewenv", checkout);
+        var r = ComposeRenderer.render(found.label(), doc, doc, dev.reviewenv.naming.EnvironmentName.of("main"), "c0ffee", checkout, false);
         assertEquals("web", r.service());
         assertEquals(8080, r.port());
     }

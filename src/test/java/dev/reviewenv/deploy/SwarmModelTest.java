@@ -53,7 +53,7 @@ class SwarmModelTest {
         List<String> notes = SwarmModel.adapt("compose.yml", doc, NAME, "abc123", REGISTRY, STOP);
         assertEquals("3.9", doc.get("version"), "the stack format with pids limits and init");
         Map<String, Object> web = at(doc, "services", "web");
-        assertEquals("registry.example:5000/reviews/feature-x-web:abc123", web.get("image"));
+        assertEquals("registry.example:5000/reviews/feature-x/web:abc123", web.get("image"));
         assertEquals(Map.of("memory", "1073741824", "cpus", "1.0", "pids", 512L), at(web, "deploy", "resources", "limits"));
         assertFalse(web.containsKey("mem_limit") || web.containsKey("cpus") || web.containsKey("pids_limit") || web.containsKey("restart"));
         assertFalse(web.containsKey("entrypoint"), "Compose's nulls are dropped: the stack format refuses them");

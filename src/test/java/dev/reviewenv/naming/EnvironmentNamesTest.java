@@ -96,10 +96,28 @@ class EnvironmentNamesTest {
     }
 
     @Test
-    void theUpstreamHostIsNameDashServiceWhileThatIsOneDnsLabel() {
-        assertEquals("feature-x-web", EnvironmentNames.upstreamHost(EnvironmentName.of("feature-x"), "web"));
+    void theUpstreamIsServiceDotNameSoTwoEnvironmentsCannotSpellTheSameOne() {
+        assertEquals("web.feature-x", EnvironmentNames.upstreamHost(EnvironmentName.of("feature-x"), "web"));
+        // <name>-<service> was the same for sq/b-web and sq-b/web; <service>.<name> is not.
+        assertEquals("sq-b-web", EnvironmentNames.legacyUpstreamHost(EnvironmentName.of("sq"), "b-web"));
+        assertEquals("sq-b-web", EnvironmentNames.legacyUpstreamHost(EnvironmentName.of("sq-b"), "web"));
+        assertNotEquals(EnvironmentNames.upstreamHost(EnvironmentName.of("sq"), "b-web"),
+                EnvironmentNames.upstreamHost(EnvironmentName.of("sq-b"), "web"));
         String longName = "a".repeat(63);
-        assertEquals("web." + longName, EnvironmentNames.upstreamHost(EnvironmentName.of(longName), "web"));
+        assertEquals("web." + longName, EnvironmentNames.legacyUpstreamHost(EnvironmentName.of(longName), "web"));
+    }
+
+    @Test
+    void aBuiltImageIsNameSlashServiceColonCommit() {
+        assertEquals("sq/b-web:abc", EnvironmentNames.builtImage(EnvironmentName.of("sq"), "b-web", "abc"));
+        assertEquals("sq-b/web:abc", EnvironmentNames.builtImage(EnvironmentName.of("sq-b"), "web", "abc"));
+        assertEquals("x/api_v2", EnvironmentNames.builtImageRepository(EnvironmentName.of("x"), "api_v2"));
+        // Names Docker would not take as an image path are made into one, distinct per service.
+        String web = EnvironmentNames.builtImageRepository(EnvironmentName.of("x"), "Web");
+        String web2 = EnvironmentNames.builtImageRepository(EnvironmentName.of("x"), "WEB");
+        assertTrue(web.matches("x/web-[0-9a-f]{6}"), web);
+        assertNotEquals(web, web2);
+        assertTrue(EnvironmentNames.builtImageRepository(EnvironmentName.of("x"), "_w..b").matches("x/w-b-[0-9a-f]{6}"));
     }
 
     @Test

@@ -73,6 +73,8 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             Path home = Files.createDirectories(root.resolve("home"));
             Path gitRoot = Files.createDirectories(root.resolve("git"));
             Path routes = Files.createDirectories(home.resolve(".reviewenv-traefik/dynamic"));
+            cachesBefore = new java.util.HashSet<>(Cmd.lines(Cmd.run(null, Map.of(), "docker", "volume", "ls", "-q", "--filter",
+                    "label=dev.reviewenv.build-cache").text()));
             redis = RedisServer.start(aof);
             current = redis;
             String id = UUID.randomUUID().toString().substring(0, 8);
@@ -90,7 +92,8 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
                 Cmd.ok("docker", "network", "create", network);
             }
             Path staticConfig = Path.of("traefik/traefik.yml").toAbsolutePath();
-            traefik = Cmd.ok("docker", "run", "-d", "--name", "reviewenv-it-traefik-" + id, "--network", network,
+            String traefikName = "reviewenv-it-traefik-" + id;
+            traefik = Cmd.ok("docker", "run", "-d", "--name", traefikName, "--network", network,
                     "-p", "127.0.0.1::80", "-v", routes + ":/etc/traefik/dynamic:ro",
                     "-v", Files.createDirectories(home.resolve(".reviewenv-traefik/logs")) + ":/var/log/traefik",
                     "-v", staticConfig + ":/etc/traefik/traefik.yml:ro", "reviewenv/traefik:local").trim();
@@ -101,6 +104,9 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             config.put("reviewenv.git-root", gitRoot.toString());
             config.put("reviewenv.redis-url", redis.url());
             config.put("reviewenv.network", network);
+            config.put("reviewenv.traefik.container", traefikName);
+            // The test images come from no registry: builds may start from them as the operator allows.
+            config.put("reviewenv.build.local-images", "reviewenv/busybox:local");
             config.put("reviewenv.api-token", TOKEN);
             config.put("reviewenv.compose-templates", Path.of("compose-templates").toAbsolutePath().toString());
             config.put("reviewenv.compose.ready-timeout", "30s");
@@ -132,8 +138,27 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** The build caches that were there before the test: the only ones it leaves. */
+    private java.util.Set<String> cachesBefore = java.util.Set.of();
+
     @Override
     public void stop() {
+        if (root != null) {
+            // What a failed test left of its environments (they are on no network of the test's own).
+            try (var names = Files.list(root.resolve("home/.reviewenv"))) {
+                for (String name : names.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList()) {
+                    Stacks.removeEverythingOf(name);
+                }
+            } catch (IOException | RuntimeException nothingLeft) {
+                // no records
+            }
+        }
+        for (String v : Cmd.lines(Cmd.run(null, Map.of(), "docker", "volume", "ls", "-q", "--filter",
+                "label=dev.reviewenv.build-cache").text())) {
+            if (!cachesBefore.contains(v)) {
+                Cmd.run(null, Map.of(), "docker", "volume", "rm", "-f", v);
+            }
+        }
         if (traefik != null) {
             Cmd.run(null, Map.of(), "docker", "rm", "-f", traefik);
         }

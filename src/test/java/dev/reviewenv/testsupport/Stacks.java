@@ -12,7 +12,8 @@ public final class Stacks {
     private Stacks() {
     }
 
-    private static final List<String> PROJECT_LABELS = List.of("com.docker.compose.project", "com.docker.stack.namespace");
+    private static final List<String> PROJECT_LABELS = List.of("com.docker.compose.project", "com.docker.stack.namespace",
+            "dev.reviewenv.environment");
 
     public static List<String> containers(String project) {
         return byLabel(project, "ps", "-a", "--format", "{{.Names}}");
@@ -43,10 +44,36 @@ public final class Stacks {
         return List.copyOf(found);
     }
 
-    /** Images named after the project, as Compose names the images it builds (v2: name-web, v1: name_web), in a registry or not. */
+    /**
+     * Images named after the project: as reviewenv names its builds ({@code name/web:commit}), or as
+     * Compose and older deploys did ({@code name-web}, {@code name_web}), in a registry or not.
+     */
     public static List<String> builtImages(String project) {
         return Cmd.lines(Cmd.ok("docker", "images", "--format", "{{.Repository}}:{{.Tag}}")).stream()
-                .filter(i -> i.replaceFirst("^[^/]*[:.][^/]*/", "").startsWith(project + "-") || i.startsWith(project + "_")).toList();
+                .filter(i -> {
+                    String local = i.replaceFirst("^[^/]*[:.][^/]*/", "");
+                    return local.startsWith(project + "/") || local.startsWith(project + "-") || i.startsWith(project + "_");
+                }).toList();
+    }
+
+    /** Removes whatever carries the environment's label, or is named as its builds are: what a failed test left. */
+    public static void removeEverythingOf(String name) {
+        Map<String, String> none = Map.of();
+        for (String c : containers(name)) {
+            Cmd.run(null, none, "docker", "rm", "-f", "-v", c);
+        }
+        for (String n : networks(name)) {
+            for (String c : Cmd.lines(Cmd.run(null, none, "docker", "ps", "-aq", "--filter", "network=" + n).text())) {
+                Cmd.run(null, none, "docker", "network", "disconnect", "-f", n, c);
+            }
+            Cmd.run(null, none, "docker", "network", "rm", n);
+        }
+        for (String v : volumes(name)) {
+            Cmd.run(null, none, "docker", "volume", "rm", "-f", v);
+        }
+        for (String i : builtImages(name)) {
+            Cmd.run(null, none, "docker", "rmi", "-f", i);
+        }
     }
 
     public static String label(String container, String label) {

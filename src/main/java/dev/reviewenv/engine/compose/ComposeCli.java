@@ -94,18 +94,16 @@ public class ComposeCli {
     }
 
     public void up(String project, Path file, Path projectDir, Consumer<String> out) {
-        for (List<String> argv : commands.up(project, file, projectDir, envFile, stopTimeout)) {
-            run(argv.contains("build") ? "build" : "up", argv, out);
-        }
-    }
-
-    /** Builds what the file builds, tagged as its {@code image:}, and starts nothing. */
-    public void build(String project, Path file, Path projectDir, Consumer<String> out) {
-        run("build", commands.build(project, file, projectDir, envFile), out);
+        run("up", commands.up(project, file, projectDir, envFile, stopTimeout), out);
     }
 
     public void down(String project, Path file, Path projectDir, Consumer<String> out) {
         run("down", commands.down(project, file, projectDir, envFile, stopTimeout), out);
+    }
+
+    /** Removes the project's containers and networks, keeping its volumes. */
+    public void downKeepingVolumes(String project, Path file, Path projectDir, Consumer<String> out) {
+        run("down", commands.downKeepingVolumes(project, file, projectDir, envFile, stopTimeout), out);
     }
 
     public void stop(String project, Path file, Path projectDir, Consumer<String> out) {

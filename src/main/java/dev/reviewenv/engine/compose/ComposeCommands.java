@@ -46,34 +46,14 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
     }
 
     /**
-     * The calls that build what has {@code build:}, start everything, and remove services no longer
-     * in the file; a container an update replaces gets {@code stopTimeout} to stop. v1 builds in a call of its own with {@code --force-rm}: its {@code up --build}
-     * leaves the container of a failed build step behind, unlabelled.
+     * Starts everything and removes services no longer in the file; a container an update replaces
+     * gets {@code stopTimeout} to stop. Compose builds nothing: reviewenv built every image the file
+     * builds before, in its sandbox, and tagged it as the service's {@code image:}.
      */
-    public List<List<String>> up(String project, Path file, Path projectDir, Path envFile, Duration stopTimeout) {
+    public List<String> up(String project, Path file, Path projectDir, Path envFile, Duration stopTimeout) {
         List<String> up = base(project, file, projectDir, envFile);
-        String t = Long.toString(stopTimeout.toSeconds());
-        if (flavor == Flavor.V1) {
-            List<String> build = base(project, file, projectDir, envFile);
-            build.addAll(List.of("build", "--force-rm"));
-            up.addAll(List.of("up", "-d", "--remove-orphans", "-t", t));
-            return List.of(build, up);
-        }
-        up.addAll(List.of("up", "-d", "--build", "--remove-orphans", "-t", t));
-        return List.of(up);
-    }
-
-    /**
-     * Builds the services that have {@code build:} and tags each as its {@code image:}; starts nothing
-     * (a swarm runs what is built here). v1 removes the containers of failed steps ({@code --force-rm}).
-     */
-    public List<String> build(String project, Path file, Path projectDir, Path envFile) {
-        List<String> argv = base(project, file, projectDir, envFile);
-        argv.add("build");
-        if (flavor == Flavor.V1) {
-            argv.add("--force-rm");
-        }
-        return argv;
+        up.addAll(List.of("up", "-d", "--no-build", "--remove-orphans", "-t", Long.toString(stopTimeout.toSeconds())));
+        return up;
     }
 
     /**
@@ -85,6 +65,13 @@ public record ComposeCommands(List<String> command, Flavor flavor) {
     public List<String> down(String project, Path file, Path projectDir, Path envFile, Duration stopTimeout) {
         List<String> argv = base(project, file, projectDir, envFile);
         argv.addAll(List.of("down", "--volumes", "--remove-orphans", "-t", Long.toString(stopTimeout.toSeconds())));
+        return argv;
+    }
+
+    /** Removes the project's containers and networks (orphans too) and keeps its volumes. */
+    public List<String> downKeepingVolumes(String project, Path file, Path projectDir, Path envFile, Duration stopTimeout) {
+        List<String> argv = base(project, file, projectDir, envFile);
+        argv.addAll(List.of("down", "--remove-orphans", "-t", Long.toString(stopTimeout.toSeconds())));
         return argv;
     }
 

@@ -1,9 +1,13 @@
 package dev.reviewenv.engine.compose;
 
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.engine.stack.StackObjects;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +51,46 @@ public class ComposeStacks implements StackEngine {
     @Override
     public void start(Stack stack, Consumer<String> out) {
         compose.start(stack.name().value(), stack.file(), stack.projectDir(), out);
+    }
+
+    @Override
+    public List<String> strangers(EnvironmentName name, Map<String, Object> rendered, boolean recorded) {
+        List<String> found = new ArrayList<>();
+        String sep = compose.flavor() == ComposeCommands.Flavor.V2 ? "-" : "_";
+        StackObjects.replicas(rendered).forEach((service, n) -> {
+            for (int i = 1; i <= Math.max(n, 1); i++) {
+                stranger(DockerEngine.Kind.CONTAINER, name.value() + sep + service + sep + i, name, false).ifPresent(found::add);
+            }
+        });
+        for (String network : StackObjects.defined(rendered, "networks", name)) {
+            stranger(DockerEngine.Kind.NETWORK, network, name, recorded).ifPresent(found::add);
+        }
+        for (String volume : StackObjects.defined(rendered, "volumes", name)) {
+            stranger(DockerEngine.Kind.VOLUME, volume, name, recorded).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    /**
+     * The object of that name, if it is there and not the environment's: its label says whose it is;
+     * a network or volume of an older deploy carries only Compose's project label, which counts when
+     * the environment is {@code recorded}.
+     */
+    private Optional<String> stranger(DockerEngine.Kind kind, String object, EnvironmentName name, boolean recorded) {
+        return docker.labelsOf(kind, object).filter(labels -> !(name.value().equals(labels.get(Labels.ENVIRONMENT))
+                || recorded && kind != DockerEngine.Kind.CONTAINER && name.value().equals(labels.get(Labels.COMPOSE_PROJECT))))
+                .map(labels -> kind.name().toLowerCase(java.util.Locale.ROOT) + " " + object + whose(labels));
+    }
+
+    private static String whose(Map<String, String> labels) {
+        String env = labels.get(Labels.ENVIRONMENT);
+        String project = labels.get(Labels.COMPOSE_PROJECT);
+        return env != null ? " (environment " + env + "'s)" : project != null ? " (compose project " + project + ")" : " (not reviewenv's)";
+    }
+
+    @Override
+    public void recreate(Stack stack, Consumer<String> out) {
+        compose.downKeepingVolumes(stack.name().value(), stack.file(), stack.projectDir(), out);
     }
 
     @Override

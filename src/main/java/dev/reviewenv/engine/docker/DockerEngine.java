@@ -422,6 +422,161 @@ public class DockerEngine implements Closeable {
         return removed;
     }
 
+    /**
+     * Connects the container to the network, if it is not on it yet. Fails when either is missing.
+     */
+    public void connect(String network, String container) {
+        if (networksOf(container).contains(network)) {
+            return;
+        }
+        try {
+            client.connectToNetworkCmd().withNetworkId(network).withContainerId(container).exec();
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            // "already exists in network": connected meanwhile
+            if (!networksOf(container).contains(network)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Takes the container off the network; a container or network that is gone, or not connected, counts as done. */
+    public void disconnect(String network, String container) {
+        try {
+            if (!networksOf(container).contains(network)) {
+                return;
+            }
+            client.disconnectFromNetworkCmd().withNetworkId(network).withContainerId(container).withForce(true).exec();
+        } catch (NotFoundException gone) {
+            // nothing to take off
+        } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("not connected")) {
+                throw e;
+            }
+        }
+    }
+
+    /** The names of the networks a container is on; empty when it is not there. */
+    public java.util.Set<String> networksOf(String container) {
+        try {
+            var settings = client.inspectContainerCmd(container).exec().getNetworkSettings();
+            return settings == null || settings.getNetworks() == null ? java.util.Set.of()
+                    : new java.util.TreeSet<>(settings.getNetworks().keySet());
+        } catch (NotFoundException e) {
+            return java.util.Set.of();
+        }
+    }
+
+    /** The kinds of Docker object a deploy creates under names of its own. */
+    public enum Kind { CONTAINER, NETWORK, VOLUME }
+
+    /**
+     * The labels of the object of that kind and exact name, if it is there (an object without labels
+     * has an empty map).
+     */
+    public java.util.Optional<Map<String, String>> labelsOf(Kind kind, String name) {
+        try {
+            Map<String, String> labels = switch (kind) {
+                case CONTAINER -> {
+                    var found = client.listContainersCmd().withShowAll(true)
+                            .withNameFilter(List.of("^/" + java.util.regex.Pattern.quote(name) + "$")).exec().stream()
+                            .filter(c -> c.getNames() != null && java.util.Arrays.asList(c.getNames()).contains("/" + name)).findFirst();
+                    if (found.isEmpty()) {
+                        throw new NotFoundException("no container " + name);
+                    }
+                    yield found.get().getLabels();
+                }
+                case NETWORK -> {
+                    var found = client.listNetworksCmd().withNameFilter(name).exec().stream()
+                            .filter(n -> n.getName().equals(name)).findFirst();
+                    if (found.isEmpty()) {
+                        throw new NotFoundException("no network " + name);
+                    }
+                    yield found.get().getLabels();
+                }
+                case VOLUME -> client.inspectVolumeCmd(name).exec().getLabels();
+            };
+            return java.util.Optional.of(labels == null ? Map.of() : labels);
+        } catch (NotFoundException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Whether a container of that name or id is there, running or not. */
+    public boolean containerExists(String container) {
+        try {
+            client.inspectContainerCmd(container).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Creates a bridge network of reviewenv's own (a build's), with these labels and driver options;
+     * {@code internal}: no way out of it.
+     */
+    public void createNetwork(String name, Map<String, String> labels, Map<String, String> options, boolean internal) {
+        client.createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels).withOptions(options)
+                .withInternal(internal).withCheckDuplicate(true).exec();
+    }
+
+    /** Removes a network by name; "not found" counts as removed. */
+    public void removeNetwork(String name) {
+        try {
+            client.removeNetworkCmd(name).exec();
+        } catch (NotFoundException gone) {
+            // removed already
+        }
+    }
+
+    /** Creates a local volume with these labels. */
+    public void createVolume(String name, Map<String, String> labels) {
+        client.createVolumeCmd().withName(name).withDriver("local").withLabels(labels).exec();
+    }
+
+    /** The id of an image, if it is on the host. */
+    public java.util.Optional<String> imageId(String image) {
+        try {
+            return java.util.Optional.ofNullable(client.inspectImageCmd(image).exec().getId());
+        } catch (NotFoundException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Writes an image of the host's store as a docker-archive ({@code docker save}). */
+    public void saveImage(String image, java.nio.file.Path file) {
+        try (java.io.InputStream in = client.saveImageCmd(image).exec()) {
+            java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot save image " + image + " to " + file, e);
+        }
+    }
+
+    /**
+     * Loads one image from a docker-archive into the host's store under {@code tag} and no other
+     * name: whatever names the archive gives (its {@code manifest.json}, its {@code repositories}),
+     * only {@code tag} is applied. Refuses an archive of more or less than one image. Returns the
+     * image's id.
+     */
+    public String loadImage(java.nio.file.Path archive, String tag) {
+        java.nio.file.Path tagged = archive.resolveSibling(archive.getFileName() + ".tagged");
+        try {
+            ImageArchives.retag(archive, tagged, tag);
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(tagged)) {
+                client.loadImageCmd(in).exec();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot load the image built as " + tag + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(tagged);
+            } catch (IOException ignored) {
+                // its directory goes with the build
+            }
+        }
+        return imageId(tag).orElseThrow(() -> new IllegalStateException("the image built as " + tag + " is not on the host after loading it"));
+    }
+
     /** The swarm's view of this engine: its services, tasks and nodes (see {@link SwarmApi}). */
     public SwarmApi swarm() {
         return new SwarmApi(client);

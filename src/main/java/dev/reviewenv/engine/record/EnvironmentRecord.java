@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.reviewenv.naming.Branch;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.naming.EnvironmentNames;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ public record EnvironmentRecord(
         Instant deployedAt,
         String service,
         Integer port,
+        String upstream,
+        String routingNetwork,
         String lastJob,
         Integer teardownFailures,
         String lifetime,
@@ -59,7 +62,7 @@ public record EnvironmentRecord(
     /** The record of a first deploy, before it has run. */
     public static EnvironmentRecord first(EnvironmentName name, Branch branch, String commit, String url, Instant at, String job) {
         return new EnvironmentRecord(name.value(), branch.repository(), branch.name(), branch.ref(), commit, url, DEPLOYING,
-                at, null, null, null, job, null, null, null, List.of());
+                at, null, null, null, null, null, job, null, null, null, List.of());
     }
 
     /** Whether its stack was up when last seen by reviewenv: running, or asleep (stopped, to be woken). */
@@ -83,26 +86,47 @@ public record EnvironmentRecord(
 
     public EnvironmentRecord withStatus(String newStatus) {
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, newStatus, createdAt, deployedAt,
-                service, port, lastJob, teardownFailures, lifetime, expiryWarned, history);
+                service, port, upstream, routingNetwork, lastJob, teardownFailures, lifetime, expiryWarned, history);
     }
 
-    public EnvironmentRecord deployed(String newCommit, String newStatus, Instant at, String route, int routePort, String job,
+    /**
+     * The record of a deploy that succeeded: its commit, the routed service and port, the host its
+     * route reaches that service by, and the network Traefik joins for it.
+     */
+    public EnvironmentRecord deployed(String newCommit, String newStatus, Instant at, Route route, String job,
             String newLifetime) {
         return new EnvironmentRecord(name, repository, branch, ref, newCommit, url, newStatus, createdAt, at,
-                route, routePort, job, null, newLifetime, null, history);
+                route.service(), route.port(), route.upstream(), route.network(), job, null, newLifetime, null, history);
+    }
+
+    /** What an environment's route points at: its routed service and port, by which host, on which network. */
+    public record Route(String service, int port, String upstream, String network) {
+    }
+
+    /**
+     * The route as deployed, if the environment has one. Environments deployed before each had a
+     * routing network of its own reach their service by the old name on the shared network
+     * ({@link EnvironmentNames#legacyUpstreamHost}) until their next deploy.
+     */
+    public java.util.Optional<Route> route() {
+        if (service == null || port == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Route(service, port,
+                upstream != null ? upstream : EnvironmentNames.legacyUpstreamHost(environmentName(), service), routingNetwork));
     }
 
     /** The expiry warning was sent for the environment's removal at {@code removeAt}. */
     public EnvironmentRecord warned(long removeAt) {
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, status, createdAt, deployedAt,
-                service, port, lastJob, teardownFailures, lifetime, removeAt, history);
+                service, port, upstream, routingNetwork, lastJob, teardownFailures, lifetime, removeAt, history);
     }
 
     /** One more failed teardown, with the reason in the history. */
     public EnvironmentRecord teardownFailed(Instant at, String reason, String error) {
         int failures = teardownFailures == null ? 1 : teardownFailures + 1;
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, TEARDOWN_FAILED, createdAt, deployedAt,
-                service, port, lastJob, failures, lifetime, expiryWarned, history).with(new Event(at, "teardown-failed", reason + ": " + error, commit, null));
+                service, port, upstream, routingNetwork, lastJob, failures, lifetime, expiryWarned, history).with(new Event(at, "teardown-failed", reason + ": " + error, commit, null));
     }
 
     public int failures() {
@@ -116,6 +140,6 @@ public record EnvironmentRecord(
             h = h.subList(h.size() - HISTORY_LIMIT, h.size());
         }
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, status, createdAt, deployedAt,
-                service, port, lastJob, teardownFailures, lifetime, expiryWarned, h);
+                service, port, upstream, routingNetwork, lastJob, teardownFailures, lifetime, expiryWarned, h);
     }
 }

@@ -54,6 +54,11 @@ public interface StackEngine {
     /** {@code compose} or {@code swarm}, for messages. */
     String kind();
 
+    /** What an environment is to this engine, for messages: a "compose project" or a "stack". */
+    default String projectNoun() {
+        return "compose project";
+    }
+
     /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
     void ensureNetwork(String network);
 
@@ -86,6 +91,22 @@ public interface StackEngine {
      * project of that name), one line each; only objects reviewenv made may be removed.
      */
     List<String> foreign(EnvironmentName name, boolean recorded);
+
+    /**
+     * What the rendered file would make the engine create or use under a name that exists and is not
+     * the environment's (its label says so, or, {@code recorded}, Compose's project label of an older
+     * deploy), one line each ("volume shop_data"); empty when every name is free or the
+     * environment's. Nothing of what it names may be used, changed or removed.
+     */
+    List<String> strangers(EnvironmentName name, java.util.Map<String, Object> rendered, boolean recorded);
+
+    /**
+     * Removes the stack's containers and networks and keeps its volumes, so the next {@link #up}
+     * makes them anew (an environment of an older deploy whose networks are made differently now).
+     */
+    default void recreate(Stack stack, Consumer<String> out) {
+        // Nothing to make anew by default.
+    }
 
     /** Removes whatever still carries reviewenv's label for the environment; returns what was removed, one line each. */
     List<String> sweep(EnvironmentName name, Consumer<String> out);

@@ -1,6 +1,5 @@
 package dev.reviewenv.engine.swarm;
 
-import dev.reviewenv.engine.compose.ComposeCli;
 import dev.reviewenv.engine.compose.ComposeDocument;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.docker.Labels;
@@ -8,6 +7,7 @@ import dev.reviewenv.engine.docker.SwarmApi;
 import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.engine.registry.RegistryApi;
 import dev.reviewenv.engine.stack.StackEngine;
+import dev.reviewenv.engine.stack.StackObjects;
 import dev.reviewenv.naming.EnvironmentName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,17 +48,15 @@ public class SwarmStacks implements StackEngine {
 
     private final DockerEngine docker;
     private final SwarmApi swarm;
-    private final ComposeCli compose;
     private final CommandRunner runner;
     private final Optional<RegistryApi> registry;
     private final Duration timeout;
     private final Optional<NodeJanitor> janitor;
 
-    public SwarmStacks(DockerEngine docker, ComposeCli compose, CommandRunner runner, Optional<RegistryApi> registry,
+    public SwarmStacks(DockerEngine docker, CommandRunner runner, Optional<RegistryApi> registry,
             Duration timeout) {
         this.docker = docker;
         this.swarm = docker.swarm();
-        this.compose = compose;
         this.runner = runner;
         this.registry = registry;
         this.timeout = timeout;
@@ -77,6 +75,11 @@ public class SwarmStacks implements StackEngine {
     }
 
     @Override
+    public String projectNoun() {
+        return "stack";
+    }
+
+    @Override
     public void ensureNetwork(String network) {
         docker.ensureOverlayNetwork(network);
     }
@@ -86,7 +89,7 @@ public class SwarmStacks implements StackEngine {
         Map<String, Object> doc = read(stack.file());
         Map<String, Map<String, Object>> builds = builds(doc);
         if (!builds.isEmpty()) {
-            build(stack, builds, out);
+            // reviewenv built them in its sandbox, tagged as the registry's names the nodes pull.
             for (Map<String, Object> service : builds.values()) {
                 run("push", List.of("docker", "push", String.valueOf(service.get("image"))), out);
             }
@@ -113,35 +116,6 @@ public class SwarmStacks implements StackEngine {
     private boolean takenUp(SwarmApi.SwarmService s, Instant since) {
         return s.createdAt().isAfter(since) || s.updateStartedAt() != null && s.updateStartedAt().isAfter(since)
                 || swarm.tasks(List.of(s.id())).stream().anyMatch(t -> t.createdAt().isAfter(since));
-    }
-
-    /**
-     * Builds with Compose from a file of the build sections alone (read by v1 and v2 alike), so each
-     * image is tagged as the name the stack pulls.
-     */
-    private void build(Stack stack, Map<String, Map<String, Object>> builds, Consumer<String> out) {
-        Map<String, Object> only = new LinkedHashMap<>();
-        Map<String, Object> services = new LinkedHashMap<>();
-        builds.forEach((name, def) -> {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("image", def.get("image"));
-            s.put("build", def.get("build"));
-            services.put(name, s);
-        });
-        only.put("services", services);
-        Path file = stack.file().resolveSibling(".build.yml");
-        try {
-            Files.writeString(file, ComposeDocument.toYaml(only), StandardCharsets.UTF_8);
-            compose.build(stack.name().value(), file, stack.projectDir(), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        } finally {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // written anew by the next build
-            }
-        }
     }
 
     @Override
@@ -361,6 +335,28 @@ public class SwarmStacks implements StackEngine {
         for (SwarmApi.SwarmService s : swarm.services(Map.of(SwarmApi.STACK_NAMESPACE, name.value()))) {
             if (!name.value().equals(s.labels().get(Labels.ENVIRONMENT))) {
                 found.add("service " + s.name());
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<String> strangers(EnvironmentName name, Map<String, Object> rendered, boolean recorded) {
+        List<String> found = new ArrayList<>();
+        Map<String, SwarmApi.SwarmService> byName = new TreeMap<>();
+        swarm.services(Map.of()).forEach(s -> byName.put(s.name(), s));
+        for (String service : StackObjects.replicas(rendered).keySet()) {
+            SwarmApi.SwarmService s = byName.get(name.value() + "_" + service);
+            if (s != null && !name.value().equals(s.labels().get(Labels.ENVIRONMENT))) {
+                found.add("service " + s.name() + " (not reviewenv's)");
+            }
+        }
+        for (String kind : List.of("networks", "volumes")) {
+            DockerEngine.Kind k = kind.equals("networks") ? DockerEngine.Kind.NETWORK : DockerEngine.Kind.VOLUME;
+            for (String object : StackObjects.defined(rendered, kind, name)) {
+                docker.labelsOf(k, object).filter(l -> !(name.value().equals(l.get(Labels.ENVIRONMENT))
+                        || recorded && name.value().equals(l.get(SwarmApi.STACK_NAMESPACE))))
+                        .ifPresent(l -> found.add(kind.substring(0, kind.length() - 1) + " " + object + " (not reviewenv's)"));
             }
         }
         return found;

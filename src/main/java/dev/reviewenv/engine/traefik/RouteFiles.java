@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.reviewenv.engine.fs.AtomicFiles;
+import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.schema.JsonSchemas;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
@@ -27,7 +28,10 @@ import java.util.regex.Pattern;
  */
 public class RouteFiles {
     private static final Pattern HOST = Pattern.compile("[a-z0-9.-]{1,253}");
-    private static final Pattern SERVICE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    /** A host name a route may reach a service by: DNS labels (Compose's service names may hold {@code _}). */
+    private static final Pattern UPSTREAM = Pattern.compile("[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,62})(\\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,62}))*");
+    /** The first line of every file reviewenv writes: how it tells its own route files from anyone else's. */
+    static final String MARKER = "# reviewenv: the route of environment ";
 
     private final Path dir;
     private final Path tmpDir;
@@ -62,16 +66,16 @@ public class RouteFiles {
     }
 
     /**
-     * The document routing {@code host} to {@code http://<name>-<service>:<port>} (see
-     * {@link EnvironmentNames#upstreamHost} for names too long for that), behind a
-     * basic-auth middleware {@code <name>-auth} when {@code users} are given.
+     * The document routing {@code host} to {@code http://<upstream>:<port>} (the routed service's
+     * alias, see {@link EnvironmentNames#upstreamHost}), behind a basic-auth middleware
+     * {@code <name>-auth} when {@code users} are given.
      */
-    public ObjectNode document(EnvironmentName name, String host, String service, int port, List<String> users) {
-        if (!SERVICE.matcher(service).matches() || port < 1 || port > 65535) {
-            throw new IllegalArgumentException("refusing a route for host '" + host + "', service '" + service
-                    + "', port " + port + ": not a plain host name, service name and port");
+    public ObjectNode document(EnvironmentName name, String host, String upstream, int port, List<String> users) {
+        if (upstream.length() > 253 || !UPSTREAM.matcher(upstream).matches() || port < 1 || port > 65535) {
+            throw new IllegalArgumentException("refusing a route for host '" + host + "' to '" + upstream
+                    + "', port " + port + ": not a plain host name and port");
         }
-        return document(name, host, "http://" + EnvironmentNames.upstreamHost(name, service) + ":" + port, users, false);
+        return document(name, host, "http://" + upstream + ":" + port, users, false);
     }
 
     /**
@@ -130,9 +134,14 @@ public class RouteFiles {
         return doc;
     }
 
-    /** Writes the route of an environment, replacing its old one atomically. */
-    public void write(EnvironmentName name, String host, String service, int port, List<String> users) {
-        write(name, document(name, host, service, port, users));
+    /** Writes the route of an environment to {@code upstream:port}, replacing its old one atomically. */
+    public void write(EnvironmentName name, String host, String upstream, int port, List<String> users) {
+        write(name, document(name, host, upstream, port, users));
+    }
+
+    /** Writes the route of an environment as its record has it. */
+    public void write(EnvironmentName name, String host, EnvironmentRecord.Route route, List<String> users) {
+        write(name, host, route.upstream(), route.port(), users);
     }
 
     /** Writes the route of a sleeping environment, to the wake endpoint (see {@link #wakeDocument}). */
@@ -146,7 +155,7 @@ public class RouteFiles {
             throw new IllegalStateException("the route file of " + name + " would not be valid Traefik configuration: "
                     + String.join("; ", violations));
         }
-        String text = render(doc);
+        String text = MARKER + name.value() + "\n" + render(doc);
         if (text.contains("{{")) {
             throw new IllegalStateException("the route file of " + name + " would contain '{{', which Traefik runs as a template");
         }
@@ -157,10 +166,43 @@ public class RouteFiles {
         return Files.exists(file(name));
     }
 
-    /** Removes the route; a missing one counts as removed. */
-    public void remove(EnvironmentName name) {
+    /** Who a route file of the environment's name is: none there, reviewenv's, or one without reviewenv's mark. */
+    public enum Owner { NONE, OURS, UNMARKED }
+
+    /**
+     * Whether {@code <name>.yml} is there and was written by reviewenv (its first line says so). A
+     * file without the mark is someone else's, or reviewenv's own from before it marked its files
+     * (the caller tells them apart by the environment's record).
+     */
+    public Owner owner(EnvironmentName name) {
+        Path file = file(name);
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Owner.NONE;
+        }
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Owner.UNMARKED;
+        }
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String first = in.readLine();
+            return (MARKER + name.value()).equals(first) ? Owner.OURS : Owner.UNMARKED;
+        } catch (IOException e) {
+            return Owner.UNMARKED;
+        }
+    }
+
+    /**
+     * Removes the route if it is reviewenv's: marked, or unmarked but {@code recorded} (a file of an
+     * environment deployed before files were marked). A missing one counts as removed. Returns false
+     * when a file someone else wrote was left.
+     */
+    public boolean remove(EnvironmentName name, boolean recorded) {
+        Owner owner = owner(name);
+        if (owner == Owner.UNMARKED && !recorded) {
+            return false;
+        }
         try {
             Files.deleteIfExists(file(name));
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the route " + file(name), e);
         }

@@ -13,21 +13,22 @@ class ComposeCommandsTest {
     static final Path ENV = Path.of("/home/d/.reviewenv/.compose.env");
 
     @Test
-    void v2UpBuildsAndStartsInOneCall() {
-        assertEquals(List.of(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", ENV.toString(),
-                "-p", "feature-x", "-f", FILE.toString(), "--project-directory", DIR.toString(), "up", "-d", "--build",
-                "--remove-orphans", "-t", "10")),
+    void upBuildsNothingItStartsWhatReviewenvBuiltAndRemovesOrphans() {
+        assertEquals(List.of("docker", "compose", "--ansi", "never", "--progress", "plain", "--env-file", ENV.toString(),
+                "-p", "feature-x", "-f", FILE.toString(), "--project-directory", DIR.toString(), "up", "-d", "--no-build",
+                "--remove-orphans", "-t", "10"),
                 ComposeCommands.of(ComposeCommands.V2).up("feature-x", FILE, DIR, ENV, Duration.ofSeconds(10)));
+        List<String> base = List.of("docker-compose", "--ansi", "never", "--env-file", ENV.toString(), "-p", "feature-x",
+                "-f", FILE.toString(), "--project-directory", DIR.toString());
+        assertEquals(concat(base, "up", "-d", "--no-build", "--remove-orphans", "-t", "10"),
+                ComposeCommands.of(ComposeCommands.V1).up("feature-x", FILE, DIR, ENV, Duration.ofSeconds(10)));
     }
 
     @Test
-    void v1BuildsWithForceRmBeforeUp() {
-        List<String> base = List.of("docker-compose", "--ansi", "never", "--env-file", ENV.toString(), "-p", "feature-x",
-                "-f", FILE.toString(), "--project-directory", DIR.toString());
-        var calls = ComposeCommands.of(ComposeCommands.V1).up("feature-x", FILE, DIR, ENV, Duration.ofSeconds(10));
-        assertEquals(2, calls.size());
-        assertEquals(concat(base, "build", "--force-rm"), calls.get(0));
-        assertEquals(concat(base, "up", "-d", "--remove-orphans", "-t", "10"), calls.get(1));
+    void aRecreateRemovesContainersAndNetworksButKeepsVolumes() {
+        assertEquals(List.of("docker-compose", "--ansi", "never", "--env-file", ENV.toString(), "-p", "feature-x",
+                "-f", FILE.toString(), "down", "--remove-orphans", "-t", "3"),
+                ComposeCommands.of(ComposeCommands.V1).downKeepingVolumes("feature-x", FILE, null, ENV, Duration.ofSeconds(3)));
     }
 
     @Test

@@ -21,12 +21,12 @@ class RouteFilesTest {
     void theRouteFileHasARouterAndServiceNamedAfterTheEnvironment() throws Exception {
         Path dir = tmp.resolve("dynamic");
         RouteFiles routes = new RouteFiles(dir, List.of("web"));
-        routes.write(EnvironmentName.of("feature-x"), "feature-x.localhost", "web", 8080, List.of());
+        routes.write(EnvironmentName.of("feature-x"), "feature-x.localhost", "web.feature-x", 8080, List.of());
         var doc = new YAMLMapper().readTree(dir.resolve("feature-x.yml").toFile());
         assertEquals("Host(`feature-x.localhost`)", doc.at("/http/routers/feature-x/rule").asText());
         assertEquals("feature-x", doc.at("/http/routers/feature-x/service").asText());
         assertEquals("web", doc.at("/http/routers/feature-x/entryPoints/0").asText());
-        assertEquals("http://feature-x-web:8080", doc.at("/http/services/feature-x/loadBalancer/servers/0/url").asText());
+        assertEquals("http://web.feature-x:8080", doc.at("/http/services/feature-x/loadBalancer/servers/0/url").asText());
         assertEquals(List.of(), SharedSchemas.traefikViolations(doc));
         try (var files = Files.list(dir)) {
             assertEquals(List.of(dir.resolve("feature-x.yml")), files.toList(), "no temp file is ever in the watched directory");
@@ -69,14 +69,14 @@ class RouteFilesTest {
     void withTlsRoutersTerminateItWithTheDefaultCertificateOrAskTheResolverForTheWildcard() throws Exception {
         Path dir = tmp.resolve("dynamic");
         new RouteFiles(dir, List.of("websecure"), new RouteFiles.Tls(true, null))
-                .write(EnvironmentName.of("a"), "a.review.example.com", "web", 80, List.of());
+                .write(EnvironmentName.of("a"), "a.review.example.com", "web.a", 80, List.of());
         var doc = new YAMLMapper().readTree(dir.resolve("a.yml").toFile());
         assertTrue(doc.at("/http/routers/a/tls").isObject(), doc.toString());
         assertEquals(0, doc.at("/http/routers/a/tls").size(), "the default (wildcard) certificate: " + doc);
         assertEquals(List.of(), SharedSchemas.traefikViolations(doc));
 
         new RouteFiles(dir, List.of("websecure"), new RouteFiles.Tls(true, "letsencrypt"))
-                .write(EnvironmentName.of("a"), "a.review.example.com", "web", 80, List.of());
+                .write(EnvironmentName.of("a"), "a.review.example.com", "web.a", 80, List.of());
         doc = new YAMLMapper().readTree(dir.resolve("a.yml").toFile());
         assertEquals("letsencrypt", doc.at("/http/routers/a/tls/certResolver").asText());
         assertEquals("review.example.com", doc.at("/http/routers/a/tls/domains/0/main").asText());
@@ -87,12 +87,28 @@ class RouteFilesTest {
     @Test
     void rewritingAndRemovingAreAtomicAndIdempotent() {
         RouteFiles routes = new RouteFiles(tmp.resolve("d"), List.of());
-        routes.write(EnvironmentName.of("a"), "a.localhost", "web", 80, List.of());
-        routes.write(EnvironmentName.of("a"), "a.localhost", "web", 81, List.of());
+        routes.write(EnvironmentName.of("a"), "a.localhost", "web.a", 80, List.of());
+        routes.write(EnvironmentName.of("a"), "a.localhost", "web.a", 81, List.of());
         assertTrue(routes.exists(EnvironmentName.of("a")));
-        routes.remove(EnvironmentName.of("a"));
-        routes.remove(EnvironmentName.of("a"));
+        assertTrue(routes.remove(EnvironmentName.of("a"), false));
+        assertTrue(routes.remove(EnvironmentName.of("a"), false));
         assertFalse(routes.exists(EnvironmentName.of("a")));
+    }
+
+    @Test
+    void aRouteFileReviewenvDidNotWriteIsNeverRemovedAndToldApart() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("o"));
+        RouteFiles routes = new RouteFiles(dir, List.of());
+        EnvironmentName name = EnvironmentName.of("ops");
+        assertEquals(RouteFiles.Owner.NONE, routes.owner(name));
+        Files.writeString(dir.resolve("ops.yml"), "http:\n  routers: {}\n");
+        assertEquals(RouteFiles.Owner.UNMARKED, routes.owner(name));
+        assertFalse(routes.remove(name, false), "the operator's file stays");
+        assertTrue(Files.exists(dir.resolve("ops.yml")));
+        // Routes reviewenv wrote say so on their first line; a file of an older deploy has a record instead.
+        routes.write(EnvironmentName.of("mine"), "mine.localhost", "web.mine", 80, List.of());
+        assertEquals(RouteFiles.Owner.OURS, routes.owner(EnvironmentName.of("mine")));
+        assertTrue(routes.remove(name, true), "an unmarked file of a recorded environment is reviewenv's older one");
     }
 
     @Test

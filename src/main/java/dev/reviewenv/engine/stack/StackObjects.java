@@ -1,0 +1,57 @@
+package dev.reviewenv.engine.stack;
+
+import dev.reviewenv.naming.EnvironmentName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The objects a rendered compose file makes its engine create, by their final names: the replicas
+ * of each service, and the networks and volumes the file defines (Compose's {@code <project>_<key>},
+ * or the {@code name:} a trusted file gives). External ones are not the file's to create.
+ */
+public final class StackObjects {
+    private StackObjects() {
+    }
+
+    /** How many containers (or tasks) each service runs: {@code scale}, else {@code deploy.replicas}, else 1. */
+    public static Map<String, Integer> replicas(Map<String, Object> doc) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        if (doc.get("services") instanceof Map<?, ?> services) {
+            services.forEach((k, v) -> {
+                int n = 1;
+                if (v instanceof Map<?, ?> s) {
+                    Object scale = s.get("scale");
+                    Object replicas = s.get("deploy") instanceof Map<?, ?> d ? d.get("replicas") : null;
+                    Object count = scale != null ? scale : replicas;
+                    if (count != null) {
+                        try {
+                            n = Integer.parseInt(String.valueOf(count).trim());
+                        } catch (NumberFormatException e) {
+                            n = 1; // the specification check refuses it
+                        }
+                    }
+                }
+                out.put(String.valueOf(k), n);
+            });
+        }
+        return out;
+    }
+
+    /** The Docker names of the networks ({@code kind = "networks"}) or volumes the file defines and does not take from outside. */
+    public static List<String> defined(Map<String, Object> doc, String kind, EnvironmentName name) {
+        List<String> out = new ArrayList<>();
+        if (doc.get(kind) instanceof Map<?, ?> items) {
+            items.forEach((k, v) -> {
+                Map<?, ?> def = v instanceof Map<?, ?> m ? m : Map.of();
+                Object external = def.get("external");
+                if (Boolean.TRUE.equals(external) || "true".equals(String.valueOf(external)) || external instanceof Map) {
+                    return;
+                }
+                out.add(def.get("name") != null ? String.valueOf(def.get("name")) : name.value() + "_" + k);
+            });
+        }
+        return out;
+    }
+}

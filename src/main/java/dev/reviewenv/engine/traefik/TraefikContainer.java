@@ -1,0 +1,45 @@
+package dev.reviewenv.engine.traefik;
+
+import dev.reviewenv.engine.docker.DockerEngine;
+import java.util.Set;
+
+/**
+ * Traefik's container, which joins the routing network of every environment (and nothing joins
+ * a network of another environment): the only thing that reaches an environment's routed service
+ * from outside it. Joining and leaving are idempotent, so a pass can put back what a restarted
+ * Traefik container lost.
+ */
+public class TraefikContainer {
+    private final DockerEngine docker;
+    private final String container;
+
+    public TraefikContainer(DockerEngine docker, String container) {
+        this.docker = docker;
+        this.container = container;
+    }
+
+    /** The container's name ({@code reviewenv.traefik.container}). */
+    public String name() {
+        return container;
+    }
+
+    /** Connects Traefik to {@code network}; fails naming the container when it is not there. */
+    public void join(String network) {
+        if (!docker.containerExists(container)) {
+            throw new IllegalStateException("Traefik's container " + container + " is not running, so it cannot join the"
+                    + " environment's network " + network + "; start it (traefik/run.sh, or the reviewenv-traefik unit), or"
+                    + " set reviewenv.traefik.container to its name");
+        }
+        docker.connect(network, container);
+    }
+
+    /** Takes Traefik off {@code network} (before the network is removed). */
+    public void leave(String network) {
+        docker.disconnect(network, container);
+    }
+
+    /** The networks Traefik is on now. */
+    public Set<String> networks() {
+        return docker.networksOf(container);
+    }
+}
