@@ -23,7 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -31,7 +33,7 @@ import java.util.function.Predicate;
  * (of the host, or of its repository) evicts the least recently used one, by its last request
  * through Traefik (see {@link Activity}), or is refused with {@code when-full=refuse}; before each
  * deploy and on each reaper pass, free space in Docker's data root below {@code disk-floor} evicts
- * the least recently used environments, then trims the image cache. Environments that never
+ * the environments that hold the most disk (volumes, logs, images), then trims the image cache. Environments that never
  * expire go last, and only when nothing else can. An environment whose lock is held (a deploy,
  * stop or wake of it runs) is never taken. Decisions are taken one at a time, and a deploy holds
  * its place until it has a record, so two deploys never both take the last place.
@@ -121,7 +123,8 @@ public class Capacity {
                         + lru(others).stream().limit(3).map(EnvironmentRecord::name).toList() + "); this new environment is"
                         + " refused (reviewenv.when-full=refuse): stop one with DELETE /api/environments/<name>, or raise " + key);
             }
-            if (!evictOne(name, counted, "to stay within " + key + "=" + max, out)) {
+            if (!evictOne(name, counted, this::lru, victim -> "least recently used: last used " + activity.lastUsed(victim),
+                    "to stay within " + key + "=" + max, out)) {
                 throw new DeployRefused(key + " is " + max + " and " + count + " environments run, and none of them can be"
                         + " evicted now (each is deploying, stopping or waking); push again later, or raise " + key);
             }
@@ -143,7 +146,9 @@ public class Capacity {
             }
             String why = "free space in " + root + " is " + mib(space.free()) + ", below reviewenv.disk-floor=" + floor.get()
                     + " (" + mib(need) + ")";
-            if (evictOne(deploying, r -> true, "because " + why, out)) {
+            Map<String, Long> use = docker.diskUse();
+            if (evictOne(deploying, r -> true, largestFirst(use), victim -> "it holds "
+                    + mib(use.getOrDefault(victim.name(), 0L)) + " of the disk, the most", "because " + why, out)) {
                 continue;
             }
             if (images.trimCache(0, out) > 0) {
@@ -153,12 +158,17 @@ public class Capacity {
         }
     }
 
-    /** Evicts the least recently used environment that {@code candidate} accepts and whose lock is free. */
-    private boolean evictOne(EnvironmentName keep, Predicate<EnvironmentRecord> candidate, String why, Consumer<String> out) {
-        List<EnvironmentRecord> order = lru(records.list().stream().filter(candidate)
+    /**
+     * Evicts the first environment in {@code order} that {@code candidate} accepts and whose lock is
+     * free; {@code which} says why it was that one.
+     */
+    private boolean evictOne(EnvironmentName keep, Predicate<EnvironmentRecord> candidate,
+            Function<List<EnvironmentRecord>, List<EnvironmentRecord>> order, Function<EnvironmentRecord, String> which,
+            String why, Consumer<String> out) {
+        List<EnvironmentRecord> ordered = order.apply(records.list().stream().filter(candidate)
                 .filter(r -> keep == null || !r.environmentName().equals(keep)).filter(r -> !placed.contains(r.environmentName()))
                 .toList());
-        for (EnvironmentRecord victim : order) {
+        for (EnvironmentRecord victim : ordered) {
             EnvironmentName name = victim.environmentName();
             Optional<EnvironmentLocks.Held> lock = locks.tryHold(name);
             if (lock.isEmpty()) {
@@ -168,7 +178,7 @@ public class Capacity {
                 if (!records.exists(name)) {
                     continue;
                 }
-                String line = "evicting " + name + " (least recently used: last used " + activity.lastUsed(victim) + ") " + why;
+                String line = "evicting " + name + " (" + which.apply(victim) + ") " + why;
                 out.accept(line);
                 Log.info(line);
                 try {
@@ -180,6 +190,18 @@ public class Capacity {
             }
         }
         return false;
+    }
+
+    /**
+     * The environments that hold the most disk first (an environment filling the disk goes before an
+     * innocent neighbour); environments that never expire after all the others.
+     */
+    private Function<List<EnvironmentRecord>, List<EnvironmentRecord>> largestFirst(Map<String, Long> use) {
+        return candidates -> candidates.stream()
+                .filter(r -> !EnvironmentRecord.STOPPING.equals(r.status()))
+                .sorted(Comparator.comparing((EnvironmentRecord r) -> records.removeAt(r.environmentName()).isEmpty())
+                        .thenComparing(r -> -use.getOrDefault(r.name(), 0L)).thenComparing(EnvironmentRecord::name))
+                .toList();
     }
 
     /** Least recently used first; environments that never expire after all the others. */

@@ -67,8 +67,8 @@ public class Ownership {
                         && !pulled.contains(normal(image))) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> writable = (Map<String, Object>) s;
-                    writable.put("pull_policy", "missing");
-                    notes.add(at + ".pull_policy: '" + policy + "' rewritten to missing: " + image + " was on this host before"
+                    writable.put("pull_policy", "if_not_present");
+                    notes.add(at + ".pull_policy: '" + policy + "' rewritten to if_not_present: " + image + " was on this host before"
                             + " reviewenv, and a branch never moves a tag that is not reviewenv's");
                 }
             });

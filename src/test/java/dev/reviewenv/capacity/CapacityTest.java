@@ -231,7 +231,7 @@ class CapacityTest {
     }
 
     @Test
-    void belowTheDiskFloorTheLeastRecentlyUsedGoFirstThenTheImageCacheThenDeploysAreRefused() throws Exception {
+    void belowTheDiskFloorTheLargestUsersGoFirstThenTheImageCacheThenDeploysAreRefused() throws Exception {
         try (Registry registry = Registry.start()) {
             String pulled = registry.push("reviewenv/busybox:local", "it/cached:" + java.util.UUID.randomUUID().toString().substring(0, 6));
             String a = deploy("cap/a", web("a", """
@@ -240,7 +240,16 @@ class CapacityTest {
                         init: true
                         command: ["sleep", "3600"]
                     """.formatted(pulled)));
-            String b = deploy("cap/b", web("b", ""));
+            // b fills a volume of its own, and is the one used last: the disk, not its age, decides.
+            String b = deploy("cap/b", web("b", """
+                      filler:
+                        image: reviewenv/busybox:local
+                        init: true
+                        command: ["sh", "-c", "dd if=/dev/zero of=/data/fill bs=1M count=16 && exec sleep 3600"]
+                        volumes: ["data:/data"]
+                    volumes:
+                      data: {}
+                    """));
             visit(b);
             SmallDisk.fill(40); // 24 MiB free of 64: below the 32 MiB floor
             Reaper.Report pass = reaper.reap(Instant.now(), false);
@@ -248,8 +257,10 @@ class CapacityTest {
             int evictedA = indexOf(lines, "evicting " + a + " ");
             int evictedB = indexOf(lines, "evicting " + b + " ");
             int trimmed = indexOf(lines, "removed cached image " + pulled);
-            assertTrue(evictedA >= 0 && evictedA < evictedB && evictedB < trimmed, "least recently used first, then the"
-                    + " cache: " + lines);
+            assertTrue(evictedB >= 0 && evictedB < evictedA && evictedA < trimmed, "the largest first, though used last, then"
+                    + " the others, then the cache: " + lines);
+            assertTrue(lines.get(evictedB).contains("it holds 16 MiB of the disk, the most")
+                    || lines.get(evictedB).contains("it holds 17 MiB of the disk, the most"), lines.get(evictedB));
             assertTrue(lines.get(lines.size() - 1).contains("below reviewenv.disk-floor=32m"), lines.toString());
             assertEquals(List.of(), Api.environments());
             assertEquals("", Docker.imageId(pulled), "the cached image was trimmed");

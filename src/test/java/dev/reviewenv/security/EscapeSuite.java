@@ -95,7 +95,7 @@ abstract class EscapeSuite {
     void noPushedBranchGetsTheHostAnotherEnvironmentOrPastThePolicy() throws Exception {
         Escapes.Host host = new Escapes.Host(target, marker.toString(), sharedTag);
         List<Escapes.Case> cases = Escapes.cases(host);
-        assertTrue(cases.size() >= 40, "the suite has " + cases.size() + " cases");
+        assertTrue(cases.size() >= 90, "the suite has " + cases.size() + " cases");
         List<String> branches = new ArrayList<>();
         Map<String, Escapes.Case> byRef = new HashMap<>();
         for (int i = 0; i < cases.size(); i++) {

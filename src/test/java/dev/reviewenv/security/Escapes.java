@@ -178,7 +178,7 @@ final class Escapes {
                     assertEquals(1, containers.size());
                     String image = containers.get(0).at("/Config/Image").asText();
                     assertNotEquals(h.sharedTag(), image, "the build got its own name");
-                    assertTrue(image.endsWith("-web"), image);
+                    assertTrue(image.matches(".*/web:[0-9a-f]{40}"), image);
                 })));
         // Symbolic links of every kind.
         c.add(new Case("compose file is a link", Map.of("real.yml", WEB), Map.of("docker-compose.yml", "real.yml"),
@@ -211,6 +211,7 @@ final class Escapes {
         c.add(refused("a key nobody knows", web("    no_such_key: 1\n"), "no_such_key"));
         c.add(refused("restart always is rewritten, privileged is not", web("    restart: always\n    privileged: true\n"),
                 "services.web.privileged"));
+        c.addAll(Isolation.cases(h));
         return c;
     }
 
@@ -271,6 +272,11 @@ final class Escapes {
         for (JsonNode opt : hc.at("/SecurityOpt")) {
             assertTrue(opt.asText().startsWith("no-new-privileges"), name + " SecurityOpt " + opt);
         }
+        assertTrue(ct.at("/HostConfig/CapDrop").toString().contains("NET_RAW"), name + " keeps NET_RAW: " + ct.at("/HostConfig/CapDrop"));
+        String logType = ct.at("/HostConfig/LogConfig/Type").asText();
+        assertTrue(logType.equals("none") || (logType.equals("json-file") || logType.equals("local"))
+                && !ct.at("/HostConfig/LogConfig/Config/max-size").asText().isEmpty()
+                && !ct.at("/HostConfig/LogConfig/Config/max-file").asText().isEmpty(), name + " logs unbounded: " + ct.at("/HostConfig/LogConfig"));
         for (JsonNode env : ct.at("/Config/Env")) {
             assertTrue(!env.asText().contains("HOST-SECRET"), name + " got a host file into its environment: " + env);
         }

@@ -30,6 +30,7 @@ import java.util.function.Consumer;
 public class DockerEngine implements Closeable {
 
     private final DockerClient client;
+    private final ApacheDockerHttpClient http;
 
     public DockerEngine() {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
@@ -39,6 +40,7 @@ public class DockerEngine implements Closeable {
                 .connectionTimeout(Duration.ofSeconds(10))
                 .responseTimeout(Duration.ofMinutes(2))
                 .build();
+        this.http = http;
         this.client = DockerClientImpl.getInstance(config, http);
     }
 
@@ -498,6 +500,67 @@ public class DockerEngine implements Closeable {
             return java.util.Optional.of(labels == null ? Map.of() : labels);
         } catch (NotFoundException e) {
             return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The bytes each environment holds on the host's disk, by reviewenv's label: its volumes, what
+     * its containers wrote (their writable layers, and their log files where this process may read
+     * them), and the images built for it. Docker measures volumes by walking them, so this is for
+     * when the disk is short, not for every pass.
+     */
+    public Map<String, Long> diskUse() {
+        Map<String, Long> use = new java.util.TreeMap<>();
+        com.github.dockerjava.transport.DockerHttpClient.Request request = com.github.dockerjava.transport.DockerHttpClient.Request
+                .builder().method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET).path("/system/df").build();
+        com.fasterxml.jackson.databind.JsonNode df;
+        try (var response = http.execute(request)) {
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException("the Docker engine answered " + response.getStatusCode() + " to /system/df");
+            }
+            df = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.getBody());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot ask the Docker engine how much disk is used", e);
+        }
+        for (var v : df.path("Volumes")) {
+            add(use, v.path("Labels").path(Labels.ENVIRONMENT).asText(null), v.path("UsageData").path("Size").asLong(0));
+        }
+        for (var i : df.path("Images")) {
+            add(use, i.path("Labels").path(Labels.ENVIRONMENT).asText(null), i.path("Size").asLong(0));
+        }
+        for (var c : df.path("Containers")) {
+            String env = c.path("Labels").path(Labels.ENVIRONMENT).asText(null);
+            add(use, env, c.path("SizeRw").asLong(0));
+            if (env != null) {
+                add(use, env, logBytes(c.path("Id").asText()));
+            }
+        }
+        return use;
+    }
+
+    private static void add(Map<String, Long> use, String env, long bytes) {
+        if (env != null && bytes > 0) {
+            use.merge(env, bytes, Long::sum);
+        }
+    }
+
+    /** The size of a container's log files (json-file keeps {@code <log>}, {@code <log>.1}, ...); 0 where unreadable. */
+    private long logBytes(String container) {
+        try {
+            String path = client.inspectContainerCmd(container).exec().getLogPath();
+            if (path == null || path.isEmpty()) {
+                return 0;
+            }
+            java.nio.file.Path log = java.nio.file.Path.of(path);
+            long total = 0;
+            try (var files = java.nio.file.Files.list(log.getParent())) {
+                for (java.nio.file.Path f : files.filter(f -> f.getFileName().toString().startsWith(log.getFileName().toString())).toList()) {
+                    total += java.nio.file.Files.size(f);
+                }
+            }
+            return total;
+        } catch (IOException | RuntimeException unreadable) {
+            return 0; // the data root is root's; a service without its rights counts what Docker says
         }
     }
 
