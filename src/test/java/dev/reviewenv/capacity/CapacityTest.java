@@ -138,7 +138,7 @@ class CapacityTest {
                     "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}", c).strip(),
                     "every service runs with the configured limits");
         }
-        String hog = name + "-hog-1";
+        String hog = name + "_hog_1";
         Instant deadline = Instant.now().plusSeconds(60);
         while (!Cmd.ok("docker", "inspect", "-f", "{{.State.OOMKilled}}", hog).strip().equals("true")) {
             assertTrue(Instant.now().isBefore(deadline), "the memory hog was never killed by its limit: "
@@ -146,7 +146,7 @@ class CapacityTest {
             Api.sleep(250);
         }
         // busybox sh gives up when a fork fails: the bomb ends on its pids limit, the host never sees more.
-        String bomb = name + "-bomb-1";
+        String bomb = name + "_bomb_1";
         while (!Cmd.ok("docker", "inspect", "-f", "{{.State.Status}}", bomb).strip().equals("exited")) {
             assertTrue(Instant.now().isBefore(deadline), "the fork bomb was never stopped by its pids limit");
             Api.sleep(250);
@@ -192,11 +192,11 @@ class CapacityTest {
                 volumes:
                   data: {}
                 """));
-        Cmd.ok("docker", "exec", name + "-web-1", "sh", "-c", "echo kept > /data/note");
+        Cmd.ok("docker", "exec", name + "_web_1", "sh", "-c", "echo kept > /data/note");
         Reaper.Report pass = reaper.reap(Instant.now().plus(Duration.ofHours(2)), false);
         assertTrue(pass.reaped().contains("put " + name + " to sleep (no request for 1h)"), pass.lines().toString());
         assertEquals("sleeping", environment(name).getString("status"));
-        assertEquals("false", Cmd.ok("docker", "inspect", "-f", "{{.State.Running}}", name + "-web-1").strip(), "containers stopped");
+        assertEquals("false", Cmd.ok("docker", "inspect", "-f", "{{.State.Running}}", name + "_web_1").strip(), "containers stopped");
         assertEquals(1, Stacks.volumes(name).size(), "volumes kept");
 
         Instant asked = Instant.now();
@@ -208,7 +208,7 @@ class CapacityTest {
         assertEquals(200, woken.status(), woken.body());
         System.out.println("woke " + name + " through Traefik in " + ms + " ms");
         assertEquals("running", environment(name).getString("status"));
-        assertEquals("kept\n", Cmd.ok("docker", "exec", name + "-web-1", "cat", "/data/note"), "its data survived the sleep");
+        assertEquals("kept\n", Cmd.ok("docker", "exec", name + "_web_1", "cat", "/data/note"), "its data survived the sleep");
         assertNotNull(environment(name).getString("lastRequest"), "the wake counts as a request");
         Reaper.Report next = reaper.reap(Instant.now().plus(Duration.ofMinutes(30)), false);
         assertFalse(next.lines().stream().anyMatch(l -> l.contains("to sleep")), "a woken environment is not idle: " + next.lines());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -118,15 +119,20 @@ public class Sandbox {
                     + " memory " + spec.limits().memoryText() + ", cpus " + spec.limits().cpusText() + ", pids "
                     + spec.limits().pids() + ", at most " + timeout.toSeconds() + " s)");
             CommandRunner.Result r;
+            Instant started = Instant.now();
             try {
                 r = runner.run(argv, null, Map.of(), timeout.plusSeconds(30), out);
             } finally {
                 runner.run(List.of("docker", "rm", "-f", container), null, Map.of(), Duration.ofSeconds(30), line -> { });
             }
-            if (r.timedOut() || r.exitCode() == 137 || r.exitCode() == 124) {
+            if (r.timedOut() || !r.ok() && Duration.between(started, Instant.now()).compareTo(timeout) >= 0) {
                 throw new BuildException("the build of service " + spec.service() + " did not finish within "
-                        + timeout.toSeconds() + " s (reviewenv.build.timeout) and was stopped, or ran out of its memory"
-                        + " limit (" + spec.limits().memoryText() + ")");
+                        + timeout.toSeconds() + " s (reviewenv.build.timeout) and was stopped");
+            }
+            if (r.exitCode() == 137) {
+                throw new BuildException("the build of service " + spec.service() + " was killed: it ran out of its memory"
+                        + " limit (" + spec.limits().memoryText() + ") or processes (" + spec.limits().pids() + "); an operator"
+                        + " raises reviewenv.repositories.\"" + spec.repository() + "\".limits.*");
             }
             if (!r.ok()) {
                 throw new BuildException("the build of service " + spec.service() + " failed (exit " + r.exitCode() + "):\n"

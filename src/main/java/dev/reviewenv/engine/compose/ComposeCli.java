@@ -24,6 +24,13 @@ public class ComposeCli {
     private final Duration timeout;
     private final Duration stopTimeout;
     private final Path envFile;
+    /**
+     * Compose v2 names containers {@code <project>-<service>-<n>}, which two environments can spell
+     * alike ({@code sq} with {@code b-web}, {@code sq-b} with {@code web}); in its compatibility
+     * mode it names them as v1 does, {@code <project>_<service>_<n>}, and an environment name holds
+     * no {@code _}. Nothing else of that mode changes what reviewenv renders.
+     */
+    private final Map<String, String> env;
 
     public ComposeCli(ComposeCommands commands, CommandRunner runner, Duration timeout, Duration stopTimeout, Path envFile) {
         this.commands = commands;
@@ -31,6 +38,7 @@ public class ComposeCli {
         this.timeout = timeout;
         this.stopTimeout = stopTimeout;
         this.envFile = envFile;
+        this.env = commands.flavor() == ComposeCommands.Flavor.V2 ? Map.of("COMPOSE_COMPATIBILITY", "true") : Map.of();
     }
 
     public ComposeCommands.Flavor flavor() {
@@ -80,7 +88,7 @@ public class ComposeCli {
     public String resolve(String project, Path file, Path projectDir, Optional<Path> dotEnv, Consumer<String> out) {
         List<String> argv = commands.resolve(project, file, projectDir, dotEnv.orElse(envFile));
         out.accept("$ " + String.join(" ", argv));
-        CommandRunner.Captured c = runner.capture(argv, null, Map.of(), RESOLVE_TIMEOUT, MAX_RESOLVED, out);
+        CommandRunner.Captured c = runner.capture(argv, null, env, RESOLVE_TIMEOUT, MAX_RESOLVED, out);
         if (c.truncated()) {
             throw new ComposeException("compose config printed more than " + MAX_RESOLVED + " bytes; the file is too big to review");
         }
@@ -116,7 +124,7 @@ public class ComposeCli {
 
     private void run(String verb, List<String> argv, Consumer<String> out) {
         out.accept("$ " + String.join(" ", argv));
-        CommandRunner.Result r = runner.run(argv, null, Map.of(), timeout, out);
+        CommandRunner.Result r = runner.run(argv, null, env, timeout, out);
         if (r.timedOut()) {
             throw new ComposeException("compose " + verb + " did not finish within " + timeout.toSeconds() + " s and was killed");
         }

@@ -56,10 +56,10 @@ public class ComposeStacks implements StackEngine {
     @Override
     public List<String> strangers(EnvironmentName name, Map<String, Object> rendered, boolean recorded) {
         List<String> found = new ArrayList<>();
-        String sep = compose.flavor() == ComposeCommands.Flavor.V2 ? "-" : "_";
         StackObjects.replicas(rendered).forEach((service, n) -> {
+            // Both Composes name containers <project>_<service>_<n> (v2 in its compatibility mode, see ComposeCli).
             for (int i = 1; i <= Math.max(n, 1); i++) {
-                stranger(DockerEngine.Kind.CONTAINER, name.value() + sep + service + sep + i, name, false).ifPresent(found::add);
+                stranger(DockerEngine.Kind.CONTAINER, name.value() + "_" + service + "_" + i, name, false).ifPresent(found::add);
             }
         });
         for (String network : StackObjects.defined(rendered, "networks", name)) {
