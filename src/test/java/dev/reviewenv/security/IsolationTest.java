@@ -396,28 +396,61 @@ class IsolationTest {
                 assertFalse(fetchFrom(attacker, ip, servicePort).contains("HTTP"), "a review container reached reviewenv at " + ip);
             }
         }
-        // Without NET_RAW no packet can be forged at all.
-        Cmd.Out raw = Cmd.run(null, Map.of(), "docker", "exec", attacker.at("/Id").asText(), "busybox", "arping", "-c", "1", "-w", "1",
-                "-I", "eth0", addresses(attacker).get(0));
-        assertNotEquals(0, raw.code(), raw.text());
-        assertTrue(raw.text().contains("Operation not permitted") || raw.text().contains("ermission"), raw.text());
-
-        // A repository trusted with NET_RAW forges ARP replies: they reach only its own networks.
-        JsonNode forger = container("raw", "web");
-        String victimIp = addresses(victimWeb).get(0);
-        String victimMac = victimWeb.at("/NetworkSettings/Networks").elements().next().at("/MacAddress").asText();
-        Cmd.run(null, Map.of(), "sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 " + victimIp + " 8080 >/dev/null");
-        assertTrue(Cmd.ok("ip", "neigh", "show", "to", victimIp).contains(victimMac), "the host knows the victim's address");
-        for (String iface : List.of("eth0", "eth1")) {
-            Cmd.Out sent = Cmd.run(null, Map.of(), "docker", "exec", forger.at("/Id").asText(), "busybox", "arping", "-U", "-c", "3",
-                    "-I", iface, "-s", victimIp, victimIp);
-            assertEquals(0, sent.code(), "the trusted repository does send forged replies: " + sent.text());
+        // Forged ARP replies ("this IP is at my MAC"), sent by a real raw-socket tool, as a branch could ship one.
+        Path forge = arpForge();
+        for (String c : List.of(attacker.at("/Id").asText(), container("raw", "web").at("/Id").asText())) {
+            Cmd.ok("docker", "cp", forge.toString(), c + ":/arp-forge");
         }
-        String neigh = Cmd.ok("ip", "neigh", "show", "to", victimIp);
-        assertTrue(neigh.contains(victimMac), "the host's neighbour entry of the victim moved: " + neigh + " (victim " + victimMac + ")");
+        String victimIp = addresses(victimWeb).get(0);
+        Cmd.Out refused = Cmd.run(null, Map.of(), "docker", "exec", attacker.at("/Id").asText(), "/arp-forge", "eth0", victimIp);
+        assertEquals(2, refused.code(), "without NET_RAW there is no raw socket at all: " + refused.text());
+        assertTrue(refused.text().contains("Operation not permitted"), refused.text());
+
+        // A repository trusted with NET_RAW forges replies: they move entries on its own networks, and on no other.
+        JsonNode forger = container("raw", "web");
+        JsonNode neighbour = container("raw", "admin");
+        String forgerMacs = forger.at("/NetworkSettings/Networks").toString();
+        String victimMac = macOn(victimWeb, victimIp);
+        String neighbourIp = addresses(neighbour).get(0);
+        for (String ip : List.of(victimIp, neighbourIp)) {
+            Cmd.run(null, Map.of(), "sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 " + ip + " 8080 >/dev/null; "
+                    + "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 " + ip + " 9000 >/dev/null");
+        }
+        assertTrue(Cmd.ok("ip", "neigh", "show", "to", victimIp).contains(victimMac), "the host knows the victim's address");
+        Api.sleep(1500); // past the neighbour table's lock time, so a forged reply could take effect at once
+        for (String ip : List.of(victimIp, neighbourIp)) {
+            for (String iface : List.of("eth0", "eth1")) {
+                Cmd.Out sent = Cmd.run(null, Map.of(), "docker", "exec", forger.at("/Id").asText(), "/arp-forge", iface, ip);
+                assertEquals(0, sent.code(), "the trusted repository does send forged replies: " + sent.text());
+            }
+        }
+        String victimNeigh = Cmd.ok("ip", "neigh", "show", "to", victimIp);
+        assertTrue(victimNeigh.contains(victimMac), "the host's neighbour entry of the victim moved: " + victimNeigh);
+        String neighbourNeigh = Cmd.ok("ip", "neigh", "show", "to", neighbourIp);
+        assertTrue(java.util.Arrays.stream(neighbourNeigh.split("\\s+")).anyMatch(w -> w.contains(":") && forgerMacs.contains(w)),
+                "the forged replies do work on the forger's own network (the test can see them): " + neighbourNeigh);
         for (int i = 0; i < 5; i++) {
             assertTrue(Traefik.get(traefikPort, "victim.localhost", "/").body().contains("victim-page"), "Traefik still reaches the victim");
         }
+    }
+
+    /** The MAC address a container has on the network where its address is {@code ip}. */
+    static String macOn(JsonNode container, String ip) {
+        for (JsonNode n : container.at("/NetworkSettings/Networks")) {
+            if (ip.equals(n.at("/IPAddress").asText())) {
+                return n.at("/MacAddress").asText();
+            }
+        }
+        throw new AssertionError(ip + " is not an address of " + container.at("/Name").asText());
+    }
+
+    /** The ARP forging tool of src/test/resources/attacks, built static so it runs in any container. */
+    static Path arpForge() {
+        Path binary = Path.of("target/arp-forge").toAbsolutePath();
+        if (!Files.isExecutable(binary)) {
+            Cmd.ok("gcc", "-static", "-O2", "-o", binary.toString(), Path.of("src/test/resources/attacks/arp-forge.c").toString());
+        }
+        return binary;
     }
 
     @Test
