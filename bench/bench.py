@@ -121,7 +121,9 @@ class Bench:
         env.update(MALLOC_ARENA_MAX="2", REVIEWENV_HOME=self.home, REVIEWENV_GIT_ROOT=self.git_root,
                    REVIEWENV_REDIS_URL="redis://127.0.0.1:%d" % self.redis_port, REVIEWENV_NETWORK=self.network,
                    REVIEWENV_API_TOKEN=TOKEN, REVIEWENV_REAPER_EVERY=reaper_every, QUARKUS_HTTP_PORT=str(self.http_port),
-                   REVIEWENV_SPOOL_DIR=os.path.join(self.root, "spool"), REVIEWENV_JOBS_WORKERS=str(self.args.workers))
+                   REVIEWENV_SPOOL_DIR=os.path.join(self.root, "spool"), REVIEWENV_JOBS_WORKERS=str(self.args.workers),
+                   REVIEWENV_TRAEFIK_CONTAINER="reviewenv-bench-traefik-" + self.id,
+                   REVIEWENV_BUILD_LOCAL_IMAGES="reviewenv/busybox:local")
         log = open(os.path.join(self.root, "service.log"), "a")
         t0 = time.monotonic()
         self.service = subprocess.Popen(["java"] + JVM_FLAGS + ["-jar", JAR], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -132,6 +134,12 @@ class Bench:
         if self.service and self.service.poll() is None:
             self.service.terminate()
             self.service.wait(60)
+
+    def traefik_mb(self):
+        usage = sh("docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", self.traefik).split("/")[0].strip()
+        number = float(re.match(r"[\d.]+", usage).group(0))
+        unit = usage[len(re.match(r"[\d.]+", usage).group(0)):].strip()
+        return number * {"B": 1 / 2**20, "KiB": 1 / 1024, "MiB": 1, "GiB": 1024}.get(unit, 1)
 
     def rss_mb(self):
         with open("/proc/%d/status" % self.service.pid) as f:
@@ -155,7 +163,7 @@ class Bench:
         sh("docker", "rm", "-f", "reviewenv-bench-traefik-" + self.id, check=False)
         sh("docker", "network", "rm", self.network, check=False)
         for img in sh("docker", "images", "--format", "{{.Repository}}", check=False).split():
-            if re.match(r"(bench|par|mem|wake)\d+-web$|rawbench", img):
+            if re.match(r"(bench|par|mem|wake)\d+(/web|-web)$|rawbench", img):
                 sh("docker", "rmi", "-f", img, check=False)
         self.redis.terminate()
         shutil.rmtree(self.root, ignore_errors=True)
@@ -284,11 +292,30 @@ class Bench:
         for i in range(n):
             pages["mem%d" % i] = "mem-%d" % i
             self.commit_branch("mem%d" % i, pages["mem%d" % i])
+        traefik_idle = self.traefik_mb()
         for j in self.push(*pages.keys()):
             self.await_job(j)
         time.sleep(5)
         rss = self.rss_mb()
         self.row("service RSS with %d environments (MB) vs idle" % n, rss, idle_rss, "")
+        # Traefik joins one network per environment: what it costs it, and what one more join costs.
+        self.row("Traefik memory on %d routing networks (MB) vs on none" % n, self.traefik_mb(), traefik_idle, "")
+        extra = "reviewenv-bench-join-" + self.id
+        sh("docker", "network", "create", "--internal", extra)
+        t0 = time.monotonic()
+        sh("docker", "network", "connect", extra, self.traefik)
+        join = time.monotonic() - t0
+        sh("docker", "network", "disconnect", extra, self.traefik)
+        sh("docker", "network", "rm", extra)
+        bare = "reviewenv-bench-bare-" + self.id
+        sh("docker", "network", "create", "--internal", bare)
+        probe = sh("docker", "run", "-d", "--rm", "--network", self.network, "reviewenv/busybox:local", "sleep", "60").strip()
+        t0 = time.monotonic()
+        sh("docker", "network", "connect", bare, probe)
+        raw_join = time.monotonic() - t0
+        sh("docker", "rm", "-f", probe)
+        sh("docker", "network", "rm", bare)
+        self.row("Traefik joins its %d-th network (s) vs a container on one network" % (n + 1), join, raw_join, "")
         for b in pages:
             self.stop(b)
 

@@ -154,7 +154,7 @@ in_root() { if [ -n "$ROOT" ]; then chroot "$ROOT" "$@"; else "$@"; fi; }
 
 step_packages() {
   [ "$SKIP_PACKAGES" = 1 ] && return 0
-  local want=(systemd docker.io docker-compose redis-server openjdk-17-jre-headless python3-venv nftables curl git ca-certificates logrotate)
+  local want=(systemd docker.io docker-compose redis-server openjdk-17-jre-headless python3-venv nftables buildah busybox-static curl git ca-certificates logrotate)
   local missing=()
   for p in "${want[@]}"; do
     in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -426,7 +426,7 @@ EOF
 
 step_units() {
   local u
-  for u in reviewenv.service reviewenv-redis.service reviewenv-traefik.service reviewenv-firewall.service; do
+  for u in reviewenv.service reviewenv-redis.service reviewenv-traefik.service reviewenv-firewall.service reviewenv-isolation.service; do
     put "/etc/systemd/system/$u" 644 root:root <"$top/deploy/systemd/$u"
   done
   put /etc/systemd/system/reviewenv-reap.service 644 root:root <"$top/reaper/reviewenv-reap.service"
@@ -470,7 +470,7 @@ EOF
 }
 
 units_enabled() {
-  local units=(docker.service reviewenv-redis.service reviewenv-traefik.service reviewenv.service reviewenv-reap.timer)
+  local units=(docker.service reviewenv-isolation.service reviewenv-redis.service reviewenv-traefik.service reviewenv.service reviewenv-reap.timer)
   [ "$FIREWALL" = 1 ] && units+=(reviewenv-firewall.service)
   local u
   for u in "${units[@]}"; do
@@ -502,6 +502,7 @@ start_units() {
   fi
   systemctl daemon-reload
   [ "$FIREWALL" = 1 ] && systemctl restart reviewenv-firewall.service
+  systemctl restart reviewenv-isolation.service
   systemctl start docker.service reviewenv-redis.service
   systemctl start reviewenv-traefik.service
   if [ "${APP_CHANGED:-0}" = 1 ] || [ "$CHANGED" = 1 ]; then

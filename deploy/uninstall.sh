@@ -45,7 +45,7 @@ if [ "$REMOVE_ENVIRONMENTS" = 1 ]; then
   done
 fi
 
-units=(reviewenv.service reviewenv-traefik.service reviewenv-redis.service reviewenv-reap.timer reviewenv-reap.service reviewenv-firewall.service)
+units=(reviewenv.service reviewenv-traefik.service reviewenv-redis.service reviewenv-reap.timer reviewenv-reap.service reviewenv-firewall.service reviewenv-isolation.service)
 for u in "${units[@]}"; do
   [ -e "$ROOT/etc/systemd/system/$u" ] || continue
   if [ "$CHECK" = 1 ]; then say "would stop and disable $u"; continue; fi

@@ -59,6 +59,8 @@ class MultiNodeSwarmIT {
         String traefik = nodes.docker(1, "run", "-d", "--network", service.network, "-p", "80",
                 "-v", routes + ":/etc/traefik/dynamic:ro", "-v", logs + ":/var/log/traefik",
                 "-v", Path.of("traefik/traefik.yml").toAbsolutePath() + ":/etc/traefik/traefik.yml:ro", "reviewenv/traefik:local").strip();
+        service.env.put("REVIEWENV_TRAEFIK_CONTAINER", traefik);
+        service.env.put("REVIEWENV_BUILD_LOCAL_IMAGES", "reviewenv/busybox:local");
         traefikPort = Integer.parseInt(nodes.docker(1, "port", traefik, "80/tcp").lines().findFirst().orElseThrow().replaceAll(".*:", ""));
         service.start();
         git = new GitFixture(service.gitRoot, "team/big", service.url(), HostServices.TOKEN);
@@ -135,7 +137,7 @@ class MultiNodeSwarmIT {
         String commit = git.commit("spread");
         var deployed = Api.succeeded(Api.startedJob(git.push("big/spread")));
         String name = deployed.getString("environment");
-        assertTrue(deployed.getString("output").contains("$ docker push " + registry.address() + "/" + name + "-web:" + commit),
+        assertTrue(deployed.getString("output").contains("$ docker push " + registry.address() + "/" + name + "/web:" + commit),
                 deployed.getString("output"));
         assertTrue(deployed.getString("output").contains("images to pull (reviewenv's from now on): " + pulled),
                 deployed.getString("output"));
@@ -177,12 +179,12 @@ class MultiNodeSwarmIT {
         assertTrue(stop.contains("removed what " + name + " left on 2 node(s)"), stop);
         assertTrue(stop.contains("removed image " + pulled), "no image cache: the pulled image goes with its last user:\n" + stop);
         assertTrue(stop.contains("removed " + pulled + " on "), "and from every node that is up (checked below):\n" + stop);
-        assertEquals(List.of(), registry.tags(name + "-web"), "the built image left the registry");
+        assertEquals(List.of(), registry.tags(name + "/web"), "the built image left the registry");
         for (int i = 1; i <= 3; i++) {
             if (i == lost) {
                 continue;
             }
-            assertEquals("", nodes.docker(i, "images", "-q", "--filter", "reference=*/" + name + "-web").strip(),
+            assertEquals("", nodes.docker(i, "images", "-q", "--filter", "reference=*/" + name + "/web").strip(),
                     "node " + i + " keeps no image of " + name + "; its containers: " + nodes.docker(i, "ps", "-a") + "\n" + janitorLogs(i) + "\n" + stop);
             assertEquals("", nodes.docker(i, "volume", "ls", "-q", "--filter", "label=dev.reviewenv.environment=" + name).strip(),
                     "node " + i + " keeps no volume of " + name);

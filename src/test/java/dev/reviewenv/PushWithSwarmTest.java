@@ -26,10 +26,10 @@ class PushWithSwarmTest extends PushScenarios {
 
     @Override
     String stopAndAssertNothingLeft(String name) {
-        List<String> tagsBefore = HostServices.registry().tags(name + "-web");
+        List<String> tagsBefore = HostServices.registry().tags(name + "/web");
         assertFalse(tagsBefore.isEmpty(), "the built images were pushed to the registry");
         String output = super.stopAndAssertNothingLeft(name);
-        assertEquals(List.of(), HostServices.registry().tags(name + "-web"),
+        assertEquals(List.of(), HostServices.registry().tags(name + "/web"),
                 "the built images leave the registry with the environment (there were " + tagsBefore + ")");
         assertTrue(output.contains("removed what " + name + " left on 1 node(s)"), "every node is cleaned:\n" + output);
         return output;

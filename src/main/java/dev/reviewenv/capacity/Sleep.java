@@ -211,8 +211,8 @@ public class Sleep {
                 readiness.await(name, out);
                 Optional<EnvironmentRecord.Route> route = record.route();
                 if (route.isPresent()) {
-                    if (route.get().network() != null) {
-                        traefik.join(route.get().network());
+                    if (route.get().network() != null && !traefik.join(route.get().network())) {
+                        out.accept(traefik.missing(route.get().network()));
                     }
                     routes.write(name, Address.parse(record.url()).host(), route.get(), config.basicAuthFor(record.repository()));
                 }

@@ -128,7 +128,10 @@ public class Deployer {
                 engine.up(stack, out);
                 readiness.await(name, out);
                 EnvironmentRecord.Route route = rendered.route(name);
-                traefik.join(route.network());
+                if (!traefik.join(route.network())) {
+                    out.accept(traefik.missing(route.network()));
+                    Log.warn(traefik.missing(route.network()));
+                }
                 ownership.onSharedNetwork(name, route.upstream());
                 routes.write(name, request.address().host(), route.upstream(), route.port(),
                         config.basicAuthFor(request.branch().repository()));
@@ -178,8 +181,8 @@ public class Deployer {
             readiness.await(name, out);
             EnvironmentRecord r = previous.record();
             r.route().ifPresent(route -> {
-                if (route.network() != null) {
-                    traefik.join(route.network());
+                if (route.network() != null && !traefik.join(route.network())) {
+                    out.accept(traefik.missing(route.network()));
                 }
                 routes.write(name, Address.parse(r.url()).host(), route.upstream(), route.port(), config.basicAuthFor(r.repository()));
             });

@@ -127,8 +127,12 @@ public class Reaper {
         for (EnvironmentRecord r : records.list()) {
             String network = r.upOrAsleep() ? r.routingNetwork() : null;
             if (network != null && !joined.contains(network)) {
-                traefik.join(network);
-                lines.add("Traefik joined the routing network of " + r.name() + " again");
+                try {
+                    lines.add(traefik.join(network) ? "Traefik joined the routing network of " + r.name() + " again"
+                            : traefik.missing(network));
+                } catch (RuntimeException e) {
+                    lines.add("Traefik could not join the routing network of " + r.name() + ": " + e.getMessage());
+                }
             }
         }
         return lines;

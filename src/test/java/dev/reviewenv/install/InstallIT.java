@@ -28,7 +28,7 @@ class InstallIT {
     static final Path CACHE = Path.of("/var/cache/reviewenv/test-rootfs-bookworm-minbase.tar.gz");
     static final Path INSTALLER = Path.of("deploy/install.sh").toAbsolutePath();
     static final List<String> UNITS = List.of("reviewenv.service", "reviewenv-redis.service", "reviewenv-traefik.service",
-            "reviewenv-firewall.service", "reviewenv-reap.service", "reviewenv-reap.timer");
+            "reviewenv-firewall.service", "reviewenv-isolation.service", "reviewenv-reap.service", "reviewenv-reap.timer");
 
     static Path root;
     static Cmd.Out first;
@@ -94,12 +94,14 @@ class InstallIT {
         assertTrue(Files.isRegularFile(root.resolve("srv/git/team/shop.git/hooks/post-receive")), "the bare repository asked for");
         assertEquals("1733", Cmd.ok("stat", "-c", "%a", root.resolve("var/spool/reviewenv").toString()).strip(),
                 "the spool: anyone drops, nobody reads");
-        for (String u : List.of("docker.service", "reviewenv.service", "reviewenv-redis.service", "reviewenv-traefik.service", "reviewenv-firewall.service")) {
+        for (String u : List.of("docker.service", "reviewenv.service", "reviewenv-redis.service", "reviewenv-traefik.service", "reviewenv-firewall.service",
+                "reviewenv-isolation.service")) {
             assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants").resolve(u)), u + " starts at boot");
         }
         assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/timers.target.wants/reviewenv-reap.timer")), "the reaper's timer");
         assertTrue(file("/etc/reviewenv/firewall.nft").contains("tcp dport { 22, 80, 443 } accept"), "only SSH, HTTP, HTTPS");
         assertTrue(file("/etc/systemd/system/reviewenv.service").contains("Restart=on-failure"), "restarted when it dies");
+        assertTrue(file("/etc/systemd/system/reviewenv-isolation.service").contains("isolation.nft"), "review bridges kept off the host");
         assertTrue(file("/etc/reviewenv/java.env").contains("JAVA_OPTS=-XX:+UseSerialGC"), "the JVM flags of a small host");
         assertTrue(file("/etc/reviewenv/hook.env").contains("REVIEWENV_URL=http://127.0.0.1:8080\n"), "what the hook reads");
     }

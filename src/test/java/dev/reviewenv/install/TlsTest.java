@@ -60,10 +60,10 @@ class TlsTest {
                 "review.test", "--print", "tls.yml"));
         // The route as reviewenv writes it when reviewenv.tls=true and the entry point is websecure.
         new RouteFiles(dynamic, List.of("websecure"), new RouteFiles.Tls(true, null))
-                .write(EnvironmentName.of("tls-a"), "tls-a.review.test", "web", 8080, List.of());
+                .write(EnvironmentName.of("tls-a"), "tls-a.review.test", "web.tls-a", 8080, List.of());
 
         Cmd.ok("docker", "network", "create", network);
-        containers.add(Cmd.ok("docker", "run", "-d", "--init", "--network", network, "--network-alias", "tls-a-web",
+        containers.add(Cmd.ok("docker", "run", "-d", "--init", "--network", network, "--network-alias", "web.tls-a",
                 "reviewenv/busybox:local", "sh", "-c", "mkdir -p /www && echo secure-page > /www/index.html && exec httpd -f -p 8080 -h /www")
                 .strip());
         String traefik = Cmd.ok("docker", "run", "-d", "--network", network, "-p", "127.0.0.1::80", "-p", "127.0.0.1::443",

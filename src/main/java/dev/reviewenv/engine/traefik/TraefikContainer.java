@@ -23,14 +23,24 @@ public class TraefikContainer {
         return container;
     }
 
-    /** Connects Traefik to {@code network}; fails naming the container when it is not there. */
-    public void join(String network) {
+    /**
+     * Connects Traefik to {@code network}. Returns false, and connects nothing, when Traefik's
+     * container is not there (being restarted, say): the reaper joins it to every routing network
+     * once it is back.
+     */
+    public boolean join(String network) {
         if (!docker.containerExists(container)) {
-            throw new IllegalStateException("Traefik's container " + container + " is not running, so it cannot join the"
-                    + " environment's network " + network + "; start it (traefik/run.sh, or the reviewenv-traefik unit), or"
-                    + " set reviewenv.traefik.container to its name");
+            return false;
         }
         docker.connect(network, container);
+        return true;
+    }
+
+    /** What to say when Traefik's container was not there to join {@code network}. */
+    public String missing(String network) {
+        return "Traefik's container " + container + " is not there, so it could not join " + network + "; it joins at the"
+                + " next reaper pass once it runs again (start it with traefik/run.sh or the reviewenv-traefik unit, or set"
+                + " reviewenv.traefik.container to its name)";
     }
 
     /** Takes Traefik off {@code network} (before the network is removed). */
