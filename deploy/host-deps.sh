@@ -114,7 +114,7 @@ ensure_spool() {
 }
 
 isolate_review_networks() {
-  # Review containers (every rv* bridge) never reach the host itself: see deploy/isolation.nft.
+  # Review containers (every rvenv* bridge) never reach the host itself: see deploy/isolation.nft.
   nft -f "$(dirname "$0")/isolation.nft" || die "nft -f isolation.nft failed (is nftables in the kernel?)"
 }
 

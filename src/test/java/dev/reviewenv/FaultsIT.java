@@ -51,8 +51,34 @@ class FaultsIT {
         git.close();
     }
 
-    /** A branch whose build takes {@code seconds} (never from the build cache). */
+    /**
+     * A branch whose {@code compose up} takes {@code seconds}: its web service waits for a gate that
+     * turns healthy that late. Its image is built (never from the build cache) before.
+     */
     String pushSlow(int seconds) {
+        git.branch("slow").file("docker-compose.yml", """
+                services:
+                  web:
+                    build: ./web
+                    init: true
+                    expose: ["8080"]
+                    depends_on: {gate: {condition: service_healthy}}
+                  gate:
+                    image: reviewenv/busybox:local
+                    init: true
+                    command: ["sh", "-c", "sleep %d; mkdir -p /tmp/ok; exec sleep 3600"]
+                    healthcheck: {test: ["CMD-SHELL", "test -d /tmp/ok"], interval: 1s, retries: 120}
+                """.formatted(seconds)).file("web/Dockerfile", """
+                FROM reviewenv/busybox:local
+                RUN echo %s >/dev/null && mkdir -p /www && echo slow > /www/index.html
+                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                """.formatted(UUID.randomUUID()));
+        git.commit("slow");
+        return Api.startedJob(git.push("slow"));
+    }
+
+    /** A branch whose build takes {@code seconds} (never from the build cache). */
+    String pushSlowBuild(int seconds) {
         git.branch("slow").file("docker-compose.yml", """
                 services:
                   web:
@@ -82,8 +108,10 @@ class FaultsIT {
     }
 
     void assertRunsWhole(String name) throws java.io.IOException {
-        assertEquals(1, Docker.environment(name).size(), "one web container, no second");
-        assertEquals("running", Docker.environment(name).get(0).at("/State/Status").asText());
+        List<com.fasterxml.jackson.databind.JsonNode> web = Docker.environment(name).stream()
+                .filter(c -> "web".equals(c.at("/Config/Labels/com.docker.compose.service").asText())).toList();
+        assertEquals(1, web.size(), "one web container, no second");
+        assertEquals("running", web.get(0).at("/State/Status").asText());
         assertTrue(Files.exists(service.home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), "routed");
         assertTrue(Files.readString(service.home.resolve(".reviewenv").resolve(name).resolve("environment.json")).contains("\"running\""),
                 "recorded as running");
@@ -136,8 +164,8 @@ class FaultsIT {
             Api.sleep(500);
             boolean recorded = Files.exists(service.home.resolve(".reviewenv/slow"));
             gone = !recorded && Stacks.leftovers("slow").isEmpty();
-            whole = recorded && "succeeded".equals(done.getString("status")) && Docker.environment("slow").size() == 1
-                    && "running".equals(Docker.environment("slow").get(0).at("/State/Status").asText());
+            whole = recorded && "succeeded".equals(done.getString("status")) && Docker.environment("slow").size() == 2
+                    && Docker.environment("slow").stream().allMatch(c -> "running".equals(c.at("/State/Status").asText()));
         }
         if (gone) {
             assertEquals("failed", done.getString("status"), done.getString("output"));
@@ -149,12 +177,14 @@ class FaultsIT {
     @Test
     void sigtermDuringABuildHandsTheJobBackAndLeavesNoChildRunning() throws Exception {
         service.start();
-        String job = pushSlow(6);
-        awaitOutput(job, " up -d");
+        String job = pushSlowBuild(20);
+        awaitOutput(job, "STEP 2/");
         Instant asked = Instant.now();
         assertTrue(service.stop(30), "the service stops");
         assertTrue(java.time.Duration.between(asked, Instant.now()).toSeconds() < 25, "within 25 s, not after the build");
         assertEquals(List.of(), composeOf("slow"), "no Compose left running");
+        assertEquals(List.of(), Cmd.lines(Cmd.ok("docker", "ps", "-aq", "--filter", "label=dev.reviewenv.role=build")),
+                "no builder left running");
         String status = Cmd.ok("redis-cli", "-p", Integer.toString(service.redis.port()), "hget", "reviewenv:job:" + job, "status").trim();
         assertEquals("queued", status, "handed back to the queue");
 

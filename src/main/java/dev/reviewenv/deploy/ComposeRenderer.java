@@ -292,7 +292,7 @@ public final class ComposeRenderer {
     }
 
     /**
-     * Every bridge network of the environment gets a Linux bridge named {@code rv<hash>}: the host's
+     * Every bridge network of the environment gets a Linux bridge named {@code rvenv<hash>}: the host's
      * firewall drops what review containers send to the host itself by that prefix (see README,
      * "Security model"), whatever network Compose makes.
      */

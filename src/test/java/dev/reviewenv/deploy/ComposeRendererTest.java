@@ -67,7 +67,7 @@ class ComposeRendererTest {
         for (String net : List.of("default", "back", "reviewenv")) {
             String bridge = String.valueOf(at(r.document(), "networks", net, "driver_opts").get("com.docker.network.bridge.name"));
             assertEquals(dev.reviewenv.engine.docker.Bridges.nameFor("feature-x_" + net), bridge);
-            assertTrue(bridge.matches("rv[0-9a-f]{13}"), bridge);
+            assertTrue(bridge.matches("rvenv[0-9a-f]{10}"), bridge);
         }
         assertEquals(List.of("NET_RAW"), at(r.document(), "services", "web").get("cap_drop"));
         assertEquals(List.of("MKNOD", "NET_RAW"), at(r.document(), "services", "side").get("cap_drop"));

@@ -27,6 +27,8 @@ public record BuildCommands(Duration timeout, String logSize, int logFiles) {
     static final String STORAGE = "/var/lib/containers";
     /** Marks the builder's containers (beside the environment's labels, so a sweep takes a leftover). */
     public static final String ROLE = "dev.reviewenv.role";
+    /** The name of one build's container, as a label too (so it is found by label, never by a name someone else chose). */
+    public static final String NAME = "dev.reviewenv.build";
 
     /** A local image handed to the builder: its archive (under {@code in}) and the reference it gets. */
     public record LocalImage(String archive, String reference) {
@@ -44,7 +46,7 @@ public record BuildCommands(Duration timeout, String logSize, int logFiles) {
         List<String> argv = new ArrayList<>(List.of("docker", "run", "--rm", "--name", container,
                 "--label", Labels.ENVIRONMENT + "=" + spec.environment().value(),
                 "--label", Labels.COMPOSE_PROJECT + "=" + spec.environment().value(),
-                "--label", ROLE + "=build",
+                "--label", ROLE + "=build", "--label", NAME + "=" + container,
                 "--network", network,
                 "--memory", Long.toString(l.memory()), "--memory-swap", Long.toString(l.memory()),
                 "--cpus", l.cpusText(), "--pids-limit", Long.toString(l.pids()),

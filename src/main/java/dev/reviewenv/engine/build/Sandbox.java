@@ -77,6 +77,9 @@ public class Sandbox {
             return List.of();
         }
         String builder = image.reference(out);
+        Map<String, String> builders = Map.of(Labels.ENVIRONMENT, name.value(), BuildCommands.ROLE, "build");
+        // A build of a service that was killed meanwhile may still run: it goes before its network can.
+        docker.removeContainers(builders).forEach(c -> out.accept("removed the builder " + c + " a stopped service left running"));
         String network = network(name);
         Optional<Map<String, String>> left = docker.labelsOf(DockerEngine.Kind.NETWORK, network);
         if (left.isPresent()) {
@@ -123,7 +126,7 @@ public class Sandbox {
             try {
                 r = runner.run(argv, null, Map.of(), timeout.plusSeconds(30), out);
             } finally {
-                runner.run(List.of("docker", "rm", "-f", container), null, Map.of(), Duration.ofSeconds(30), line -> { });
+                removeBuilder(container);
             }
             if (r.timedOut() || !r.ok() && Duration.between(started, Instant.now()).compareTo(timeout) >= 0) {
                 throw new BuildException("the build of service " + spec.service() + " did not finish within "
@@ -149,7 +152,22 @@ public class Sandbox {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the build of service " + spec.service() + " in " + dir, e);
         } finally {
-            runner.run(List.of("rm", "-rf", dir.toString()), null, Map.of(), Duration.ofSeconds(60), line -> { });
+            delete(dir);
+        }
+    }
+
+    /**
+     * Removes the builder's container, also when the job was interrupted (the service stops): the
+     * {@code docker run} that was ended does not end the container by itself.
+     */
+    private void removeBuilder(String container) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            docker.removeContainers(Map.of(BuildCommands.NAME, container));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -207,6 +225,20 @@ public class Sandbox {
 
     private Path ledger(String storage) {
         return workDir.resolve(storage + ".loaded");
+    }
+
+    /** Removes a build's directory (what the builder wrote into it is root's, in a directory of reviewenv's). */
+    private static void delete(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // left for the operator; each build has a directory of its own (links in it are removed, never followed)
+        }
     }
 
     private static String sha(String text) {

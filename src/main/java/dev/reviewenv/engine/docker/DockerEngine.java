@@ -409,6 +409,20 @@ public class DockerEngine implements Closeable {
         return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream().map(Container::getId).toList();
     }
 
+    /** Removes, running or not, the containers on this host that carry all of {@code labels}; returns their names. */
+    public List<String> removeContainers(Map<String, String> labels) {
+        List<String> removed = new ArrayList<>();
+        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+            try {
+                client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+                removed.add(String.join(",", c.getNames()).replace("/", ""));
+            } catch (NotFoundException gone) {
+                // removed meanwhile
+            }
+        }
+        return removed;
+    }
+
     /** Removes the containers on this host that carry all of {@code labels} and do not run; returns their names. */
     public List<String> removeStoppedContainers(Map<String, String> labels) {
         List<String> removed = new ArrayList<>();
