@@ -3,6 +3,7 @@ package dev.reviewenv.capacity;
 import dev.reviewenv.config.DiskFloor;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.deploy.DeployRefused;
+import dev.reviewenv.engine.build.Sandbox;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.fs.DiskSpace;
 import dev.reviewenv.engine.record.EnvironmentLocks;
@@ -33,7 +34,8 @@ import java.util.function.Predicate;
  * (of the host, or of its repository) evicts the least recently used one, by its last request
  * through Traefik (see {@link Activity}), or is refused with {@code when-full=refuse}; before each
  * deploy and on each reaper pass, free space in Docker's data root below {@code disk-floor} evicts
- * the environments that hold the most disk (volumes, logs, images), then trims the image cache. Environments that never
+ * the environments that hold the most disk (volumes, logs, images), then trims the image cache,
+ * then drops the build caches. Environments that never
  * expire go last, and only when nothing else can. An environment whose lock is held (a deploy,
  * stop or wake of it runs) is never taken. Decisions are taken one at a time, and a deploy holds
  * its place until it has a record, so two deploys never both take the last place.
@@ -47,11 +49,13 @@ public class Capacity {
     private final Teardown teardown;
     private final ImageOwnership images;
     private final DockerEngine docker;
+    private final Sandbox builds;
     private final Set<EnvironmentName> placed = new HashSet<>();
     private volatile Path dataRoot;
 
     public Capacity(ReviewenvConfig config, RecordStore records, Activity activity, EnvironmentLocks locks, Teardown teardown,
-            ImageOwnership images, DockerEngine docker) {
+            ImageOwnership images, DockerEngine docker, Sandbox builds) {
+        this.builds = builds;
         this.config = config;
         this.records = records;
         this.activity = activity;
@@ -152,6 +156,9 @@ public class Capacity {
                 continue;
             }
             if (images.trimCache(0, out) > 0) {
+                continue;
+            }
+            if (builds.dropCaches(out) > 0) {
                 continue;
             }
             return Optional.of(why);

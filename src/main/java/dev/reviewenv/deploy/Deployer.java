@@ -152,6 +152,13 @@ public class Deployer {
                     admitted.lifetime().toString()));
         } finally {
             images.unpin(name);
+            if (!admitted.builds().isEmpty()) {
+                try {
+                    builder.done(name);
+                } catch (RuntimeException e) {
+                    Log.warnf("the build network of %s is left for its teardown's sweep: %s", name, e.getMessage());
+                }
+            }
         }
         workspaces.keepOnly(name, Optional.of(commit));
         engine.tidy(name, out);

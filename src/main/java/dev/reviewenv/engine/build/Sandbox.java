@@ -68,9 +68,10 @@ public class Sandbox {
     }
 
     /**
-     * Builds every spec in order (all of one environment) and returns the ids of the images; the
-     * build network exists only while they run. Throws {@link BuildException} saying which build
-     * failed and why.
+     * Builds every spec in order (all of one environment) and returns the ids of the images. The
+     * build network stays until {@link #done} (the deploy removes it once its route is written, and a
+     * teardown's sweep takes it by its label). Throws {@link BuildException} saying which build failed
+     * and why.
      */
     public List<String> build(EnvironmentName name, List<BuildSpec> specs, Consumer<String> out) {
         if (specs.isEmpty()) {
@@ -91,15 +92,38 @@ public class Sandbox {
         }
         Map<String, String> labels = Map.of(Labels.ENVIRONMENT, name.value(), BuildCommands.ROLE, "build");
         docker.createNetwork(network, labels, Map.of(Bridges.NAME_OPTION, Bridges.nameFor(network)), false);
-        try {
-            List<String> ids = new ArrayList<>();
-            for (BuildSpec spec : specs) {
-                ids.add(buildOne(builder, spec, network, out));
-            }
-            return ids;
-        } finally {
-            docker.removeNetwork(network);
+        List<String> ids = new ArrayList<>();
+        for (BuildSpec spec : specs) {
+            ids.add(buildOne(builder, spec, network, out));
         }
+        return ids;
+    }
+
+    /**
+     * Removes every repository's build store and cache that no build is using (the disk is short);
+     * the next build of a repository starts from nothing. Returns how many were removed.
+     */
+    public int dropCaches(Consumer<String> out) {
+        int removed = 0;
+        for (String volume : docker.volumesWithLabel(CACHE_LABEL)) {
+            if (docker.removeVolume(volume)) {
+                removed++;
+                out.accept("removed the build cache " + volume);
+                try {
+                    Files.deleteIfExists(ledger(volume));
+                } catch (IOException e) {
+                    // a stale ledger only makes the next build load its local images again
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Removes the environment's build network, if a build left it (it is reviewenv's: it carries the label). */
+    public void done(EnvironmentName name) {
+        String network = network(name);
+        docker.labelsOf(DockerEngine.Kind.NETWORK, network).filter(l -> name.value().equals(l.get(Labels.ENVIRONMENT)))
+                .ifPresent(l -> docker.removeNetwork(network));
     }
 
     private String buildOne(String builder, BuildSpec spec, String network, Consumer<String> out) {
@@ -147,7 +171,8 @@ public class Sandbox {
                 throw new BuildException("the image built as " + spec.image() + " does not carry the label "
                         + Labels.ENVIRONMENT + "=" + spec.environment());
             }
-            out.accept("built " + spec.image() + " (" + id.replaceFirst("^sha256:", "").substring(0, 12) + ")");
+            out.accept("built " + spec.image() + " (" + id.replaceFirst("^sha256:", "").substring(0, 12) + ") in "
+                    + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s");
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the build of service " + spec.service() + " in " + dir, e);

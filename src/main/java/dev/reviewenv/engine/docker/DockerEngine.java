@@ -606,6 +606,24 @@ public class DockerEngine implements Closeable {
         }
     }
 
+    /** The names of the volumes that carry {@code label} (whatever its value). */
+    public List<String> volumesWithLabel(String label) {
+        var volumes = client.listVolumesCmd().withFilter("label", List.of(label)).exec().getVolumes();
+        return volumes == null ? List.of() : volumes.stream().map(v -> v.getName()).toList();
+    }
+
+    /** Removes a volume; false when a container still uses it. "Not found" counts as removed. */
+    public boolean removeVolume(String name) {
+        try {
+            client.removeVolumeCmd(name).exec();
+            return true;
+        } catch (NotFoundException gone) {
+            return true;
+        } catch (com.github.dockerjava.api.exception.ConflictException inUse) {
+            return false;
+        }
+    }
+
     /** Creates a local volume with these labels. */
     public void createVolume(String name, Map<String, String> labels) {
         client.createVolumeCmd().withName(name).withDriver("local").withLabels(labels).exec();
