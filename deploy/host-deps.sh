@@ -59,11 +59,12 @@ install_python_tools() {
 }
 
 configure_dockerd() {
-  # Every environment has a network of its own: Docker's default pools hold about 30 networks,
-  # these 256 (a /24 each). Only written when the host has no daemon.json of its own.
+  # Every environment has two networks of its own (its default and its routing network): Docker's
+  # default pools hold about 30 networks, these 1024 (a /26, 62 addresses, each). Only written when
+  # the host has no daemon.json of its own.
   if [ ! -e /etc/docker/daemon.json ]; then
     mkdir -p /etc/docker
-    printf '{\n  "default-address-pools": [{"base": "10.213.0.0/16", "size": 24}]\n}\n' >/etc/docker/daemon.json
+    printf '{\n  "default-address-pools": [{"base": "10.213.0.0/16", "size": 26}]\n}\n' >/etc/docker/daemon.json
   fi
 }
 

@@ -206,10 +206,11 @@ step_tools() {
 }
 
 step_docker() {
-  # Every environment has a network of its own: Docker's default pools hold about 30 networks,
-  # these 256 (a /24 each). Only written when the host has no daemon.json of its own.
+  # Every environment has two networks of its own (its default and its routing network): Docker's
+  # default pools hold about 30 networks, these 1024 (a /26, 62 addresses, each). Only written when
+  # the host has no daemon.json of its own.
   if [ ! -e "$ROOT/etc/docker/daemon.json" ]; then
-    printf '{\n  "default-address-pools": [{"base": "10.213.0.0/16", "size": 24}]\n}\n' | put /etc/docker/daemon.json 644 root:root
+    printf '{\n  "default-address-pools": [{"base": "10.213.0.0/16", "size": 26}]\n}\n' | put /etc/docker/daemon.json 644 root:root
   fi
 }
 
