@@ -125,6 +125,7 @@ public class ConfigCheck {
                 }
             });
             repo.forgeUrl().ifPresent(u -> checkUrl(p, key + ".forge-url", u));
+            p.addAll(Variables.problems(key, repo));
             repo.template().ifPresent(t -> {
                 if (t.contains("/") || t.startsWith(".")) {
                     p.add(key + ".template: '" + t + "' must be a file name in reviewenv.compose-templates");

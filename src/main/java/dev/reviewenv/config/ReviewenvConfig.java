@@ -464,6 +464,20 @@ public interface ReviewenvConfig {
         @WithName("max-environments")
         Optional<Integer> maxEnvironments();
 
+        /**
+         * Values for {@code ${NAME}} in the repository's compose files, set by the operator
+         * ({@code reviewenv.repositories."team/shop".variables.DB_PASSWORD=...}); they win over the
+         * checkout's {@code .env}, and no log, API answer, notification or readable file shows them.
+         */
+        Map<String, String> variables();
+
+        /**
+         * A {@code .env}-style file of such variables the operator keeps (e.g.
+         * {@code /etc/reviewenv/team-shop.env}, mode 600); the {@code variables.*} keys win over it.
+         */
+        @WithName("variables-file")
+        Optional<Path> variablesFile();
+
         /** Secret that webhooks of this repository are signed with. */
         @WithName("webhook-secret")
         Optional<String> webhookSecret();

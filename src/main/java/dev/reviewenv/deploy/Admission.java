@@ -3,6 +3,8 @@ package dev.reviewenv.deploy;
 import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.config.PolicyRule;
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.config.Secrets;
+import dev.reviewenv.config.Variables;
 import dev.reviewenv.engine.build.BuildSpec;
 import dev.reviewenv.engine.compose.ComposeCli;
 import dev.reviewenv.engine.compose.ComposeCommands;
@@ -37,9 +39,11 @@ public class Admission {
     private final Workspaces workspaces;
     private final LifetimePolicy lifetimes;
     private final Ownership ownership;
+    private final Secrets secrets;
 
     public Admission(ReviewenvConfig config, ComposeCli compose, Workspaces workspaces, LifetimePolicy lifetimes,
-            Ownership ownership) {
+            Ownership ownership, Secrets secrets) {
+        this.secrets = secrets;
         this.config = config;
         this.compose = compose;
         this.workspaces = workspaces;
@@ -69,16 +73,36 @@ public class Admission {
 
         Path own = workspaces.privateDir(request.name());
         try {
-            Optional<Path> dotEnv = trusted.contains(PolicyRule.DOT_ENV) ? dotEnv(checkout, own, repository, out) : Optional.empty();
-            String text = compose.resolve(project, found.path(), checkout, dotEnv, out);
+            Optional<Path> dotEnv = dotEnv(checkout, own, out);
+            secrets.refresh();
+            Set<String> unset = new java.util.TreeSet<>();
+            Consumer<String> watching = line -> {
+                java.util.regex.Matcher m = UNSET.matcher(line);
+                if (m.find()) {
+                    unset.add(m.group(1));
+                }
+                out.accept(line);
+            };
+            String text;
+            try {
+                text = compose.resolve(project, found.path(), checkout, dotEnv, variables(request, commit), watching);
+            } catch (dev.reviewenv.engine.compose.ComposeException e) {
+                if (unset.isEmpty()) {
+                    throw e;
+                }
+                throw new dev.reviewenv.engine.compose.ComposeException(e.getMessage() + "\n" + provide(unset, repository));
+            }
+            if (!unset.isEmpty()) {
+                out.accept("variables: " + provide(unset, repository));
+            }
             Map<String, Object> resolved = ComposeDocument.parseResolved(found.label(), text,
                     compose.flavor() == ComposeCommands.Flavor.V2);
+            ComposeAdaptations.adapt(resolved, read.written(), checkout, trusted).forEach(n -> out.accept("policy: " + n));
             ComposePolicy.Verdict verdict = ComposePolicy.enforce(found.label(), resolved, project, checkout, trusted);
             for (ComposePolicy.Violation relaxed : verdict.relaxed()) {
                 out.accept("policy: allowed because " + repository + " is trusted with '" + relaxed.rule().key + "': " + relaxed);
                 Log.warnf("policy relaxed for %s (%s): %s", repository, relaxed.rule().key, relaxed);
             }
-            verdict.rewrites().forEach(r -> out.accept("policy: " + r));
             String raise = "reviewenv.repositories.\"" + repository + "\".limits";
             ResourceLimits.apply(found.label(), resolved, config.limitsFor(repository), raise).forEach(l -> out.accept("limits: " + l));
             ResourceLimits.bound(found.label(), resolved, config.boundsFor(repository), raise).forEach(l -> out.accept("limits: " + l));
@@ -111,21 +135,53 @@ public class Admission {
         }
     }
 
+    /** Compose's warning (v1 and v2) about a variable that nothing sets. */
+    private static final java.util.regex.Pattern UNSET = java.util.regex.Pattern.compile(
+            "The \\\\?\"?([A-Za-z_][A-Za-z0-9_]*)\\\\?\"? variable is not set");
+
+    /** Says which variables nothing set, and how to give them. */
+    static String provide(Set<String> unset, String repository) {
+        return "nothing sets " + String.join(", ", unset) + " (Compose used an empty string); give "
+                + (unset.size() == 1 ? "it" : "them") + " in the repository's .env, or the operator sets "
+                + "reviewenv.repositories.\"" + repository + "\".variables." + unset.iterator().next()
+                + (unset.size() > 1 ? " (and the others)" : "") + " or a variables-file";
+    }
+
     /**
-     * A trusted repository's {@code .env}, copied without the variables that steer Compose itself
-     * ({@code COMPOSE_*}, {@code DOCKER_*}): it only feeds interpolation.
+     * What {@code ${...}} may use besides the checkout's {@code .env}: what reviewenv says about the
+     * environment ({@code REVIEWENV_NAME}, {@code _URL}, {@code _HOST}, {@code _BRANCH}, {@code _COMMIT},
+     * {@code _REPOSITORY}, {@code _PULL_REQUEST}), and the operator's variables of the repository,
+     * which win over the {@code .env}.
      */
-    private static Optional<Path> dotEnv(Path checkout, Path own, String repository, Consumer<String> out) throws IOException {
+    private Map<String, String> variables(DeployRequest request, String commit) {
+        Map<String, String> vars = new java.util.LinkedHashMap<>(Variables.of(config, request.branch().repository()));
+        vars.put("REVIEWENV_NAME", request.name().value());
+        vars.put("REVIEWENV_URL", request.address().url());
+        vars.put("REVIEWENV_HOST", request.address().host());
+        vars.put("REVIEWENV_BRANCH", request.branch().name());
+        vars.put("REVIEWENV_COMMIT", commit);
+        vars.put("REVIEWENV_REPOSITORY", request.branch().repository());
+        vars.put("REVIEWENV_PULL_REQUEST", "");
+        return vars;
+    }
+
+    /**
+     * The checkout's {@code .env}, copied without the variables that steer Compose itself
+     * ({@code COMPOSE_*}, {@code DOCKER_*}): it only feeds interpolation, as Compose reads it.
+     */
+    private static Optional<Path> dotEnv(Path checkout, Path own, Consumer<String> out) throws IOException {
         Optional<Path> file = Beneath.resolve(checkout, Path.of(".env")).filter(Files::isRegularFile);
         if (file.isEmpty()) {
             return Optional.empty();
         }
-        List<String> kept = Files.readAllLines(file.get(), StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.strip().matches("(export\\s+)?(COMPOSE_|DOCKER_).*")).toList();
+        List<String> lines = Files.readAllLines(file.get(), StandardCharsets.UTF_8);
+        List<String> kept = lines.stream().filter(l -> !l.strip().matches("(export\\s+)?(COMPOSE_|DOCKER_).*")).toList();
         Path copy = own.resolve("dotenv");
         Files.write(copy, kept, StandardCharsets.UTF_8);
-        out.accept("policy: .env of the branch read because " + repository + " is trusted with 'dotenv'"
-                + " (COMPOSE_* and DOCKER_* left out)");
+        if (kept.size() < lines.size()) {
+            out.accept("policy: .env: " + (lines.size() - kept.size()) + " line(s) setting COMPOSE_* or DOCKER_* left out (they would"
+                    + " steer Compose itself); the rest is read for interpolation");
+        }
         return Optional.of(copy);
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The images a rendered compose file builds, as {@link BuildSpec}s for reviewenv's sandbox: each
@@ -63,7 +64,10 @@ final class Builds {
         }
         Map<String, String> args = new LinkedHashMap<>();
         entries(b.get("args")).forEach((key, value) -> {
-            if (value != null) {
+            if (!dev.reviewenv.config.Variables.NAME.matcher(key).matches() || Set.of("PATH", "HOME", "TMPDIR", "IFS").contains(key)) {
+                problems.add(at + ".args." + key + ": not a build argument name reviewenv's builder takes (letters, digits and"
+                        + " '_'; not PATH, HOME, TMPDIR or IFS); rename it");
+            } else if (value != null) {
                 args.put(key, value);
             }
         });

@@ -120,7 +120,13 @@ final class ComposeFiles {
                 }
                 for (String key : List.of("env_file", "label_file")) {
                     for (Object f : asList(s.get(key))) {
-                        file(at + "." + key, f instanceof Map<?, ?> fm ? fm.get("path") : f, base, checkout, problems);
+                        Object path = f instanceof Map<?, ?> fm ? fm.get("path") : f;
+                        boolean required = !(f instanceof Map<?, ?> fm && "false".equals(String.valueOf(fm.get("required"))));
+                        file(at + "." + key, path, base, checkout, problems).filter(p -> required && !Files.exists(p))
+                                .ifPresent(p -> problems.add(at + "." + key + ": '" + path + "' is not in the repository (many"
+                                        + " projects expect their user to create it); commit it, or write {path: " + path
+                                        + ", required: false} and give what it held as environment: entries of ${...} the"
+                                        + " operator sets (reviewenv.repositories.<repo>.variables.<NAME>)"));
                     }
                 }
             });

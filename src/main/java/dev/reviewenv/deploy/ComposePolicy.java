@@ -30,8 +30,8 @@ public final class ComposePolicy {
         }
     }
 
-    /** The outcome: what was refused, what was allowed only because the repository is trusted, what was rewritten. */
-    public record Verdict(List<Violation> violations, List<Violation> relaxed, List<String> rewrites) {
+    /** The outcome of a model that passed: what was allowed only because the repository is trusted. */
+    public record Verdict(List<Violation> relaxed) {
     }
 
     /** Service keys that act only inside the container's own namespaces, whatever they hold. */
@@ -59,7 +59,6 @@ public final class ComposePolicy {
     private final Set<String> services;
     private final Set<String> volumes;
     private final List<Violation> found = new ArrayList<>();
-    private final List<String> rewrites = new ArrayList<>();
 
     private ComposePolicy(String project, Path checkout, Map<String, Object> doc) {
         this.project = project;
@@ -70,7 +69,7 @@ public final class ComposePolicy {
 
     /**
      * Checks the resolved model {@code doc} of the environment {@code project} whose files are in
-     * {@code checkout} (a real path), and rewrites in place what is harmless to rewrite. Throws
+     * {@code checkout} (a real path), as {@link ComposeAdaptations} left it; changes nothing. Throws
      * {@link ComposeFileException} listing every violation that {@code allowed} does not relax.
      */
     public static Verdict enforce(String file, Map<String, Object> doc, String project, Path checkout, Set<PolicyRule> allowed) {
@@ -81,7 +80,7 @@ public final class ComposePolicy {
         if (!refused.isEmpty()) {
             throw new ComposeFileException(file, refused.stream().map(Violation::toString).toList());
         }
-        return new Verdict(refused, relaxed, p.rewrites);
+        return new Verdict(relaxed);
     }
 
     /** The rules a repository's configuration relaxes. */
@@ -92,7 +91,6 @@ public final class ComposePolicy {
     }
 
     private void document(Map<String, Object> doc) {
-        dropProfiled(doc);
         for (Map.Entry<String, Object> e : doc.entrySet()) {
             String key = e.getKey();
             switch (key) {
@@ -106,24 +104,6 @@ public final class ComposePolicy {
         }
     }
 
-    /**
-     * No profile is active in a review environment: Compose v2 leaves such services out of the
-     * resolved model, v1 lists them; either way they are not run, and not judged.
-     */
-    private void dropProfiled(Map<String, Object> doc) {
-        if (doc.get("services") instanceof Map<?, ?> all) {
-            all.entrySet().removeIf(e -> {
-                boolean profiled = e.getValue() instanceof Map<?, ?> s && !empty(s.get("profiles"));
-                if (profiled) {
-                    rewrites.add("services." + e.getKey() + " is not run: it is in profiles " + ((Map<?, ?>) e.getValue()).get("profiles")
-                            + " and no profile is active in a review environment");
-                }
-                return profiled;
-            });
-            services.retainAll(keys(all));
-        }
-    }
-
     private void service(String at, String name, Map<String, Object> s) {
         for (String key : List.copyOf(s.keySet())) {
             Object v = s.get(key);
@@ -133,11 +113,14 @@ public final class ComposePolicy {
             }
             switch (key) {
                 case "labels" -> labels(path, v);
-                case "profiles" -> { } // empty: a service with profiles was dropped above
+                case "profiles" -> {
+                    if (!empty(v)) {
+                        add(null, path, "services in profiles are not run in a review environment; this one should have been left out");
+                    }
+                }
                 case "restart" -> {
                     if (!"no".equals(String.valueOf(v))) {
-                        rewrites.add(path + ": '" + v + "' rewritten to \"no\" (review environments do not restart by themselves)");
-                        s.put(key, "no");
+                        add(null, path, "review environments do not restart by themselves; write restart: \"no\"");
                     }
                 }
                 case "deploy" -> deploy(path, v);
@@ -180,12 +163,10 @@ public final class ComposePolicy {
                         add(PolicyRule.PRIVILEGED, path, "a container the OOM killer spares can starve the host; remove it");
                     }
                 }
-                case "container_name" -> add(PolicyRule.CONTAINER_NAME, path, "a fixed container name clashes between branches;"
-                        + " remove it (the container is reachable by its service name)");
+                case "container_name" -> add(PolicyRule.CONTAINER_NAME, path, "a fixed container name clashes between branches");
                 case "ports" -> {
                     if (!empty(v)) {
-                        add(PolicyRule.PORTS, path, "host ports are not used in a review environment (Traefik routes to it by name);"
-                                + " write the port under expose: instead");
+                        add(PolicyRule.PORTS, path, "ports published on the host are shared by every branch");
                     }
                 }
                 case "volumes" -> list(path, v, this::mount);
@@ -271,14 +252,24 @@ public final class ComposePolicy {
         });
     }
 
+    /**
+     * One mount of a service, as adapted: a named volume, tmpfs or image, or a read-only bind of a
+     * path inside the checkout; any other bind is a host path.
+     */
     private void mount(String path, Object volume) {
         if (volume instanceof Map<?, ?> m) {
             String type = lower(m.get("type"));
             String source = m.get("source") == null ? null : String.valueOf(m.get("source"));
             if (source != null && source.contains(SOCKET)) {
                 add(PolicyRule.DOCKER_SOCKET, path, "mounting the Docker socket gives the branch root on the host; remove it");
-            } else if ("bind".equals(type) || "npipe".equals(type) || "cluster".equals(type)) {
-                add(PolicyRule.BIND_MOUNTS, path, "bind mounts of host paths are not allowed in a review environment; use a named volume");
+            } else if ("bind".equals(type)) {
+                boolean readOnly = truthy(m.get("read_only"));
+                if (source == null || !source.startsWith("/") || !Beneath.stays(checkout, Path.of(source)) || !readOnly) {
+                    add(PolicyRule.BIND_MOUNTS, path, "'" + source + "' binds a host path outside the branch's checkout (links"
+                            + " followed); mount a file or folder of the repository (./path), or use a named volume");
+                }
+            } else if ("npipe".equals(type) || "cluster".equals(type)) {
+                add(PolicyRule.BIND_MOUNTS, path, "'" + type + "' mounts reach the host; use a named volume");
             } else if (type == null || !Set.of("volume", "tmpfs", "image").contains(type)) {
                 add(null, path + ".type", "'" + m.get("type") + "' is not a mount type reviewenv allows; use volume or tmpfs");
             }
@@ -294,8 +285,8 @@ public final class ComposePolicy {
             add(PolicyRule.DOCKER_SOCKET, path, "mounting the Docker socket (" + source + ") gives the branch root on the host; remove it");
         } else if (source.startsWith("/") || source.startsWith(".") || source.startsWith("~") || source.contains("/")
                 || source.contains("$") || !volumes.contains(source)) {
-            add(PolicyRule.BIND_MOUNTS, path, "'" + source + "' binds a host path; review environments never bind a host directory,"
-                    + " use a named volume (e.g. data:" + spec.substring(colon + 1) + ")");
+            add(PolicyRule.BIND_MOUNTS, path, "'" + source + "' binds a host path outside the branch's checkout; mount a file or"
+                    + " folder of the repository (./path), or use a named volume (e.g. data:" + spec.substring(colon + 1) + ")");
         }
     }
 
@@ -388,12 +379,7 @@ public final class ComposePolicy {
             switch (key) {
                 case "mode", "replicas", "update_config", "rollback_config", "placement", "endpoint_mode" -> { }
                 case "labels" -> labels(at, d.get(k));
-                case "restart_policy" -> {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> writable = (Map<String, Object>) d;
-                    writable.remove(key);
-                    rewrites.add(at + " removed (review environments do not restart by themselves)");
-                }
+                case "restart_policy" -> add(null, at, "review environments do not restart by themselves; remove restart_policy");
                 case "resources" -> {
                     if (d.get(k) instanceof Map<?, ?> r && r.get("reservations") instanceof Map<?, ?> res
                             && (!empty(res.get("devices")) || !empty(res.get("generic_resources")))) {

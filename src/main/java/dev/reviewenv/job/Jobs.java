@@ -1,5 +1,6 @@
 package dev.reviewenv.job;
 
+import dev.reviewenv.config.Secrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,11 +26,13 @@ import java.util.UUID;
 @Singleton
 public class Jobs {
     private final RedisJobQueue queue;
+    private final Secrets secrets;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
-    public Jobs(RedisJobQueue queue, Clock clock) {
+    public Jobs(RedisJobQueue queue, Secrets secrets, Clock clock) {
         this.queue = queue;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
@@ -99,13 +102,14 @@ public class Jobs {
         return queue.take(wait, clock::instant).map(this::job);
     }
 
+    /** Adds to a job's output, every secret value masked (see {@link Secrets}). */
     public void append(String id, String text) {
-        queue.append(id, text);
+        queue.append(id, secrets.mask(text));
     }
 
     /** Ends a job with {@code status}; {@code url} for a deploy that succeeded, {@code error} for one that did not. */
     public void finish(Job job, String status, String url, String error) {
-        queue.finish(job.id(), job.branch().key(), status, url, error, clock.instant());
+        queue.finish(job.id(), job.branch().key(), status, url, secrets.mask(error), clock.instant());
     }
 
     /** Whether no job of the job's branch was asked for after it: newest wins, per branch. */
@@ -115,7 +119,7 @@ public class Jobs {
 
     /** Gives a running job back to the queue, untried, with {@code why} in its output (the service is stopping). */
     public boolean handBack(Job job, String why) {
-        return queue.handBack(job.id(), "--- " + why + "\n");
+        return queue.handBack(job.id(), "--- " + secrets.mask(why) + "\n");
     }
 
     /** The jobs this process holds (taken, not yet stored). */

@@ -1,6 +1,7 @@
 package dev.reviewenv.notice;
 
 import dev.reviewenv.config.ReviewenvConfig;
+import dev.reviewenv.config.Secrets;
 import dev.reviewenv.engine.http.Http;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.notify.Ntfy;
@@ -25,8 +26,10 @@ public class Notices {
     private final Optional<Ntfy> ntfy;
     private final Optional<Webhook> webhook;
     private final Outbox outbox = new Outbox("reviewenv-notices");
+    private final Secrets secrets;
 
-    public Notices(ReviewenvConfig config, Http http) {
+    public Notices(ReviewenvConfig config, Http http, Secrets secrets) {
+        this.secrets = secrets;
         this.ntfy = config.notifications().ntfy().map(url -> new Ntfy(http, url));
         this.webhook = config.notifications().webhook().map(url -> new Webhook(http, url));
     }
@@ -34,7 +37,7 @@ public class Notices {
     /** An environment's event from its record ({@code reason}: why it ended, or the first lines of a failure). */
     public void send(String event, EnvironmentRecord r, Optional<Instant> removeAt, String job, String reason, String extendUrl) {
         send(new Notice(event, r.name(), r.repository(), r.branch(), r.commit(), r.url(), job, r.status(), removeAt.orElse(null),
-                extendUrl, reason));
+                extendUrl, secrets.mask(reason)));
     }
 
     public void send(Notice n) {

@@ -211,14 +211,26 @@ class ComposeRendererTest {
     }
 
     @Test
+    void aFileThatLeansOnAnchorsIsReadWhateverHowManyAliasesItUses() {
+        StringBuilder yaml = new StringBuilder("x-common: &common\n  image: reviewenv/busybox:local\n  init: true\n"
+                + "  labels: {team: shop}\n  environment: {A: \"1\", B: \"2\"}\nservices:\n");
+        for (int i = 0; i < 120; i++) {
+            yaml.append("  s").append(i).append(":\n    <<: *common\n    labels: *common\n");
+        }
+        var doc = ComposeDocument.parse("big.yml", yaml.toString());
+        assertEquals(120, ((Map<?, ?>) doc.get("services")).size(), "120 services, 240 aliases: a big project's own file");
+    }
+
+    @Test
     void badYamlAndSchemaViolationsNameTheFileAndThePlace() {
         var yaml = assertThrows(ComposeFileException.class, () -> ComposeDocument.parse("docker-compose.yml", "services:\n  web: [x\n"));
         assertTrue(yaml.getMessage().contains("docker-compose.yml") && yaml.getMessage().contains("line"), yaml.getMessage());
         var dup = assertThrows(ComposeFileException.class, () -> ComposeDocument.parse("f", "a: 1\na: 2\n"));
         assertTrue(dup.getMessage().contains("duplicate"), dup.getMessage());
         var bomb = assertThrows(ComposeFileException.class, () -> ComposeDocument.parse("f",
-                "a: &a [x,x,x,x,x,x,x,x,x]\n" + "b: &b [" + "*a,".repeat(120) + "*a]\n"));
-        assertTrue(bomb.getMessage().contains("f:"), bomb.getMessage());
+                "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+                        + "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"));
+        assertTrue(bomb.getMessage().contains("f:") && bomb.getMessage().contains("expands to more than"), bomb.getMessage());
         var schema = assertThrows(ComposeFileException.class,
                 () -> ComposeDocument.requireValid("f", ComposeDocument.parse("f", "services: {web: {image: 42, bogus: 1}}")));
         assertTrue(schema.problems().size() >= 2, schema.problems().toString());

@@ -48,7 +48,8 @@ class JobsTest {
     }
 
     static Jobs jobs(Redis redis) {
-        return new Jobs(new RedisJobQueue(redis, 4096, Duration.ofDays(1), Duration.ofSeconds(30)), Clock.systemUTC());
+        return new Jobs(new RedisJobQueue(redis, 4096, Duration.ofDays(1), Duration.ofSeconds(30)),
+                dev.reviewenv.config.Secrets.of(java.util.List.of()), Clock.systemUTC());
     }
 
     @AfterEach

@@ -126,8 +126,22 @@ final class Escapes {
         c.add(refused("bridge options of the host", web("    networks: [n]\nnetworks:\n  n:\n    driver_opts: {com.docker.network.bridge.name: docker0}\n"),
                 "networks.n.driver_opts"));
         c.add(refused("fixed subnet", web("    networks: [n]\nnetworks:\n  n:\n    ipam: {config: [{subnet: 10.0.0.0/8}]}\n"), "networks.n.ipam"));
-        c.add(refused("host ports", web("    ports: [\"80:8080\"]\n"), "services.web.ports"));
-        c.add(refused("container_name", web("    container_name: fixed\n"), "services.web.container_name"));
+        c.add(new Case("host ports are published nowhere", compose(web("    ports: [\"80:8080\", \"127.0.0.1:2222:22\"]\n")), Map.of(),
+                new Runs(containers -> {
+                    JsonNode ct = containers.get(0);
+                    assertTrue(ct.at("/HostConfig/PortBindings").isNull() || ct.at("/HostConfig/PortBindings").isEmpty(),
+                            "published on the host: " + ct.at("/HostConfig/PortBindings"));
+                    assertEquals(false, ct.at("/HostConfig/PublishAllPorts").asBoolean());
+                    JsonNode exposed = ct.at("/Config/ExposedPorts");
+                    assertTrue((exposed.has("8080/tcp") || exposed.has("8080")) && (exposed.has("22/tcp") || exposed.has("22")),
+                            "the container ports are exposed, for routing: " + ct.at("/Config/ExposedPorts"));
+                })));
+        c.add(new Case("a fixed container name is an alias, never the container's name", compose(web("    container_name: "
+                + h.target() + "\n")), Map.of(), new Runs(containers -> {
+                    JsonNode ct = containers.get(0);
+                    assertNotEquals("/" + h.target(), ct.at("/Name").asText());
+                    assertTrue(ct.at("/NetworkSettings/Networks").toString().contains("\"" + h.target() + "\""), "the alias");
+                })));
         c.add(refused("external_links", web("    external_links: [\"" + h.target() + "\"]\n"), "services.web.external_links"));
         c.add(refused("logging to the host's syslog", web("    logging: {driver: syslog}\n"), "services.web.logging.driver"));
         // Labels that would make a container another environment's, or someone else's project.
@@ -191,19 +205,21 @@ final class Escapes {
         c.add(new Case("a link at the file reviewenv once wrote", compose(WEB),
                 linked(Map.of("a", ".", ".reviewenv-compose.yml", up + h.markerDir().substring(1) + "/written")),
                 new Refused("lead out of the checkout")));
-        // .env and profiles: nothing of the checkout steers Compose.
+        // .env and profiles: the checkout's .env feeds interpolation, and nothing of it steers Compose.
         c.add(new Case(".env that would pick the project, files, profiles and daemon", Map.of(
-                "docker-compose.yml", WEB + "  debug:\n    image: reviewenv/busybox:local\n    profiles: [debug]\n    privileged: true\n"
-                        + "  side:\n    image: reviewenv/busybox:local\n    init: true\n    command: [\"sleep\", \"3600\"]\n    pid: \"${P:-}\"\n",
-                ".env", "COMPOSE_PROJECT_NAME=victim\nCOMPOSE_FILE=evil.yml\nCOMPOSE_PROFILES=debug\nDOCKER_HOST=tcp://127.0.0.1:1\nP=host\n",
+                "docker-compose.yml", WEB + "    labels: {page: \"${PAGE}\"}\n  debug:\n    image: reviewenv/busybox:local\n"
+                        + "    profiles: [debug]\n    privileged: true\n",
+                ".env", "COMPOSE_PROJECT_NAME=victim\nCOMPOSE_FILE=evil.yml\nCOMPOSE_PROFILES=debug\nDOCKER_HOST=tcp://127.0.0.1:1\n"
+                        + "export COMPOSE_IGNORE_ORPHANS=1\nPAGE=from-dotenv\n",
                 "evil.yml", "services:\n  web:\n    image: reviewenv/busybox:local\n    privileged: true\n"), Map.of(),
                 new Runs(containers -> {
-                    assertEquals(2, containers.size(), "web and side; the debug profile stays off");
-                    for (JsonNode ct : containers) {
-                        assertEquals("", ct.at("/HostConfig/PidMode").asText(), "P=host of the .env is not read");
-                        assertEquals(false, ct.at("/HostConfig/Privileged").asBoolean());
-                    }
+                    assertEquals(1, containers.size(), "web alone; the debug profile stays off");
+                    JsonNode ct = containers.get(0);
+                    assertEquals("from-dotenv", ct.at("/Config/Labels/page").asText(), "the rest of .env is read");
+                    assertEquals(false, ct.at("/HostConfig/Privileged").asBoolean());
                 })));
+        c.add(new Case(".env that turns a namespace to the host's", Map.of("docker-compose.yml", web("    pid: \"${P:-}\"\n"),
+                ".env", "P=host\n"), Map.of(), new Refused("services.web.pid")));
         // Bombs and keys nobody knows.
         c.add(refused("YAML alias bomb", aliasBomb(), "YAML"));
         c.add(refused("deep nesting", "services:\n  web:\n    image: x\n    labels:\n" + "      a: ".repeat(1) + "[".repeat(200) + "]".repeat(200) + "\n",
@@ -265,7 +281,11 @@ final class Escapes {
         String net = hc.at("/NetworkMode").asText();
         assertTrue(!net.equals("host") && !net.equals("bridge") && !net.startsWith("container:"), name + " NetworkMode=" + net);
         for (JsonNode m : ct.at("/Mounts")) {
-            assertNotEquals("bind", m.at("/Type").asText(), name + " mounts " + m);
+            if ("bind".equals(m.at("/Type").asText())) {
+                // Only a file or folder of the environment's own checkout, and read-only.
+                assertTrue(m.at("/Source").asText().contains("/.reviewenv-workspaces/"), name + " binds " + m);
+                assertEquals(false, m.at("/RW").asBoolean(), name + " binds writable " + m);
+            }
         }
         String restart = hc.at("/RestartPolicy/Name").asText();
         assertTrue(restart.isEmpty() || restart.equals("no"), name + " restarts: " + restart);

@@ -72,7 +72,8 @@ public record BuildCommands(Duration timeout, String logSize, int logFiles) {
         List<String> a = new ArrayList<>(List.of("--isolation", "chroot", "--layers", "--cap-drop", "SYS_CHROOT",
                 "--format", "docker", "--pull=" + (spec.pull() ? "always" : "missing")));
         new TreeMap<>(spec.labels()).forEach((k, v) -> a.addAll(List.of("--label", k + "=" + v)));
-        new TreeMap<>(spec.args()).forEach((k, v) -> a.addAll(List.of("--build-arg", k + "=" + v)));
+        // Only the names: the values are in a file of the builder's (see ARGS), never on a command line.
+        new TreeMap<>(spec.args()).keySet().forEach(k -> a.addAll(List.of("--build-arg", k)));
         spec.target().ifPresent(t -> a.addAll(List.of("--target", t)));
         if (spec.noCache()) {
             a.add("--no-cache");
@@ -96,6 +97,13 @@ public record BuildCommands(Duration timeout, String logSize, int logFiles) {
         a.add(spec.remoteContext() ? spec.context() : inside(spec, Path.of(spec.context())));
         return a;
     }
+
+    /**
+     * The file the build arguments' values are handed over in, under {@link #IN}: {@code NAME=value}
+     * a line; the entry script puts them in buildah's environment, where {@code --build-arg NAME} finds
+     * them. A value can be one of the operator's secrets: a command line is anyone's to read.
+     */
+    static final String ARGS = "build-args";
 
     /** The file an inline Dockerfile is handed over in, under {@link #IN}. */
     static final String INLINE = "Dockerfile.inline";

@@ -138,6 +138,9 @@ public class Sandbox {
             Path in = Files.createDirectories(dir.resolve("in"));
             Path outDir = Files.createDirectories(dir.resolve("out"));
             List<BuildCommands.LocalImage> locals = locals(storage, fresh, in, out);
+            StringBuilder args = new StringBuilder();
+            new java.util.TreeMap<>(spec.args()).forEach((k, v) -> args.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
+            Files.writeString(in.resolve(BuildCommands.ARGS), args, StandardCharsets.UTF_8);
             if (spec.inline().isPresent()) {
                 Files.writeString(in.resolve(BuildCommands.INLINE), spec.inline().get(), StandardCharsets.UTF_8);
             }

@@ -81,14 +81,18 @@ public class ComposeCli {
     }
 
     /**
-     * The model of {@code file} as Compose resolves it, as text (JSON for v2, YAML for v1), read
-     * with {@code dotEnv} as the only source of variables besides the small fixed environment
-     * (reviewenv's empty env file when absent).
+     * The model of {@code file} as Compose resolves it, as text (JSON for v2, YAML for v1). Its
+     * variables are {@code variables} (given to Compose in its environment, never in a file or on
+     * its command line, so they win over {@code dotEnv} and need no quoting) and {@code dotEnv}
+     * (reviewenv's empty env file when absent), besides the small fixed environment.
      */
-    public String resolve(String project, Path file, Path projectDir, Optional<Path> dotEnv, Consumer<String> out) {
+    public String resolve(String project, Path file, Path projectDir, Optional<Path> dotEnv, Map<String, String> variables,
+            Consumer<String> out) {
         List<String> argv = commands.resolve(project, file, projectDir, dotEnv.orElse(envFile));
         out.accept("$ " + String.join(" ", argv));
-        CommandRunner.Captured c = runner.capture(argv, null, env, RESOLVE_TIMEOUT, MAX_RESOLVED, out);
+        Map<String, String> withVariables = new java.util.HashMap<>(variables);
+        withVariables.putAll(env);
+        CommandRunner.Captured c = runner.capture(argv, null, withVariables, RESOLVE_TIMEOUT, MAX_RESOLVED, out);
         if (c.truncated()) {
             throw new ComposeException("compose config printed more than " + MAX_RESOLVED + " bytes; the file is too big to review");
         }

@@ -26,10 +26,16 @@ import org.yaml.snakeyaml.representer.Representer;
 public final class ComposeDocument {
     /** Largest compose file accepted, in characters. */
     public static final int MAX_SIZE = 1_000_000;
-    /** Most nodes a file may hold once its aliases are expanded; real compose files have a few hundred. */
-    public static final long MAX_NODES = 20_000;
-    /** Most aliases to collections; anchors are for sharing a few blocks, not for bombs. */
-    public static final int MAX_ALIASES = 50;
+    /**
+     * Most nodes a file may hold once its aliases are expanded: what an alias bomb costs is bounded
+     * here (a real compose file, anchors and all, has a few thousand).
+     */
+    public static final long MAX_NODES = 100_000;
+    /**
+     * Most aliases a file may use: not a bound on cost (that is {@link #MAX_NODES}), only on the
+     * parser's own bookkeeping; real files lean on anchors (one per service is common).
+     */
+    public static final int MAX_ALIASES = 10_000;
     /** Deepest nesting of collections. */
     public static final int MAX_DEPTH = 40;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,10 +1,10 @@
-package dev.reviewenv.security;
+package dev.reviewenv.deploy;
 
 import java.util.List;
 
 /**
- * Compose files that would reach outside their environment, each with the path its refusal must
- * name. Shared by the policy's unit test and the test that pushes them through a real deploy.
+ * Compose models that would reach outside their environment, each with the path its refusal must
+ * name, as the policy sees them (after the adaptations, which leave each of these as it is).
  */
 public final class HostileCompose {
     private HostileCompose() {
@@ -37,11 +37,14 @@ public final class HostileCompose {
                 new Case("docker socket", web("    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n"), "services.web.volumes[0]: mounting the Docker socket"),
                 new Case("docker socket long form", web("    volumes:\n      - {type: bind, source: /run/docker.sock, target: /s}\n"), "mounting the Docker socket"),
                 new Case("bind root", web("    volumes: [\"/:/host\"]\n"), "services.web.volumes[0]: '/' binds a host path"),
-                new Case("bind relative", web("    volumes: [\"./:/src\"]\n"), "binds a host path"),
+                new Case("bind relative, not as Compose resolves it", web("    volumes: [\"./:/src\"]\n"), "binds a host path"),
                 new Case("bind home", web("    volumes: [\"~/.ssh:/keys\"]\n"), "binds a host path"),
-                new Case("bind long form", web("    volumes:\n      - {type: bind, source: /etc, target: /etc2}\n"), "services.web.volumes[0]: bind mounts"),
-                new Case("host ports", web("    ports: [\"80:8080\"]\n"), "services.web.ports: host ports are not used"),
-                new Case("container_name", web("    container_name: web\n"), "services.web.container_name"),
+                new Case("bind long form", web("    volumes:\n      - {type: bind, source: /etc, target: /etc2}\n"),
+                        "services.web.volumes[0]: '/etc' binds a host path outside the branch's checkout"),
+                new Case("a writable bind of the checkout", web("    volumes:\n      - {type: bind, source: /ws/x/abc/conf, target: /c}\n"),
+                        "services.web.volumes[0]: '/ws/x/abc/conf' binds a host path"),
+                new Case("host ports left as written", web("    ports: [\"80:8080\"]\n"), "services.web.ports: ports published on the host"),
+                new Case("container_name left as written", web("    container_name: web\n"), "services.web.container_name"),
                 new Case("external network", web("    networks: [traefik]\nnetworks:\n  traefik: {external: true}\n"), "networks.traefik.external"),
                 new Case("external volume", web("    volumes: [\"v:/v\"]\nvolumes:\n  v: {external: true}\n"), "volumes.v.external"),
                 new Case("volume of another environment", web("    volumes: [\"v:/v\"]\nvolumes:\n  v: {name: main_data}\n"), "volumes.v.name"),
@@ -54,6 +57,6 @@ public final class HostileCompose {
                 new Case("cgroup host", web("    cgroup: host\n"), "services.web.cgroup"),
                 new Case("everything at once",
                         web("    privileged: true\n    ports: [\"80:80\"]\n    container_name: x\n    volumes: [\"/:/h\"]\n"),
-                        "services.web.container_name"));
+                        "services.web.privileged"));
     }
 }
