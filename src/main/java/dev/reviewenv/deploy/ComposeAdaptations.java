@@ -256,7 +256,17 @@ final class ComposeAdaptations {
         bind.put("read_only", true);
         List<String> dropped = new ArrayList<>();
         if (longForm != null && longForm.get("bind") instanceof Map<?, ?> b) {
-            b.keySet().forEach(k -> dropped.add(String.valueOf(k)));
+            // create_host_path is Compose v2's own default, not something the file asked for.
+            b.forEach((k, v) -> {
+                switch (String.valueOf(k)) {
+                    case "create_host_path" -> { }
+                    case "selinux" -> dropped.add(String.valueOf(v));
+                    default -> dropped.add(k + " " + v);
+                }
+            });
+        }
+        if (longForm != null && longForm.get("consistency") != null) {
+            dropped.add(String.valueOf(longForm.get("consistency")));
         }
         if (longForm == null) {
             String[] parts = String.valueOf(entry).split(":");

@@ -58,7 +58,11 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
         compose = initArgs.get("compose");
         reaperEvery = initArgs.getOrDefault("reaper-every", "1h");
         extra = initArgs.getOrDefault("config", "");
+        variablesFile = initArgs.get("variables-file");
     }
+
+    /** {@code <repo>|<content>}: a variables file of the operator's for that repository (mode 600), made for the test. */
+    private String variablesFile;
 
     private String extra = "";
 
@@ -126,6 +130,13 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             }
             if (compose != null) {
                 config.put("reviewenv.compose.command", compose.replace(' ', ','));
+            }
+            if (variablesFile != null) {
+                int bar = variablesFile.indexOf('|');
+                Path file = root.resolve("variables.env");
+                Files.writeString(file, variablesFile.substring(bar + 1));
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                config.put("reviewenv.repositories.\"" + variablesFile.substring(0, bar) + "\".variables-file", file.toString());
             }
             if (swarm) {
                 config.put("reviewenv.engine", "swarm");
