@@ -14,9 +14,11 @@ import java.util.Set;
 /**
  * What a branch's compose model may ask of the host: an allowlist, judged on the model as Compose
  * resolved it (after interpolation, {@code include}, {@code extends}, profiles and type coercion),
- * so what is checked is what runs. Every key is listed here with what it may hold; a key that is
- * not listed is refused, naming its path. Everything is refused at once, each with its path and
- * the fix; harmless things are rewritten instead ({@code restart:} becomes {@code "no"}).
+ * and adapted ({@link ComposeAdaptations}), so what is checked is what runs. Every key is a row of
+ * its section's table below (SERVICE, BUILD, DEPLOY, NETWORK, VOLUME, FILE_OBJECT) with what it may
+ * hold, the rule a trusted repository may relax and what a refusal says; a key in no table is
+ * refused, naming its path. Everything is refused at once, each with its path and the fix. The
+ * policy only judges: it changes nothing (the adaptations did what could be rewritten).
  * A trusted repository may be allowed named rules ({@link PolicyRule}), one by one; refusals
  * without a rule (unknown keys, labels only reviewenv and Compose set) are never relaxed.
  */
@@ -53,6 +55,197 @@ public final class ComposePolicy {
     private static final Set<String> LOG_DRIVERS = Set.of("json-file", "local", "none");
     private static final Set<String> SPOOFED = Set.of("dev.reviewenv.", "com.docker.compose.");
     private static final String SOCKET = "docker.sock";
+
+    // The tables: one row per key of a section, with what it may hold, the rule a trusted repository
+    // may relax (null: none) and what a refusal says. A key that is in no table is refused.
+
+    /** How one key is judged: its value at its path; {@code owner} names the item it belongs to. */
+    @FunctionalInterface
+    private interface Judge {
+        void judge(ComposePolicy p, String path, Object value, String owner);
+    }
+
+    /** Any value. */
+    private static final Judge ANY = (p, at, v, owner) -> { };
+
+    /** Refused when {@code when} holds for the value, by {@code rule}, saying {@code message}. */
+    private static Judge refuse(java.util.function.Predicate<Object> when, PolicyRule rule, String message) {
+        return (p, at, v, owner) -> {
+            if (when.test(v)) {
+                p.add(rule, at, message);
+            }
+        };
+    }
+
+    /** Refused whatever it holds. */
+    private static Judge never(PolicyRule rule, String message) {
+        return refuse(v -> true, rule, message);
+    }
+
+    @SafeVarargs
+    private static Map<String, Judge> table(Map.Entry<String, Judge>... rows) {
+        Map<String, Judge> t = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Judge> r : rows) {
+            t.put(r.getKey(), r.getValue());
+        }
+        return java.util.Collections.unmodifiableMap(t);
+    }
+
+    private static Map.Entry<String, Judge> row(String key, Judge judge) {
+        return Map.entry(key, judge);
+    }
+
+    private static final Judge NOT_EMPTY_DEVICES = refuse(v -> !empty(v), PolicyRule.DEVICES,
+            "host devices are not allowed in a review environment; remove it");
+    private static final Judge RUNTIME = never(PolicyRule.SECURITY_OPT,
+            "choosing the runtime or cgroup of a container changes its confinement; remove it");
+    private static final Judge HOST_NAMESPACE = (p, at, v, owner) -> p.add(PolicyRule.HOST_NAMESPACES, at,
+            "'" + v + "' shares the host's namespace with the branch; remove it");
+
+    /** The keys of a service. */
+    private static final Map<String, Judge> SERVICE;
+
+    static {
+        Map<String, Judge> t = new java.util.LinkedHashMap<>();
+        HARMLESS.forEach(k -> t.put(k, ANY));
+        t.putAll(table(
+                row("labels", (p, at, v, o) -> p.labels(at, v)),
+                row("profiles", refuse(v -> !empty(v), null, "services in profiles are not run in a review environment")),
+                row("restart", refuse(v -> !"no".equals(String.valueOf(v)), null,
+                        "review environments do not restart by themselves; write restart: \"no\"")),
+                row("deploy", (p, at, v, o) -> p.deploy(at, v)),
+                row("privileged", refuse(ComposePolicy::truthy, PolicyRule.PRIVILEGED,
+                        "not allowed in a review environment (it would give the branch root on the host); remove it")),
+                row("cap_add", refuse(v -> !empty(v), PolicyRule.CAPABILITIES,
+                        "extra capabilities are not allowed in a review environment (they reach the host kernel); remove cap_add")),
+                row("devices", NOT_EMPTY_DEVICES),
+                row("device_cgroup_rules", NOT_EMPTY_DEVICES),
+                row("gpus", NOT_EMPTY_DEVICES),
+                row("blkio_config", NOT_EMPTY_DEVICES),
+                row("pid", (p, at, v, o) -> p.namespace(at, v, Set.of())),
+                row("ipc", (p, at, v, o) -> p.namespace(at, v, Set.of("private", "shareable", "none"))),
+                row("network_mode", (p, at, v, o) -> p.namespace(at, v, Set.of("none"))),
+                row("uts", HOST_NAMESPACE),
+                row("userns_mode", HOST_NAMESPACE),
+                row("cgroup", refuse(v -> !"private".equals(lower(v)), PolicyRule.HOST_NAMESPACES,
+                        "it shares the host's cgroup namespace; remove cgroup")),
+                row("networks", (p, at, v, o) -> p.serviceNetworks(at, v)),
+                row("security_opt", (p, at, v, o) -> p.securityOpt(at, v)),
+                row("runtime", RUNTIME),
+                row("isolation", RUNTIME),
+                row("cgroup_parent", RUNTIME),
+                row("oom_score_adj", refuse(v -> v instanceof Number n && n.intValue() < 0 || String.valueOf(v).startsWith("-"),
+                        PolicyRule.PRIVILEGED, "a negative score makes the host kill other processes first; remove it")),
+                row("oom_kill_disable", refuse(ComposePolicy::truthy, PolicyRule.PRIVILEGED,
+                        "a container the OOM killer spares can starve the host; remove it")),
+                // Adapted into aliases and expose (ComposeAdaptations); only a trusted repository's are left here.
+                row("container_name", never(PolicyRule.CONTAINER_NAME, "a fixed container name clashes between branches")),
+                row("ports", refuse(v -> !empty(v), PolicyRule.PORTS, "ports published on the host are shared by every branch")),
+                row("volumes", (p, at, v, o) -> p.list(at, v, p::mount)),
+                row("volumes_from", (p, at, v, o) -> p.list(at, v, (path, f) -> {
+                    String source = String.valueOf(f).replaceFirst("^service:", "").replaceFirst(":(ro|rw)$", "");
+                    if (!p.services.contains(source)) {
+                        p.add(PolicyRule.BIND_MOUNTS, path, "'" + f + "' mounts the volumes of a container outside this environment;"
+                                + " remove it");
+                    }
+                })),
+                row("links", (p, at, v, o) -> p.list(at, v, (path, l) -> {
+                    if (!p.services.contains(String.valueOf(l).split(":")[0])) {
+                        p.add(PolicyRule.EXTERNAL, path, "'" + l + "' links to a container outside this environment; remove it");
+                    }
+                })),
+                row("external_links", never(PolicyRule.EXTERNAL, "links to containers outside this environment; remove external_links")),
+                row("env_file", (p, at, v, o) -> p.list(at, v, (path, f) -> p.hostPath(path, f instanceof Map<?, ?> m ? m.get("path") : f))),
+                row("label_file", (p, at, v, o) -> p.list(at, v, (path, f) -> p.hostPath(path, f instanceof Map<?, ?> m ? m.get("path") : f))),
+                row("build", (p, at, v, o) -> p.build(at, o, v)),
+                row("logging", (p, at, v, o) -> p.logging(at, v)),
+                row("post_start", (p, at, v, o) -> p.hooks(at, v)),
+                row("pre_stop", (p, at, v, o) -> p.hooks(at, v)),
+                row("sysctls", (p, at, v, o) -> p.sysctls(at, v)),
+                row("storage_opt", never(null, "storage options need a storage driver this host may not have, and reach the"
+                        + " host's disks; remove storage_opt")),
+                row("use_api_socket", refuse(ComposePolicy::truthy, PolicyRule.DOCKER_SOCKET,
+                        "mounts the Docker socket into the container, which gives the branch root on the host; remove it"))));
+        SERVICE = java.util.Collections.unmodifiableMap(t);
+    }
+
+    /** The keys of a service's {@code build}. */
+    private static final Map<String, Judge> BUILD;
+
+    static {
+        Map<String, Judge> t = new java.util.LinkedHashMap<>();
+        BUILD_HARMLESS.forEach(k -> t.put(k, ANY));
+        t.putAll(table(
+                row("cache_from", (p, at, v, o) -> p.list(at, v, (path, c) -> {
+                    if (lower(c).contains("type=local")) {
+                        p.add(PolicyRule.HOST_FILES, path, "a local cache reads a directory of the host; remove it");
+                    }
+                })),
+                row("context", (p, at, v, o) -> p.buildContext(at, v)),
+                row("dockerfile", ANY), // judged with its context, after the table
+                row("labels", (p, at, v, o) -> p.labels(at, v)),
+                row("additional_contexts", (p, at, v, o) -> p.additionalContexts(at, v)),
+                row("network", refuse(v -> !Set.of("default", "none").contains(lower(v)), PolicyRule.BUILD_PRIVILEGES,
+                        "builds on the host's (or another) network are not allowed; remove it")),
+                row("privileged", refuse(v -> truthy(v) || !(v instanceof Boolean) && !empty(v), PolicyRule.BUILD_PRIVILEGES,
+                        "privileged builds are not allowed; remove privileged")),
+                row("entitlements", refuse(v -> truthy(v) || !(v instanceof Boolean) && !empty(v), PolicyRule.BUILD_PRIVILEGES,
+                        "privileged builds are not allowed; remove entitlements")),
+                row("ssh", never(PolicyRule.BUILD_PRIVILEGES, "a build with the host's SSH agent or keys is not allowed; remove ssh")),
+                row("cache_to", never(PolicyRule.HOST_FILES, "a build cache written to the host or a registry is not allowed;"
+                        + " remove cache_to")),
+                row("tags", (p, at, v, o) -> p.add(null, at, "extra tags could replace images others use; the image is always"
+                        + " named after the environment and service (" + p.project + "/" + o + ":<commit>); remove tags")),
+                row("isolation", never(PolicyRule.SECURITY_OPT, "choosing the isolation of a build is not allowed; remove it"))));
+        BUILD = java.util.Collections.unmodifiableMap(t);
+    }
+
+    /** The keys of a service's {@code deploy}. */
+    private static final Map<String, Judge> DEPLOY = table(
+            row("mode", ANY), row("replicas", ANY), row("update_config", ANY), row("rollback_config", ANY),
+            row("placement", ANY), row("endpoint_mode", ANY),
+            row("labels", (p, at, v, o) -> p.labels(at, v)),
+            row("restart_policy", never(null, "review environments do not restart by themselves; remove restart_policy")),
+            row("resources", (p, at, v, o) -> {
+                if (v instanceof Map<?, ?> r && r.get("reservations") instanceof Map<?, ?> res
+                        && (!empty(res.get("devices")) || !empty(res.get("generic_resources")))) {
+                    p.add(PolicyRule.DEVICES, at + ".reservations", "host devices are not allowed in a review environment; remove devices");
+                }
+            }));
+
+    /** The keys of a top-level network. */
+    private static final Map<String, Judge> NETWORK = table(
+            row("internal", ANY), row("attachable", ANY), row("enable_ipv6", ANY), row("enable_ipv4", ANY),
+            row("labels", (p, at, v, o) -> p.labels(at, v)),
+            row("name", (p, at, v, o) -> p.fixedName(at, o, v, "networks")),
+            row("external", (p, at, v, o) -> p.external(at, v, "networks")),
+            row("driver", refuse(v -> !Set.of("bridge", "default").contains(lower(v)), PolicyRule.HOST_NAMESPACES,
+                    "this driver attaches to the host's interfaces or other hosts; remove driver (a bridge network is made)")),
+            row("driver_opts", refuse(v -> !empty(v), PolicyRule.HOST_NAMESPACES,
+                    "driver options reach the host's interfaces; remove driver_opts")),
+            row("ipam", refuse(v -> v instanceof Map<?, ?> ipam && (!empty(ipam.get("config")) || ipam.get("driver") != null
+                    && !"default".equals(lower(ipam.get("driver")))), PolicyRule.HOST_NAMESPACES,
+                    "fixed subnets can collide with the host's own networks; remove ipam (Docker picks a free subnet)")));
+
+    /** The keys of a top-level volume. */
+    private static final Map<String, Judge> VOLUME = table(
+            row("labels", (p, at, v, o) -> p.labels(at, v)),
+            row("name", (p, at, v, o) -> p.fixedName(at, o, v, "volumes")),
+            row("external", (p, at, v, o) -> p.external(at, v, "volumes")),
+            row("driver", refuse(v -> !"local".equals(lower(v)), PolicyRule.BIND_MOUNTS,
+                    "volume drivers other than local store data outside Docker; remove driver")),
+            row("driver_opts", refuse(v -> !empty(v), PolicyRule.BIND_MOUNTS,
+                    "a volume backed by a host path is a bind mount; remove driver_opts")));
+
+    /** The keys of a top-level secret or config. */
+    private static final Map<String, Judge> FILE_OBJECT = table(
+            row("content", ANY),
+            row("labels", ANY),
+            row("file", (p, at, v, o) -> p.hostPath(at, v)),
+            row("environment", (p, at, v, o) -> p.add(PolicyRule.HOST_FILES, at, "a secret or config from the service's own"
+                    + " environment is not allowed; use file: in the repository or content:")),
+            row("name", (p, at, v, o) -> p.fixedName(at, o, v, at.substring(0, at.indexOf('.')))),
+            row("external", (p, at, v, o) -> p.external(at, v, at.substring(0, at.indexOf('.')))));
 
     private final String project;
     private final Path checkout;
@@ -105,107 +298,21 @@ public final class ComposePolicy {
     }
 
     private void service(String at, String name, Map<String, Object> s) {
-        for (String key : List.copyOf(s.keySet())) {
-            Object v = s.get(key);
-            String path = at + "." + key;
-            if (v == null || HARMLESS.contains(key)) {
+        judge(SERVICE, at, name, s);
+    }
+
+    /** Judges every key of one item (a service, a network, ...) by its section's table; a key in none is refused. */
+    private void judge(Map<String, Judge> table, String at, String owner, Map<?, ?> item) {
+        for (Map.Entry<?, ?> e : List.copyOf(item.entrySet())) {
+            String key = String.valueOf(e.getKey());
+            if (e.getValue() == null) {
                 continue;
             }
-            switch (key) {
-                case "labels" -> labels(path, v);
-                case "profiles" -> {
-                    if (!empty(v)) {
-                        add(null, path, "services in profiles are not run in a review environment; this one should have been left out");
-                    }
-                }
-                case "restart" -> {
-                    if (!"no".equals(String.valueOf(v))) {
-                        add(null, path, "review environments do not restart by themselves; write restart: \"no\"");
-                    }
-                }
-                case "deploy" -> deploy(path, v);
-                case "privileged" -> {
-                    if (truthy(v)) {
-                        add(PolicyRule.PRIVILEGED, path, "not allowed in a review environment (it would give the branch root on the host); remove it");
-                    }
-                }
-                case "cap_add" -> {
-                    if (!empty(v)) {
-                        add(PolicyRule.CAPABILITIES, path, "extra capabilities are not allowed in a review environment (they reach the host kernel); remove cap_add");
-                    }
-                }
-                case "devices", "device_cgroup_rules", "gpus", "blkio_config" -> {
-                    if (!empty(v)) {
-                        add(PolicyRule.DEVICES, path, "host devices are not allowed in a review environment; remove " + key);
-                    }
-                }
-                case "pid" -> namespace(path, v, Set.of());
-                case "ipc" -> namespace(path, v, Set.of("private", "shareable", "none"));
-                case "network_mode" -> namespace(path, v, Set.of("none"));
-                case "uts", "userns_mode" -> add(PolicyRule.HOST_NAMESPACES, path,
-                        "'" + v + "' shares the host's namespace with the branch; remove " + key);
-                case "cgroup" -> {
-                    if (!"private".equals(lower(v))) {
-                        add(PolicyRule.HOST_NAMESPACES, path, "'" + v + "' shares the host's cgroup namespace; remove cgroup");
-                    }
-                }
-                case "networks" -> serviceNetworks(path, v);
-                case "security_opt" -> securityOpt(path, v);
-                case "runtime", "isolation", "cgroup_parent" -> add(PolicyRule.SECURITY_OPT, path,
-                        "choosing the runtime or cgroup of a container changes its confinement; remove " + key);
-                case "oom_score_adj" -> {
-                    if (v instanceof Number n && n.intValue() < 0 || String.valueOf(v).startsWith("-")) {
-                        add(PolicyRule.PRIVILEGED, path, "a negative score makes the host kill other processes first; remove it");
-                    }
-                }
-                case "oom_kill_disable" -> {
-                    if (truthy(v)) {
-                        add(PolicyRule.PRIVILEGED, path, "a container the OOM killer spares can starve the host; remove it");
-                    }
-                }
-                case "container_name" -> add(PolicyRule.CONTAINER_NAME, path, "a fixed container name clashes between branches");
-                case "ports" -> {
-                    if (!empty(v)) {
-                        add(PolicyRule.PORTS, path, "ports published on the host are shared by every branch");
-                    }
-                }
-                case "volumes" -> list(path, v, this::mount);
-                case "volumes_from" -> list(path, v, (p, f) -> {
-                    String source = String.valueOf(f).replaceFirst("^service:", "").replaceFirst(":(ro|rw)$", "");
-                    if (!services.contains(source)) {
-                        add(PolicyRule.BIND_MOUNTS, p, "'" + f + "' mounts the volumes of a container outside this environment; remove it");
-                    }
-                });
-                case "links" -> list(path, v, (p, l) -> {
-                    if (!services.contains(String.valueOf(l).split(":")[0])) {
-                        add(PolicyRule.EXTERNAL, p, "'" + l + "' links to a container outside this environment; remove it");
-                    }
-                });
-                case "external_links" -> add(PolicyRule.EXTERNAL, path, "links to containers outside this environment; remove external_links");
-                case "env_file", "label_file" -> list(path, v, (p, f) -> hostPath(p, f instanceof Map<?, ?> m ? m.get("path") : f));
-                case "build" -> build(path, name, v);
-                case "logging" -> logging(path, v);
-                case "post_start", "pre_stop" -> list(path, v, (p, hook) -> {
-                    if (hook instanceof Map<?, ?> h && truthy(h.get("privileged"))) {
-                        add(PolicyRule.PRIVILEGED, p + ".privileged", "a privileged hook runs as root on the host's terms; remove privileged");
-                    }
-                });
-                case "sysctls" -> entries(path, v, (p, value) -> {
-                    String sysctl = v instanceof List<?> ? String.valueOf(value).split("=", 2)[0] : p.substring(path.length() + 1);
-                    if (!NAMESPACED_SYSCTL.matcher(sysctl.trim()).matches()) {
-                        add(PolicyRule.HOST_NAMESPACES, p, "'" + sysctl + "' is a setting of the host's kernel, not of the"
-                                + " container's own namespaces; remove it (net.*, kernel.shm*, kernel.msg*, kernel.sem and"
-                                + " fs.mqueue.* are allowed)");
-                    }
-                });
-                case "storage_opt" -> add(null, path, "storage options need a storage driver this host may not have, and"
-                        + " reach the host's disks; remove storage_opt");
-                case "use_api_socket" -> {
-                    if (truthy(v)) {
-                        add(PolicyRule.DOCKER_SOCKET, path, "mounts the Docker socket into the container, which gives the branch root on the host; remove it");
-                    }
-                }
-                default -> extensionOrUnknown(path, key);
+            Judge j = table.get(key);
+            if (j == null) {
+                extensionOrUnknown(at + "." + key, key);
+            } else {
+                j.judge(this, at + "." + key, e.getValue(), owner);
             }
         }
     }
@@ -295,71 +402,59 @@ public final class ComposePolicy {
             hostPath(path, v);
             return;
         }
-        for (Map.Entry<?, ?> e : b.entrySet()) {
-            String key = String.valueOf(e.getKey());
-            Object value = e.getValue();
-            String at = path + "." + key;
-            if (value == null || BUILD_HARMLESS.contains(key)) {
-                if (key.equals("cache_from")) {
-                    list(at, value, (p, c) -> {
-                        if (lower(c).contains("type=local")) {
-                            add(PolicyRule.HOST_FILES, p, "a local cache reads a directory of the host; remove it");
-                        }
-                    });
-                }
-                continue;
-            }
-            switch (key) {
-                case "context" -> {
-                    String c = String.valueOf(value);
-                    if (c.contains("://") && !remote(c) || c.startsWith("git@")) {
-                        add(PolicyRule.HOST_FILES, at, "'" + c + "' is neither a directory of the repository nor an http(s)"
-                                + " URL (file:// reads the host, ssh and git@ would use the host's keys); use a path inside the"
-                                + " repository or an https:// URL");
-                    } else if (!remote(c)) {
-                        hostPath(at, value);
-                    }
-                }
-                case "dockerfile" -> {
-                    Path dockerfile = Path.of(String.valueOf(value));
-                    Object context = b.get("context") == null ? "." : b.get("context");
-                    if (!remote(String.valueOf(context))) {
-                        hostPath(at, dockerfile.isAbsolute() ? dockerfile.toString()
-                                : Path.of(String.valueOf(context)).resolve(dockerfile).toString());
-                    }
-                }
-                case "labels" -> labels(at, value);
-                case "additional_contexts" -> entries(at, value, (p, ctx) -> {
-                    String c = String.valueOf(ctx);
-                    if (c.startsWith("service:")) {
-                        if (!services.contains(c.substring("service:".length()))) {
-                            add(null, p, "'" + c + "' is not a service of this file");
-                        }
-                    } else if (c.contains("://") && !remote(c) && !c.startsWith("docker-image://") || c.startsWith("git@")) {
-                        add(PolicyRule.HOST_FILES, p, "'" + c + "' is neither a directory of the repository, an http(s) URL"
-                                + " nor a docker-image:// reference; use one of those");
-                    } else if (!remote(c) && !c.startsWith("docker-image://")) {
-                        hostPath(p, c);
-                    }
-                });
-                case "network" -> {
-                    if (!Set.of("default", "none").contains(lower(value))) {
-                        add(PolicyRule.BUILD_PRIVILEGES, at, "builds on the host's (or another) network are not allowed; remove it");
-                    }
-                }
-                case "privileged", "entitlements" -> {
-                    if (truthy(value) || !(value instanceof Boolean) && !empty(value)) {
-                        add(PolicyRule.BUILD_PRIVILEGES, at, "privileged builds are not allowed; remove " + key);
-                    }
-                }
-                case "ssh" -> add(PolicyRule.BUILD_PRIVILEGES, at, "a build with the host's SSH agent or keys is not allowed; remove ssh");
-                case "cache_to" -> add(PolicyRule.HOST_FILES, at, "a build cache written to the host or a registry is not allowed; remove cache_to");
-                case "tags" -> add(null, at, "extra tags could replace images others use; the image is always named after the"
-                        + " environment and service (" + project + "/" + service + ":<commit>); remove tags");
-                case "isolation" -> add(PolicyRule.SECURITY_OPT, at, "choosing the isolation of a build is not allowed; remove it");
-                default -> extensionOrUnknown(at, key);
-            }
+        judge(BUILD, path, service, b);
+        Object context = b.get("context") == null ? "." : b.get("context");
+        if (b.get("dockerfile") != null && !remote(String.valueOf(context))) {
+            Path dockerfile = Path.of(String.valueOf(b.get("dockerfile")));
+            hostPath(path + ".dockerfile", dockerfile.isAbsolute() ? dockerfile.toString()
+                    : Path.of(String.valueOf(context)).resolve(dockerfile).toString());
         }
+    }
+
+    private void buildContext(String at, Object value) {
+        String c = String.valueOf(value);
+        if (c.contains("://") && !remote(c) || c.startsWith("git@")) {
+            add(PolicyRule.HOST_FILES, at, "'" + c + "' is neither a directory of the repository nor an http(s)"
+                    + " URL (file:// reads the host, ssh and git@ would use the host's keys); use a path inside the"
+                    + " repository or an https:// URL");
+        } else if (!remote(c)) {
+            hostPath(at, value);
+        }
+    }
+
+    private void additionalContexts(String at, Object value) {
+        entries(at, value, (p, ctx) -> {
+            String c = String.valueOf(ctx);
+            if (c.startsWith("service:")) {
+                if (!services.contains(c.substring("service:".length()))) {
+                    add(null, p, "'" + c + "' is not a service of this file");
+                }
+            } else if (c.contains("://") && !remote(c) && !c.startsWith("docker-image://") || c.startsWith("git@")) {
+                add(PolicyRule.HOST_FILES, p, "'" + c + "' is neither a directory of the repository, an http(s) URL"
+                        + " nor a docker-image:// reference; use one of those");
+            } else if (!remote(c) && !c.startsWith("docker-image://")) {
+                hostPath(p, c);
+            }
+        });
+    }
+
+    private void hooks(String path, Object v) {
+        list(path, v, (p, hook) -> {
+            if (hook instanceof Map<?, ?> h && truthy(h.get("privileged"))) {
+                add(PolicyRule.PRIVILEGED, p + ".privileged", "a privileged hook runs as root on the host's terms; remove privileged");
+            }
+        });
+    }
+
+    private void sysctls(String path, Object v) {
+        entries(path, v, (p, value) -> {
+            String sysctl = v instanceof List<?> ? String.valueOf(value).split("=", 2)[0] : p.substring(path.length() + 1);
+            if (!NAMESPACED_SYSCTL.matcher(sysctl.trim()).matches()) {
+                add(PolicyRule.HOST_NAMESPACES, p, "'" + sysctl + "' is a setting of the host's kernel, not of the"
+                        + " container's own namespaces; remove it (net.*, kernel.shm*, kernel.msg*, kernel.sem and"
+                        + " fs.mqueue.* are allowed)");
+            }
+        });
     }
 
     private void logging(String path, Object v) {
@@ -370,108 +465,22 @@ public final class ComposePolicy {
     }
 
     private void deploy(String path, Object v) {
-        if (!(v instanceof Map<?, ?> d)) {
-            return;
-        }
-        for (Object k : List.copyOf(d.keySet())) {
-            String key = String.valueOf(k);
-            String at = path + "." + key;
-            switch (key) {
-                case "mode", "replicas", "update_config", "rollback_config", "placement", "endpoint_mode" -> { }
-                case "labels" -> labels(at, d.get(k));
-                case "restart_policy" -> add(null, at, "review environments do not restart by themselves; remove restart_policy");
-                case "resources" -> {
-                    if (d.get(k) instanceof Map<?, ?> r && r.get("reservations") instanceof Map<?, ?> res
-                            && (!empty(res.get("devices")) || !empty(res.get("generic_resources")))) {
-                        add(PolicyRule.DEVICES, at + ".reservations", "host devices are not allowed in a review environment; remove devices");
-                    }
-                }
-                default -> extensionOrUnknown(at, key);
-            }
+        if (v instanceof Map<?, ?> d) {
+            judge(DEPLOY, path, path, d);
         }
     }
 
     private void network(String at, String name, Map<String, Object> n) {
-        for (Map.Entry<String, Object> e : n.entrySet()) {
-            String key = e.getKey();
-            Object v = e.getValue();
-            String path = at + "." + key;
-            if (v == null) {
-                continue;
-            }
-            switch (key) {
-                case "internal", "attachable", "enable_ipv6", "enable_ipv4" -> { }
-                case "labels" -> labels(path, v);
-                case "name" -> fixedName(path, name, v, "networks");
-                case "external" -> external(path, v, "networks");
-                case "driver" -> {
-                    if (!Set.of("bridge", "default").contains(lower(v))) {
-                        add(PolicyRule.HOST_NAMESPACES, path, "the '" + v + "' driver attaches to the host's interfaces or"
-                                + " other hosts; remove driver (a bridge network is made)");
-                    }
-                }
-                case "driver_opts" -> {
-                    if (!empty(v)) {
-                        add(PolicyRule.HOST_NAMESPACES, path, "driver options reach the host's interfaces; remove driver_opts");
-                    }
-                }
-                case "ipam" -> {
-                    if (v instanceof Map<?, ?> ipam && (!empty(ipam.get("config")) || ipam.get("driver") != null
-                            && !"default".equals(lower(ipam.get("driver"))))) {
-                        add(PolicyRule.HOST_NAMESPACES, path, "fixed subnets can collide with the host's own networks;"
-                                + " remove ipam (Docker picks a free subnet)");
-                    }
-                }
-                default -> extensionOrUnknown(path, key);
-            }
-        }
+        judge(NETWORK, at, name, n);
     }
 
     private void volume(String at, String name, Map<String, Object> v) {
-        for (Map.Entry<String, Object> e : v.entrySet()) {
-            String key = e.getKey();
-            String path = at + "." + key;
-            if (e.getValue() == null) {
-                continue;
-            }
-            switch (key) {
-                case "labels" -> labels(path, e.getValue());
-                case "name" -> fixedName(path, name, e.getValue(), "volumes");
-                case "external" -> external(path, e.getValue(), "volumes");
-                case "driver" -> {
-                    if (!"local".equals(lower(e.getValue()))) {
-                        add(PolicyRule.BIND_MOUNTS, path, "volume drivers other than local store data outside Docker; remove driver");
-                    }
-                }
-                case "driver_opts" -> {
-                    if (!empty(e.getValue())) {
-                        add(PolicyRule.BIND_MOUNTS, path, "a volume backed by a host path is a bind mount; remove driver_opts");
-                    }
-                }
-                default -> extensionOrUnknown(path, key);
-            }
-        }
+        judge(VOLUME, at, name, v);
     }
 
     /** A secret or config: its content inline or from a file of the checkout. */
     private void fileObject(String at, String name, Map<String, Object> o) {
-        String kind = at.substring(0, at.indexOf('.'));
-        for (Map.Entry<String, Object> e : o.entrySet()) {
-            String key = e.getKey();
-            String path = at + "." + key;
-            if (e.getValue() == null) {
-                continue;
-            }
-            switch (key) {
-                case "content", "labels" -> { }
-                case "file" -> hostPath(path, e.getValue());
-                case "environment" -> add(PolicyRule.HOST_FILES, path, "a " + kind.replaceAll("s$", "")
-                        + " from the service's own environment is not allowed; use file: in the repository or content:");
-                case "name" -> fixedName(path, name, e.getValue(), kind);
-                case "external" -> external(path, e.getValue(), kind);
-                default -> extensionOrUnknown(path, key);
-            }
-        }
+        judge(FILE_OBJECT, at, name, o);
     }
 
     /** The name Compose gives an object by itself ({@code <project>_<key>}) is fine; any other reaches someone else's. */
