@@ -9,6 +9,7 @@ import dev.reviewenv.engine.build.BuildSpec;
 import dev.reviewenv.engine.compose.ComposeCli;
 import dev.reviewenv.engine.compose.ComposeCommands;
 import dev.reviewenv.engine.compose.ComposeDocument;
+import dev.reviewenv.engine.compose.ComposeException;
 import dev.reviewenv.engine.fs.Beneath;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.Workspaces;
@@ -26,11 +27,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Decides what a checkout may run, before anything on the host changes. Resolve, then judge, then
+ * Decides what a checkout may run, before anything on the host changes. Resolve, adapt, judge, then
  * deploy what was judged: the files Compose will read are checked ({@link ComposeFiles}), Compose
- * resolves the model in a directory of reviewenv's own (no {@code .env} from the checkout unless
- * the repository is trusted with {@code dotenv}), the policy judges the resolved model, and the
- * rendered model is what is recorded and run. Nothing is written inside the checkout.
+ * resolves the model with the checkout's {@code .env} (without what steers Compose), the operator's
+ * variables and reviewenv's own, {@link ComposeAdaptations} rewrites what can be kept safely, the
+ * policy judges the adapted model, and the rendered model is what is recorded and run. Nothing is
+ * written inside the checkout.
  */
 @Singleton
 public class Admission {
@@ -75,26 +77,7 @@ public class Admission {
         try {
             Optional<Path> dotEnv = dotEnv(checkout, own, out);
             secrets.refresh();
-            Set<String> unset = new java.util.TreeSet<>();
-            Consumer<String> watching = line -> {
-                java.util.regex.Matcher m = UNSET.matcher(line);
-                if (m.find()) {
-                    unset.add(m.group(1));
-                }
-                out.accept(line);
-            };
-            String text;
-            try {
-                text = compose.resolve(project, found.path(), checkout, dotEnv, variables(request, commit), watching);
-            } catch (dev.reviewenv.engine.compose.ComposeException e) {
-                if (unset.isEmpty()) {
-                    throw e;
-                }
-                throw new dev.reviewenv.engine.compose.ComposeException(e.getMessage() + "\n" + provide(unset, repository));
-            }
-            if (!unset.isEmpty()) {
-                out.accept("variables: " + provide(unset, repository));
-            }
+            String text = resolve(request, commit, found, checkout, dotEnv, out);
             Map<String, Object> resolved = ComposeDocument.parseResolved(found.label(), text,
                     compose.flavor() == ComposeCommands.Flavor.V2);
             ComposeAdaptations.adapt(resolved, read.written(), checkout, trusted).forEach(n -> out.accept("policy: " + n));
@@ -132,6 +115,33 @@ public class Admission {
             } catch (IOException ignored) {
                 // made anew by the next deploy
             }
+        }
+    }
+
+    /**
+     * The model as Compose resolves it; the variables nothing set (Compose only warns) are named with
+     * how to give them, and added to Compose's error when the file is invalid without them.
+     */
+    private String resolve(DeployRequest request, String commit, ComposeSource.Found found, Path checkout,
+            Optional<Path> dotEnv, Consumer<String> out) {
+        Set<String> unset = new java.util.TreeSet<>();
+        Consumer<String> watching = line -> {
+            java.util.regex.Matcher m = UNSET.matcher(line);
+            if (m.find()) {
+                unset.add(m.group(1));
+            }
+            out.accept(line);
+        };
+        String repository = request.branch().repository();
+        try {
+            String text = compose.resolve(request.name().value(), found.path(), checkout, dotEnv, variables(request, commit),
+                    watching);
+            if (!unset.isEmpty()) {
+                out.accept("variables: " + provide(unset, repository));
+            }
+            return text;
+        } catch (ComposeException e) {
+            throw unset.isEmpty() ? e : new ComposeException(e.getMessage() + "\n" + provide(unset, repository));
         }
     }
 
