@@ -185,7 +185,7 @@ public class Admission {
             return Optional.empty();
         }
         List<String> lines = Files.readAllLines(file.get(), StandardCharsets.UTF_8);
-        List<String> kept = lines.stream().filter(l -> !l.strip().matches("(export\\s+)?(COMPOSE_|DOCKER_).*")).toList();
+        List<String> kept = interpolationOnly(lines);
         Path copy = own.resolve("dotenv");
         Files.write(copy, kept, StandardCharsets.UTF_8);
         if (kept.size() < lines.size()) {
@@ -193,6 +193,11 @@ public class Admission {
                     + " steer Compose itself); the rest is read for interpolation");
         }
         return Optional.of(copy);
+    }
+
+    /** The lines of a {@code .env} that only feed interpolation: those setting COMPOSE_* or DOCKER_* go. */
+    static List<String> interpolationOnly(List<String> lines) {
+        return lines.stream().filter(l -> !l.strip().matches("(export\\s+)?(COMPOSE_|DOCKER_).*")).toList();
     }
 
     private static Path realPath(Path dir) {

@@ -169,6 +169,13 @@ class ComposeAdaptationsTest {
     }
 
     @Test
+    void aDotEnvFeedsInterpolationButNeverSteersCompose() {
+        assertEquals(List.of("PAGE=hello", "# a comment", "COMPOSER_HOME=/c", "DB=x"), Admission.interpolationOnly(List.of(
+                "COMPOSE_PROJECT_NAME=victim", "PAGE=hello", "COMPOSE_FILE=evil.yml", "# a comment", "COMPOSE_PROFILES=debug",
+                "DOCKER_HOST=tcp://127.0.0.1:1", "  export DOCKER_CONFIG=/tmp", "COMPOSER_HOME=/c", "DB=x")));
+    }
+
+    @Test
     void profilesRestartAndVersionAreAdaptedAndSaidSo() {
         Map<String, Object> doc = ComposeDocument.parse("f", """
                 version: "3.9"
