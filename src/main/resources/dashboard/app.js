@@ -5,6 +5,11 @@
 
 const HEADERS = { 'X-Requested-With': 'reviewenv' };
 let environments = [];
+// Repositories seen in any page, so the filter keeps offering them while one is chosen.
+const repositoriesSeen = new Set();
+// The list comes a page at a time; the dashboard shows the first page of what the filter asks for.
+const PAGE = 500;
+let more = false;
 let following = null;
 // What a reviewer picked in a row survives the refreshes that redraw the rows.
 const chosenLifetime = {};
@@ -84,7 +89,8 @@ function row(env) {
 }
 
 function render() {
-  const repos = [...new Set(environments.map(e => e.repository))].sort();
+  environments.forEach(e => repositoriesSeen.add(e.repository));
+  const repos = [...repositoriesSeen].sort();
   const select = document.getElementById('repository');
   const chosen = select.value;
   select.replaceChildren(text('option', 'all', { value: '' }), ...repos.map(r => text('option', r, { value: r })));
@@ -94,12 +100,17 @@ function render() {
     .sort((a, b) => a.repository.localeCompare(b.repository) || (b.deployedAt || '').localeCompare(a.deployedAt || ''));
   document.querySelector('#environments tbody').replaceChildren(...shown.map(row));
   document.getElementById('empty').hidden = shown.length > 0;
+  const note = document.getElementById('more');
+  note.hidden = !more;
+  note.textContent = more ? `the first ${PAGE} environments are shown; choose a repository to see others` : '';
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 }
 
 async function refresh() {
-  const r = await call('/api/environments');
+  const repository = document.getElementById('repository').value;
+  const r = await call('/api/environments?limit=' + PAGE + (repository ? '&repository=' + encodeURIComponent(repository) : ''));
   if (r.ok) {
+    more = (r.headers.get('Link') || '').includes('rel="next"');
     environments = await r.json();
     render();
   }
@@ -160,7 +171,7 @@ async function followLog(job) {
   }
 }
 
-document.getElementById('repository').onchange = render;
+document.getElementById('repository').onchange = refresh;
 document.getElementById('logclose').onclick = () => {
   if (following) following.abort();
   document.getElementById('logpanel').hidden = true;

@@ -136,15 +136,31 @@ class FaultsIT {
         assertEquals(List.of(), composeOf("slow"));
     }
 
-    /** Stops the Docker daemon and starts it again as deploy/host-deps.sh does; waits until it answers. */
-    static void restartDocker() {
-        Cmd.ok("pkill", "-TERM", "-x", "dockerd");
+    /**
+     * Stops the host's Docker daemon, the one whose PID is in its pid file (not every dockerd on the
+     * machine: swarm tests run daemons of their own), waits for that process to exit, starts it as
+     * deploy/host-deps.sh does, and checks the host is as it was: the default bridge and every
+     * network there was are back (but those of the environment under test, which the failed deploy may remove).
+     */
+    static void restartDocker() throws Exception {
+        java.nio.file.Path pidFile = java.nio.file.Path.of("/var/run/docker.pid");
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid + " of " + pidFile));
+        assertTrue(daemon.info().command().orElse("").endsWith("dockerd"), pidFile + " names " + daemon.info().command());
+        List<String> networks = Cmd.lines(Cmd.ok("docker", "network", "ls", "--format", "{{.Name}}")).stream()
+                .filter(n -> !n.startsWith("slow_")).toList();
+        Cmd.ok("kill", "-TERM", Long.toString(pid));
         Instant deadline = Instant.now().plusSeconds(60);
-        while (Cmd.run(null, Map.of(), "pgrep", "-x", "dockerd").code() == 0) {
-            assertTrue(Instant.now().isBefore(deadline), "dockerd did not stop");
+        while (daemon.isAlive()) {
+            assertTrue(Instant.now().isBefore(deadline), "dockerd " + pid + " did not stop");
             Api.sleep(200);
         }
         Cmd.ok("deploy/host-deps.sh");
+        assertEquals("docker0", Cmd.ok("docker", "network", "inspect", "-f",
+                "{{index .Options \"com.docker.network.bridge.name\"}}", "bridge").trim(), "the default bridge is back");
+        assertEquals(0, Cmd.run(null, Map.of(), "ip", "link", "show", "docker0").code(), "and its interface");
+        List<String> after = Cmd.lines(Cmd.ok("docker", "network", "ls", "--format", "{{.Name}}"));
+        assertTrue(after.containsAll(networks), "every network is back: missing " + networks.stream().filter(n -> !after.contains(n)).toList());
     }
 
     @Test

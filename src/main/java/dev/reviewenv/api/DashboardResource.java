@@ -1,12 +1,15 @@
 package dev.reviewenv.api;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -28,9 +32,11 @@ public class DashboardResource {
     private static final Map<String, String> FILES = Map.of("app.js", "application/javascript", "app.css", "text/css");
 
     private final Sessions sessions;
+    private final SignInLimits limits;
 
-    public DashboardResource(Sessions sessions) {
+    public DashboardResource(Sessions sessions, SignInLimits limits) {
         this.sessions = sessions;
+        this.limits = limits;
     }
 
     @GET
@@ -60,9 +66,17 @@ public class DashboardResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response signIn(@FormParam("token") String token, @FormParam("user") String user, @FormParam("password") String password) {
+    public Response signIn(@FormParam("token") String token, @FormParam("user") String user, @FormParam("password") String password,
+            @Context HttpServerRequest http) {
+        String address = ClientAddress.of(http);
+        String named = user == null || user.isEmpty() ? null : user;
+        Optional<java.time.Duration> wait = limits.wait(named, address);
+        if (wait.isPresent()) {
+            return AccessFilter.tooMany(wait.get());
+        }
         String who = sessions.isApiToken(token) ? "token" : sessions.isUser(user, password) ? user : null;
         if (who == null) {
+            limits.failed(named, address);
             String page = read("login.html").replace("<p class=\"error\" hidden>", "<p class=\"error\">");
             return Response.status(401).type(MediaType.TEXT_HTML + ";charset=utf-8").entity(page).build();
         }
@@ -72,7 +86,8 @@ public class DashboardResource {
     @POST
     @Path("logout")
     @Operation(hidden = true)
-    public Response signOut() {
+    public Response signOut(@CookieParam(Sessions.COOKIE) String cookie) {
+        sessions.revoke(cookie);
         return Response.seeOther(URI.create("/login")).header("Set-Cookie", sessions.cookie(null)).build();
     }
 

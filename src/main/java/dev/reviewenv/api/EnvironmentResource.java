@@ -1,5 +1,8 @@
 package dev.reviewenv.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.reviewenv.config.Limits;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.environment.ResourceUse;
@@ -19,9 +22,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriBuilder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -45,8 +51,13 @@ public class EnvironmentResource {
     private final ResourceUse use;
     private final ReviewenvConfig config;
 
+    private final ObjectMapper mapper;
+    private final ObjectWriter viewWriter;
+
     public EnvironmentResource(RecordStore records, Jobs jobs, Lifetimes lifetimes, Clock clock, ResourceUse use,
-            ReviewenvConfig config) {
+            ReviewenvConfig config, ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.viewWriter = mapper.writerFor(EnvironmentView.class);
         this.use = use;
         this.config = config;
         this.records = records;
@@ -58,11 +69,72 @@ public class EnvironmentResource {
     /** What every environment name looks like. */
     static final String NAME_PATTERN = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 
+    /** A page holds this many environments unless {@code limit} says otherwise, and never more than {@link #MAX_PAGE}. */
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 1000;
+
+    /**
+     * The environments in name order, a page at a time: {@code limit} of them after the name
+     * {@code after}, optionally only one repository's or one status. When there are more, a
+     * {@code Link: <...>; rel="next"} header gives the next page. The page is written as it is
+     * read, so a request holds one environment's view at a time, however many there are.
+     */
     @GET
-    @Operation(summary = "Every environment, from its record")
-    @APIResponse(responseCode = "200", description = "The environments")
-    public List<EnvironmentView> list() {
-        return records.list().stream().map(this::view).toList();
+    @Operation(summary = "The environments in name order, a page at a time (Link: rel=\"next\" while there are more)")
+    @APIResponse(responseCode = "200", description = "A page of environments", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = EnvironmentView.class)))
+    @APIResponse(responseCode = "400", description = "limit is not 1 to 1000, or after is not an environment name",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response list(
+            @QueryParam("limit") @Parameter(description = "how many (default 100, at most 1000)", schema = @Schema(minimum = "1", maximum = "1000")) String limit,
+            @QueryParam("after") @Parameter(description = "the last name of the page before", schema = @Schema(pattern = NAME_PATTERN, maxLength = 63)) String after,
+            @QueryParam("repository") @Parameter(description = "only this repository's, e.g. team/shop", schema = @Schema(maxLength = 255)) String repository,
+            @QueryParam("status") @Parameter(description = "only environments with this status", schema = @Schema(maxLength = 32)) String status) {
+        int size = pageSize(limit);
+        if (after != null && EnvironmentName.parse(after).isEmpty()) {
+            throw new ApiException(400, "bad request", "after: '" + after + "' is not an environment name; pass the last name of the page before");
+        }
+        List<EnvironmentRecord> page = records.page(after, size + 1, r -> (repository == null || repository.equals(r.repository()))
+                && (status == null || status.equals(r.status())));
+        boolean more = page.size() > size;
+        List<EnvironmentRecord> shown = more ? page.subList(0, size) : page;
+        StreamingOutput body = out -> {
+            try (JsonGenerator json = mapper.getFactory().createGenerator(out).configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false)) {
+                json.writeStartArray();
+                for (EnvironmentRecord r : shown) {
+                    viewWriter.writeValue(json, view(r));
+                }
+                json.writeEndArray();
+            }
+        };
+        Response.ResponseBuilder answer = Response.ok(body, MediaType.APPLICATION_JSON);
+        if (more) {
+            UriBuilder next = UriBuilder.fromPath("/api/environments").queryParam("limit", size)
+                    .queryParam("after", shown.get(shown.size() - 1).name());
+            if (repository != null) {
+                next.queryParam("repository", repository);
+            }
+            if (status != null) {
+                next.queryParam("status", status);
+            }
+            answer.header("Link", "<" + next.build() + ">; rel=\"next\"");
+        }
+        return answer.build();
+    }
+
+    private static int pageSize(String limit) {
+        if (limit == null) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int n = Integer.parseInt(limit.trim());
+            if (n >= 1 && n <= MAX_PAGE) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new ApiException(400, "bad request", "limit: '" + limit + "' is not a number from 1 to " + MAX_PAGE);
     }
 
     @GET

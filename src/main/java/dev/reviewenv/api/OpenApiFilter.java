@@ -11,7 +11,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 /**
  * What every operation of the API can answer besides its own outcomes, written once: 401
  * without the token (but the webhooks, which check signatures), 400, 413 and 415 for a body that
- * is not the JSON expected, 503 while Redis is down; each with the error body.
+ * is not the JSON expected, 503 while Redis is down, 408/414/431 for a request too slow or too
+ * large to take (api/RequestHeads); each with the error body.
  */
 public class OpenApiFilter implements OASFilter {
     @Override
@@ -38,6 +39,9 @@ public class OpenApiFilter implements OASFilter {
                     add(responses, "403", "Signed in by the dashboard's cookie without X-Requested-With: reviewenv");
                 }
                 add(responses, "503", "Redis does not answer; nothing was done, try again (Retry-After)");
+                add(responses, "408", "The request's head (10 s) or body (30 s) did not arrive in time");
+                add(responses, "414", "The request line is over 4 KiB");
+                add(responses, "431", "The request's headers are over 16 KiB");
             }
         }
     }

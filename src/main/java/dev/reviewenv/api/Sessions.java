@@ -1,24 +1,37 @@
 package dev.reviewenv.api;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.reviewenv.config.Hmac;
 import dev.reviewenv.config.ReviewenvConfig;
 import jakarta.inject.Singleton;
+import dev.reviewenv.engine.fs.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.codec.digest.Md5Crypt;
 
 /**
  * Who may use the dashboard: whoever signs in with the API token, or as one of the
  * {@code reviewenv.basic-auth} users (bcrypt or apr1 hashes, as htpasswd writes them). A sign-in
- * becomes a session cookie ({@link #COOKIE}: the user and an expiry, signed with a key derived
- * from the API token; HttpOnly, SameSite=Strict), so the token never sits in a page or a URL.
+ * becomes a session cookie ({@link #COOKIE}: the user, an expiry and a random session id, signed
+ * with a key derived from the API token; HttpOnly, SameSite=Strict), so the token never sits in a
+ * page or a URL. Signing out revokes the session id until the cookie would have expired anyway
+ * (kept in {@code <home>/.reviewenv-revoked-sessions}, so a restart does not bring it back).
+ * A password check costs one hash whether the user exists or not, so user names cannot be told
+ * apart by the time an answer takes.
  */
 @Singleton
 public class Sessions {
@@ -30,11 +43,23 @@ public class Sessions {
     private final ReviewenvConfig config;
     private final Clock clock;
     private final byte[] key;
+    private final SecureRandom random = new SecureRandom();
+    /** Revoked session ids and when their cookie expires. */
+    private final Map<String, Long> revoked = new ConcurrentHashMap<>();
+    private final Path revokedFile;
+    /** What an unknown user's password is checked against: a hash of the same kind and cost as the users' own. */
+    private final String decoy;
 
-    public Sessions(ReviewenvConfig config, Clock clock) {
+    private final Counter checks;
+
+    public Sessions(ReviewenvConfig config, Clock clock, MeterRegistry meters) {
+        this.checks = Counter.builder("reviewenv.sign-in.checks").description("password hashes computed for sign-ins").register(meters);
         this.config = config;
         this.clock = clock;
         this.key = Hmac.derive(config.apiToken(), "reviewenv sessions");
+        this.revokedFile = config.home().resolve(".reviewenv-revoked-sessions");
+        this.decoy = decoy(config.basicAuth().orElse(List.of()));
+        load();
     }
 
     /** Whether {@code token} is the API token (compared in constant time). */
@@ -43,18 +68,43 @@ public class Sessions {
                 config.apiToken().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Whether {@code user} with {@code password} is one of the {@code reviewenv.basic-auth} users. */
+    /**
+     * Whether {@code user} with {@code password} is one of the {@code reviewenv.basic-auth} users.
+     * Exactly one hash is computed either way (an unknown user's password against {@link #decoy}).
+     * It takes tens of milliseconds: call it on a worker thread, never on the event loop.
+     */
     public boolean isUser(String user, String password) {
-        if (user == null || password == null) {
+        if (user == null || password == null || decoy == null) {
             return false;
         }
         for (String entry : config.basicAuth().orElse(List.of())) {
             int colon = entry.indexOf(':');
-            if (colon > 0 && entry.substring(0, colon).equals(user) && matches(password, entry.substring(colon + 1))) {
-                return true;
+            if (colon > 0 && entry.substring(0, colon).equals(user)) {
+                checks.increment();
+                return matches(password, entry.substring(colon + 1));
             }
         }
+        checks.increment();
+        matches(password, decoy);
         return false;
+    }
+
+    /** A hash of the kind and cost of the users' own (the highest bcrypt cost among them); none without users. */
+    private static String decoy(List<String> entries) {
+        int cost = -1;
+        boolean apr1 = false;
+        for (String entry : entries) {
+            String hash = entry.substring(entry.indexOf(':') + 1);
+            if (hash.startsWith("$apr1$")) {
+                apr1 = true;
+            } else if (hash.matches("\\$2[abxy]?\\$\\d\\d\\$.*")) {
+                cost = Math.max(cost, Integer.parseInt(hash.substring(hash.indexOf('$', 1) + 1, hash.indexOf('$', 1) + 3)));
+            }
+        }
+        if (cost > 0) {
+            return new String(BCrypt.withDefaults().hash(cost, "reviewenv decoy".toCharArray()), StandardCharsets.US_ASCII);
+        }
+        return apr1 ? Md5Crypt.apr1Crypt("reviewenv decoy") : null;
     }
 
     private static boolean matches(String password, String hash) {
@@ -68,12 +118,37 @@ public class Sessions {
     /** A new session cookie's value for {@code user}. */
     public String open(String user) {
         long until = clock.instant().plus(config.session().lifetime()).getEpochSecond();
-        String body = user + "|" + until;
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        String body = user + "|" + until + "|" + HexFormat.of().formatHex(id);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(body.getBytes(StandardCharsets.UTF_8)) + "." + sign(body);
     }
 
-    /** The user of a session cookie that is genuine and not expired. */
+    /** The user of a session cookie that is genuine, not expired and not signed out. */
     public Optional<String> user(String cookie) {
+        return session(cookie).map(Session::user);
+    }
+
+    /** Ends the session of {@code cookie} for good: the same cookie is refused from now on. */
+    public void revoke(String cookie) {
+        Optional<Session> s = session(cookie);
+        if (s.isEmpty()) {
+            return;
+        }
+        long now = clock.instant().getEpochSecond();
+        synchronized (revoked) {
+            revoked.values().removeIf(until -> until <= now);
+            revoked.put(s.get().id(), s.get().until());
+            StringBuilder lines = new StringBuilder();
+            revoked.forEach((id, until) -> lines.append(id).append(' ').append(until).append('\n'));
+            AtomicFiles.write(revokedFile, lines.toString().getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private record Session(String user, long until, String id) {
+    }
+
+    private Optional<Session> session(String cookie) {
         if (cookie == null || cookie.indexOf('.') < 0) {
             return Optional.empty();
         }
@@ -83,11 +158,33 @@ public class Sessions {
             if (!Hmac.same(sign(body), sig)) {
                 return Optional.empty();
             }
-            int bar = body.lastIndexOf('|');
-            return Instant.ofEpochSecond(Long.parseLong(body.substring(bar + 1))).isAfter(clock.instant())
-                    ? Optional.of(body.substring(0, bar)) : Optional.empty();
+            int idBar = body.lastIndexOf('|');
+            int untilBar = body.lastIndexOf('|', idBar - 1);
+            if (untilBar < 0) {
+                return Optional.empty();
+            }
+            Session s = new Session(body.substring(0, untilBar), Long.parseLong(body.substring(untilBar + 1, idBar)), body.substring(idBar + 1));
+            return s.until() > clock.instant().getEpochSecond() && !revoked.containsKey(s.id()) ? Optional.of(s) : Optional.empty();
         } catch (IllegalArgumentException malformed) {
             return Optional.empty();
+        }
+    }
+
+    /** The revocations still in force, from the file a sign-out writes. */
+    private void load() {
+        if (!Files.isRegularFile(revokedFile)) {
+            return;
+        }
+        long now = clock.instant().getEpochSecond();
+        try {
+            for (String line : Files.readAllLines(revokedFile, StandardCharsets.US_ASCII)) {
+                String[] f = line.trim().split(" ");
+                if (f.length == 2 && f[1].matches("\\d{1,19}") && Long.parseLong(f[1]) > now) {
+                    revoked.put(f[0], Long.parseLong(f[1]));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + revokedFile + " (the sessions signed out; delete it to forget them)", e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.reviewenv.capacity;
 
 import dev.reviewenv.config.DiskFloor;
 import dev.reviewenv.config.ReviewenvConfig;
-import dev.reviewenv.deploy.DeployRefused;
 import dev.reviewenv.engine.build.Sandbox;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.fs.DiskSpace;
@@ -73,7 +72,7 @@ public class Capacity {
 
     /**
      * Makes room for a deploy of {@code name} (of {@code repository}), evicting what must go, or
-     * throws {@link DeployRefused} saying why there is no room. The caller holds {@code name}'s lock.
+     * throws {@link CapacityRefused} saying why there is no room. The caller holds {@code name}'s lock.
      */
     public synchronized Place makeRoom(EnvironmentName name, String repository, Consumer<String> out) {
         refreshActivity();
@@ -88,9 +87,9 @@ public class Capacity {
                         r -> repository.equals(r.repository()), out);
             }
         }
-        Optional<String> below = floor(name, out);
+        Optional<String> below = floor(name, out, evicted -> { });
         if (below.isPresent()) {
-            throw new DeployRefused(below.get() + " even after evicting every environment reviewenv could and emptying the"
+            throw new CapacityRefused(below.get() + " even after evicting every environment reviewenv could and emptying the"
                     + " image cache; this deploy is refused before the disk fills. Free space in Docker's data root, or lower"
                     + " reviewenv.disk-floor");
         }
@@ -103,14 +102,19 @@ public class Capacity {
     }
 
     /** The reaper's look at the disk: evicts and trims while free space is below the floor. Says what it did. */
-    public synchronized List<String> enforceFloor() {
+    public synchronized FloorPass enforceFloor() {
         List<String> lines = new ArrayList<>();
+        List<EnvironmentName> evicted = new ArrayList<>();
         if (config.diskFloor().isEmpty()) {
-            return lines;
+            return new FloorPass(lines, evicted);
         }
         refreshActivity();
-        floor(null, lines::add).ifPresent(lines::add);
-        return lines;
+        floor(null, lines::add, evicted::add).ifPresent(lines::add);
+        return new FloorPass(lines, evicted);
+    }
+
+    /** What a reaper pass's look at the disk floor did: one line each, and the environments it ended. */
+    public record FloorPass(List<String> lines, List<EnvironmentName> evicted) {
     }
 
     private void cap(EnvironmentName name, int max, String key, Predicate<EnvironmentRecord> counted, Consumer<String> out) {
@@ -123,20 +127,20 @@ public class Capacity {
                 return;
             }
             if (config.whenFull() == ReviewenvConfig.WhenFull.REFUSE) {
-                throw new DeployRefused(key + " is " + max + " and " + count + " environments run (least recently used: "
+                throw new CapacityRefused(key + " is " + max + " and " + count + " environments run (least recently used: "
                         + lru(others).stream().limit(3).map(EnvironmentRecord::name).toList() + "); this new environment is"
                         + " refused (reviewenv.when-full=refuse): stop one with DELETE /api/environments/<name>, or raise " + key);
             }
-            if (!evictOne(name, counted, this::lru, victim -> "least recently used: last used " + activity.lastUsed(victim),
-                    "to stay within " + key + "=" + max, out)) {
-                throw new DeployRefused(key + " is " + max + " and " + count + " environments run, and none of them can be"
+            if (evictOne(name, counted, this::lru, victim -> "least recently used: last used " + activity.lastUsed(victim),
+                    "to stay within " + key + "=" + max, out).isEmpty()) {
+                throw new CapacityRefused(key + " is " + max + " and " + count + " environments run, and none of them can be"
                         + " evicted now (each is deploying, stopping or waking); push again later, or raise " + key);
             }
         }
     }
 
     /** Evicts while below the disk floor, then trims the image cache; returns what is still wrong, if anything. */
-    private Optional<String> floor(EnvironmentName deploying, Consumer<String> out) {
+    private Optional<String> floor(EnvironmentName deploying, Consumer<String> out, Consumer<EnvironmentName> evicted) {
         Optional<DiskFloor> floor = config.diskFloor();
         if (floor.isEmpty()) {
             return Optional.empty();
@@ -151,8 +155,10 @@ public class Capacity {
             String why = "free space in " + root + " is " + mib(space.free()) + ", below reviewenv.disk-floor=" + floor.get()
                     + " (" + mib(need) + ")";
             Map<String, Long> use = docker.diskUse();
-            if (evictOne(deploying, r -> true, largestFirst(use), victim -> "it holds "
-                    + mib(use.getOrDefault(victim.name(), 0L)) + " of the disk, the most", "because " + why, out)) {
+            Optional<EnvironmentName> victim = evictOne(deploying, r -> true, largestFirst(use), v -> "it holds "
+                    + mib(use.getOrDefault(v.name(), 0L)) + " of the disk, the most", "because " + why, out);
+            if (victim.isPresent()) {
+                evicted.accept(victim.get());
                 continue;
             }
             if (images.trimCache(0, out) > 0) {
@@ -167,9 +173,9 @@ public class Capacity {
 
     /**
      * Evicts the first environment in {@code order} that {@code candidate} accepts and whose lock is
-     * free; {@code which} says why it was that one.
+     * free; {@code which} says why it was that one. Returns the one evicted.
      */
-    private boolean evictOne(EnvironmentName keep, Predicate<EnvironmentRecord> candidate,
+    private Optional<EnvironmentName> evictOne(EnvironmentName keep, Predicate<EnvironmentRecord> candidate,
             Function<List<EnvironmentRecord>, List<EnvironmentRecord>> order, Function<EnvironmentRecord, String> which,
             String why, Consumer<String> out) {
         List<EnvironmentRecord> ordered = order.apply(records.list().stream().filter(candidate)
@@ -190,13 +196,13 @@ public class Capacity {
                 Log.info(line);
                 try {
                     teardown.remove(name, EndReason.EVICTED, null, l -> Log.debugf("%s: %s", name, l));
-                    return true;
+                    return Optional.of(name);
                 } catch (RuntimeException e) {
                     out.accept("could not evict " + name + " (the reaper retries its teardown): " + e.getMessage());
                 }
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /**

@@ -32,8 +32,13 @@ public class NameAllocator {
     public record Allocation(EnvironmentName name, Address address) {
     }
 
-    /** The branch's environment: its record's name, else the slug name, else the slug name with a suffix. */
-    public synchronized Allocation allocate(Branch branch) {
+    /**
+     * The branch's environment: its record's name, else the slug name, else the slug name with a
+     * suffix. No lock is held: the record comes from the store's index (one read, however many
+     * environments there are), and a claim in Redis is atomic, so of two branches racing for one
+     * name exactly one gets it and the other goes on to its suffixed form.
+     */
+    public Allocation allocate(Branch branch) {
         Optional<EnvironmentName> existing = existing(branch);
         if (existing.isPresent()) {
             return allocation(branch, existing.get());
@@ -43,7 +48,7 @@ public class NameAllocator {
                 return allocation(branch, candidate);
             }
         }
-        throw new IllegalStateException("both " + baseName(branch) + " and its suffixed form are held by other branches;"
+        throw new NameTaken("both " + baseName(branch) + " and its suffixed form are held by other branches;"
                 + " rename the branch or set a prefix for repository " + branch.repository());
     }
 
@@ -61,7 +66,7 @@ public class NameAllocator {
     /** Takes the name for the branch again before a deploy: a teardown in between may have released it. */
     public void reclaim(EnvironmentName name, Branch branch) {
         if (heldByOther(name, branch) || !claims.claim(name.value(), branch.key())) {
-            throw new IllegalStateException("the name " + name + " was taken by another branch meanwhile; push again to get a new one");
+            throw new NameTaken("the name " + name + " was taken by another branch meanwhile; push again to get a new one");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.engine.git.GitException;
 import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.environment.NameAllocator;
+import dev.reviewenv.environment.NameTaken;
 import dev.reviewenv.job.Job;
 import dev.reviewenv.job.Jobs;
 import dev.reviewenv.naming.Branch;
@@ -67,7 +68,7 @@ public class PushService {
         NameAllocator.Allocation env;
         try {
             env = names.allocate(branch);
-        } catch (IllegalStateException e) {
+        } catch (NameTaken e) {
             throw new PushRefused(409, "name taken", e.getMessage());
         }
         Jobs.Queued q = jobs.requestDeploy(branch, after, env.name(), env.address(), options);

@@ -77,6 +77,7 @@ public class Reaper {
         List<String> reaped = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<EndReason> ended = new ArrayList<>();
         for (Dues.Ending e : dues.at(now, skipped)) {
             if (dryRun) {
                 reaped.add("would reap " + e.name() + " (" + e.reason() + ")");
@@ -88,12 +89,14 @@ public class Reaper {
                 continue;
             }
             try (EnvironmentLocks.Held held = lock.get()) {
-                end(e, now, reaped, failed, skipped);
+                end(e, now, reaped, failed, skipped).ifPresent(ended::add);
             }
         }
         if (!dryRun) {
             try {
-                capacity.enforceFloor().forEach(reaped::add);
+                Capacity.FloorPass floor = capacity.enforceFloor();
+                reaped.addAll(floor.lines());
+                floor.evicted().forEach(name -> ended.add(EndReason.EVICTED));
                 sleep.sleepIdle(now).forEach(reaped::add);
                 nodeLoss.check().forEach(reaped::add);
                 rejoin().forEach(reaped::add);
@@ -110,9 +113,10 @@ public class Reaper {
         skipped.forEach(Log::warn);
         long ms = (System.nanoTime() - started) / 1_000_000;
         meters.timer("reviewenv.reaper.pass", "dry-run", Boolean.toString(dryRun)).record(java.time.Duration.ofMillis(ms));
-        meters.counter("reviewenv.reaper.ended").increment(reaped.size());
+        // Environments ended, by reason; not the pass's other lines (sleeps, cache trims, lost nodes, what a dry run would do).
+        ended.forEach(reason -> meters.counter("reviewenv.reaper.ended", "reason", reason.key()).increment());
         meters.counter("reviewenv.failures", "reason", "teardown").increment(failed.size());
-        Log.infof("reaper pass over %d records: %d ended, %d failed, %d left, in %d ms", records.names().size(), reaped.size(),
+        Log.infof("reaper pass over %d records: %d ended, %d failed, %d left, in %d ms", records.names().size(), ended.size(),
                 failed.size(), skipped.size(), ms);
         return new Report(reaped, failed, skipped);
     }
@@ -138,30 +142,33 @@ public class Reaper {
         return lines;
     }
 
-    private void end(Dues.Ending e, Instant now, List<String> reaped, List<String> failed, List<String> skipped) {
+    /** Ends one environment that is due; returns why, when it ended. */
+    private Optional<EndReason> end(Dues.Ending e, Instant now, List<String> reaped, List<String> failed, List<String> skipped) {
         Optional<EndReason> still;
         try {
             still = dues.still(e.name(), now);
         } catch (RuntimeException unreadable) {
             failed.add("failed to check " + e.name() + ": " + unreadable.getMessage());
-            return;
+            return Optional.empty();
         }
         if (still.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Optional<EnvironmentRecord> record = records.read(e.name());
         if (record.isPresent() && record.get().failures() >= MAX_FAILURES) {
             skipped.add("gave up on " + e.name() + " after " + MAX_FAILURES
                     + " failed teardowns; see its history, fix the cause, then DELETE /api/environments/" + e.name());
-            return;
+            return Optional.empty();
         }
         try {
             teardown.remove(e.name(), still.get(), null, line -> Log.debugf("%s: %s", e.name(), line));
             reaped.add("reaped " + e.name() + " (" + still.get() + ")");
+            return still;
         } catch (RuntimeException failure) {
             String why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             failed.add("failed to reap " + e.name() + " (" + still.get() + "): " + why.lines().findFirst().orElse(why));
             Log.errorf("teardown of %s (%s) failed, retried next pass: %s", e.name(), still.get(), why);
+            return Optional.empty();
         }
     }
 }

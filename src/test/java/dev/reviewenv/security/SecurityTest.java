@@ -212,7 +212,12 @@ class SecurityTest {
         String other = githubPush("team/other", "refs/heads/x", sha);
         webhook("github", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + hmac(SECRET, other)), other)
                 .then().statusCode(403).body("detail", containsString("not configured for webhooks"));
-        webhook("github", Map.of("X-GitHub-Event", "push"), "{not json").then().statusCode(400);
+        // The signature is checked before the body is parsed: an unsigned body is refused unread, a signed one that is not JSON is a 400.
+        webhook("github", Map.of("X-GitHub-Event", "push"), "{not json").then().statusCode(401).body("detail", containsString("missing"));
+        webhook("github", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + hmac("wrong", "{not json")), "{not json")
+                .then().statusCode(401).body("detail", containsString("any repository"));
+        webhook("github", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + hmac(SECRET, "{not json")), "{not json")
+                .then().statusCode(400).body("detail", containsString("not JSON"));
         webhook("bitbucket", Map.of(), body).then().statusCode(404).body("detail", containsString("github, gitea or gitlab"));
 
         // Gitea: HMAC without prefix; a branch deletion is its own event.

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service as an operator runs it ({@code java -jar quarkus-run.jar}), its real PID
- * kept, against a Redis, a git root and a home of its own: started, stopped with SIGTERM, or
- * killed with SIGKILL by a test.
+ * The packaged service as an operator runs it ({@code java <deploy/java-opts> -jar quarkus-run.jar},
+ * the flags the systemd unit and deploy/start.sh give it), its real PID kept, against a Redis, a
+ * git root and a home of its own: started, stopped with SIGTERM, or killed with SIGKILL by a test.
  */
 public final class JarService implements AutoCloseable {
     public static final Path JAR = Path.of(System.getProperty("reviewenv.jar", "target/quarkus-app/quarkus-run.jar"));
@@ -62,7 +62,14 @@ public final class JarService implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString())
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("java"));
+        for (String line : Files.readAllLines(Path.of("deploy/java-opts"))) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                argv.addAll(java.util.List.of(line.trim().split("\\s+")));
+            }
+        }
+        argv.addAll(java.util.List.of("-jar", JAR.toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         pb.environment().putAll(env);
         process = pb.start();

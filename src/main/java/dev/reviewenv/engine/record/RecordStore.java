@@ -20,12 +20,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 /**
  * The records on disk, the source of truth: {@code <home>/.reviewenv/<name>/} holding
  * {@code docker-compose.yml}, {@code removeat} (epoch seconds; absent means never) and
  * {@code environment.json}. Every file is written to a temp file in the same directory and renamed.
+ *
+ * <p>Two indexes are kept with the records, so that neither a push nor a page of the list costs
+ * a look at every record: the names in order, and the environment of each branch. They are made
+ * from one scan of the directory, kept by every write and delete of this store, and made again
+ * when the directory itself changed otherwise (a record restored or removed by hand), and by
+ * every full {@link #list()} (the reaper's pass).
  */
 public class RecordStore {
     public static final String COMPOSE_FILE = "docker-compose.yml";
@@ -44,6 +52,20 @@ public class RecordStore {
 
     private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, LastRequest> lastRequests =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Every name that has a record, in order, and the environment of each branch (by
+     * {@link Branch#key()}); made anew by a scan and swapped in whole, so a reader never sees it half made.
+     */
+    private record Index(ConcurrentSkipListMap<String, EnvironmentName> names, ConcurrentHashMap<String, EnvironmentName> byBranch) {
+        static Index empty() {
+            return new Index(new ConcurrentSkipListMap<>(), new ConcurrentHashMap<>());
+        }
+    }
+
+    private volatile Index index = Index.empty();
+    /** The directory's modification time when the index was last made or kept; null before the first scan. */
+    private volatile FileTime indexed;
 
     public RecordStore(Path root) {
         this.root = root;
@@ -101,6 +123,7 @@ public class RecordStore {
 
     /** Every environment that has a record, by name. Directories without environment.json are skipped. */
     public List<EnvironmentRecord> list() {
+        FileTime before = rootModified();
         List<EnvironmentRecord> all = new ArrayList<>();
         for (EnvironmentName name : names()) {
             try {
@@ -111,7 +134,80 @@ public class RecordStore {
             }
         }
         all.sort(Comparator.comparing(EnvironmentRecord::name));
+        reindex(all, before);
         return all;
+    }
+
+    /**
+     * At most {@code limit} records in name order, after the name {@code after} (null: from the
+     * first), that {@code wanted} accepts; the cost is the records looked at, not all of them.
+     */
+    public List<EnvironmentRecord> page(String after, int limit, java.util.function.Predicate<EnvironmentRecord> wanted) {
+        index();
+        var known = index.names();
+        var names = after == null ? known.values() : known.tailMap(after, false).values();
+        List<EnvironmentRecord> page = new ArrayList<>();
+        for (EnvironmentName name : names) {
+            if (page.size() >= limit) {
+                break;
+            }
+            try {
+                Optional<EnvironmentRecord> r = read(name);
+                if (r.isEmpty()) {
+                    forget(name);
+                } else if (wanted.test(r.get())) {
+                    page.add(r.get());
+                }
+            } catch (UncheckedIOException unreadable) {
+                System.getLogger(RecordStore.class.getName()).log(System.Logger.Level.WARNING, unreadable.getMessage());
+            }
+        }
+        return page;
+    }
+
+    /** The indexes, made again when the directory changed in a way this store did not make. */
+    private void index() {
+        FileTime now = rootModified();
+        if (indexed == null || !indexed.equals(now)) {
+            list();
+        }
+    }
+
+    private synchronized void reindex(List<EnvironmentRecord> all, FileTime asOf) {
+        Index fresh = Index.empty();
+        for (EnvironmentRecord r : all) {
+            fresh.names().put(r.name(), r.environmentName());
+            fresh.byBranch().put(r.origin().key(), r.environmentName());
+        }
+        index = fresh;
+        indexed = asOf;
+    }
+
+    private void remember(EnvironmentRecord r) {
+        Index i = index;
+        i.names().put(r.name(), r.environmentName());
+        i.byBranch().put(r.origin().key(), r.environmentName());
+    }
+
+    private void forget(EnvironmentName name) {
+        Index i = index;
+        i.names().remove(name.value());
+        i.byBranch().values().removeIf(name::equals);
+    }
+
+    /** After a change this store made to the directory itself: the indexes are still right. */
+    private synchronized void keptIndex(FileTime before) {
+        if (indexed != null && indexed.equals(before)) {
+            indexed = rootModified();
+        }
+    }
+
+    private FileTime rootModified() {
+        try {
+            return Files.getLastModifiedTime(root);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
     }
 
     /**
@@ -133,15 +229,31 @@ public class RecordStore {
         return names;
     }
 
+    /** The record of the branch's environment, from the index: one record read, whatever their number. */
     public Optional<EnvironmentRecord> findByBranch(Branch branch) {
-        return list().stream().filter(r -> r.belongsTo(branch)).findFirst();
+        index();
+        EnvironmentName name = index.byBranch().get(branch.key());
+        if (name == null) {
+            return Optional.empty();
+        }
+        Optional<EnvironmentRecord> r = read(name).filter(found -> found.belongsTo(branch));
+        if (r.isEmpty()) {
+            index.byBranch().remove(branch.key(), name);
+        }
+        return r;
     }
 
     public void write(EnvironmentRecord record) {
+        FileTime before = rootModified();
+        boolean created = !Files.isDirectory(dir(record.environmentName()));
         try {
             writeAtomically(dir(record.environmentName()).resolve(ENVIRONMENT), json.writeValueAsBytes(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the record of " + record.name(), e);
+        }
+        remember(record);
+        if (created) {
+            keptIndex(before);
         }
     }
 
@@ -238,18 +350,33 @@ public class RecordStore {
     public void delete(EnvironmentName name) {
         Path dir = dir(name);
         if (!Files.exists(dir)) {
+            forget(name);
             return;
         }
+        FileTime before = rootModified();
         Path environment = dir.resolve(ENVIRONMENT);
-        try (Stream<Path> walk = Files.walk(dir)) {
-            // environment.json goes last but the directory: a delete that fails half-way leaves a record to retry.
-            for (Path p : walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(environment) && !p.equals(dir)).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // environment.json goes last but the directory: a delete that fails half-way leaves a record to retry.
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(environment) && !p.equals(dir)).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(environment);
+                forget(name);
+                Files.deleteIfExists(dir);
+                keptIndex(before);
+                return;
+            } catch (java.nio.file.DirectoryNotEmptyException | UncheckedIOException raced) {
+                // A file written meanwhile (the time of the last request, the temp file of a write): once more.
+                if (attempt == 5) {
+                    throw new UncheckedIOException("cannot delete the record " + dir + ": files keep appearing in it ("
+                            + raced.getMessage() + ")", raced instanceof IOException io ? io : ((UncheckedIOException) raced).getCause());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the record " + dir + ": " + e.getMessage(), e);
             }
-            Files.deleteIfExists(environment);
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the record " + dir, e);
         }
     }
 

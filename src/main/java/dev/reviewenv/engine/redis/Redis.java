@@ -7,6 +7,8 @@ import java.util.function.Function;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** The one connection pool to Redis ({@code reviewenv.redis-url}), shared by the job queue and the name claims. */
 public final class Redis implements Closeable {
@@ -28,13 +30,35 @@ public final class Redis implements Closeable {
         return new Redis(RedisClient.builder().fromURI(URI.create(url)).poolConfig(pool).build());
     }
 
-    /** Runs {@code work} against Redis; a Redis that cannot be reached is a {@link RedisUnavailable}. */
+    /**
+     * Runs {@code work} against Redis. Every way Redis can fail to serve is a {@link RedisUnavailable}
+     * (what was asked was not done, and trying again shortly is the way): refused or lost
+     * connections and timeouts, a pool with no connection to give, and a server that answers but
+     * cannot serve yet (loading its AOF, busy with a script, a replica without its master).
+     */
     <T> T call(Function<RedisClient, T> work) {
         try {
             return work.apply(client);
-        } catch (JedisConnectionException e) {
-            throw new RedisUnavailable(e);
+        } catch (JedisException e) {
+            if (unavailable(e)) {
+                throw new RedisUnavailable(e);
+            }
+            throw e;
         }
+    }
+
+    /** Whether {@code e} says Redis cannot serve now, rather than that the request was wrong. */
+    static boolean unavailable(JedisException e) {
+        if (e instanceof JedisConnectionException) {
+            return true;
+        }
+        if (e instanceof JedisDataException) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN")
+                    || m.startsWith("CLUSTERDOWN") || m.startsWith("READONLY");
+        }
+        // The pool's own failure: no connection could be had (exhausted, or none could be made).
+        return e.getClass() == JedisException.class;
     }
 
     void run(Consumer<RedisClient> work) {

@@ -40,10 +40,6 @@ public enum Provider {
         }
     }
 
-    public String signatureHeader() {
-        return signatureHeader;
-    }
-
     /** The repository the delivery names, as the provider writes it ({@code team/shop}). */
     public String repository(JsonNode payload) {
         JsonNode n = payload.at(repositoryPointer);
@@ -54,11 +50,11 @@ public enum Provider {
         return n.asText();
     }
 
-    /** Throws 401 unless the delivery carries the right signature for {@code secret}. */
-    public void verify(byte[] body, Function<String, String> headers, String secret) {
+    /** Whether the delivery carries the right signature (or GitLab token) for {@code secret}, compared in constant time. */
+    public boolean signedWith(byte[] body, Function<String, String> headers, String secret) {
         String given = headers.apply(signatureHeader);
         if (given == null || given.isBlank()) {
-            throw new PushRefused(401, "unauthorized", "the " + signatureHeader + " header is missing");
+            return false;
         }
         byte[] expected;
         byte[] actual;
@@ -70,9 +66,14 @@ public enum Provider {
             expected = HexFormat.of().formatHex(Hmac.sign(secret.getBytes(StandardCharsets.UTF_8), body)).getBytes(StandardCharsets.US_ASCII);
             actual = hex.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         }
-        if (!MessageDigest.isEqual(expected, actual)) {
-            throw new PushRefused(401, "unauthorized", "the " + signatureHeader + " header does not match the repository's webhook secret");
-        }
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    /** Why a delivery signed by no repository's secret is refused. */
+    public String unsigned(Function<String, String> headers) {
+        String given = headers.apply(signatureHeader);
+        return given == null || given.isBlank() ? "the " + signatureHeader + " header is missing"
+                : "the " + signatureHeader + " header does not match the webhook-secret of any repository";
     }
 
     /** What the delivery asks for: a push (a deleted branch has an all-zero {@code after}), or nothing. */

@@ -9,6 +9,8 @@ import dev.reviewenv.push.PushService;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -28,9 +30,15 @@ public class Webhooks {
         this.pushes = pushes;
     }
 
-    /** The job started for the delivery, or empty when there is nothing to do. */
+    /**
+     * The job started for the delivery, or empty when there is nothing to do. The signature is
+     * checked before the body is parsed: against every repository's {@code webhook-secret} (the
+     * repository is only known from inside the body), so a body nobody signed is never read; then
+     * the repository it names must be one whose secret signed it.
+     */
     public Optional<PushAccepted> deliver(String providerName, byte[] body, Function<String, String> headers) {
         Provider provider = Provider.of(providerName);
+        Set<String> signers = signers(provider, body, headers);
         JsonNode payload;
         try {
             payload = json.readTree(body);
@@ -41,15 +49,30 @@ public class Webhooks {
             throw new PushRefused(400, "bad request", "the body is not a JSON object");
         }
         String repository = provider.repository(payload);
-        String secret = config.repository(repository).flatMap(ReviewenvConfig.Repository::webhookSecret)
-                .orElseThrow(() -> new PushRefused(403, "forbidden", "repository " + repository
-                        + " is not configured for webhooks; set reviewenv.repositories.\"" + repository + "\".webhook-secret"));
-        provider.verify(body, headers, secret);
+        if (!signers.contains(repository)) {
+            throw new PushRefused(403, "forbidden", "repository " + repository + " is not configured for webhooks (or the delivery"
+                    + " is signed with another repository's secret); set reviewenv.repositories.\"" + repository + "\".webhook-secret");
+        }
         WebhookEvent event = provider.event(payload, headers, repository);
         if (event.push().isEmpty()) {
             Log.infof("%s webhook for %s ignored: %s", provider, repository, event.ignored());
             return Optional.empty();
         }
         return Optional.of(pushes.push(event.push().get()));
+    }
+
+    /** The repositories whose webhook secret signed the body; 401 when none did. */
+    private Set<String> signers(Provider provider, byte[] body, Function<String, String> headers) {
+        Set<String> signers = new HashSet<>();
+        for (var e : config.repositories().entrySet()) {
+            Optional<String> secret = e.getValue().webhookSecret();
+            if (secret.isPresent() && provider.signedWith(body, headers, secret.get())) {
+                signers.add(e.getKey());
+            }
+        }
+        if (signers.isEmpty()) {
+            throw new PushRefused(401, "unauthorized", provider.unsigned(headers));
+        }
+        return signers;
     }
 }

@@ -1,0 +1,73 @@
+package dev.reviewenv.engine.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reviewenv.naming.Branch;
+import dev.reviewenv.naming.EnvironmentName;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The records on disk and the two indexes kept with them: names in order, and the environment of each branch. */
+class RecordStoreTest {
+    @TempDir
+    Path root;
+
+    static EnvironmentRecord record(String name, String repository, String branch) {
+        return EnvironmentRecord.first(EnvironmentName.of(name), new Branch(repository, "refs/heads/" + branch), "0".repeat(40),
+                "http://" + name + ".localhost", Instant.parse("2026-12-01T10:00:00Z"), "job-" + name);
+    }
+
+    static List<String> names(List<EnvironmentRecord> records) {
+        return records.stream().map(EnvironmentRecord::name).toList();
+    }
+
+    @Test
+    void aBranchIsFoundByTheIndexAndForgottenWhenItsRecordIsDeleted() {
+        RecordStore store = new RecordStore(root);
+        Branch login = new Branch("team/shop", "refs/heads/login");
+        assertEquals(Optional.empty(), store.findByBranch(login));
+        store.write(record("login", "team/shop", "login"));
+        store.write(record("login-2f3a", "team/other", "login"));
+        assertEquals("login", store.findByBranch(login).orElseThrow().name());
+        assertEquals("login-2f3a", store.findByBranch(new Branch("team/other", "refs/heads/login")).orElseThrow().name());
+        store.delete(EnvironmentName.of("login"));
+        assertEquals(Optional.empty(), store.findByBranch(login));
+    }
+
+    @Test
+    void aRecordRestoredOrRemovedByHandIsSeen() throws Exception {
+        RecordStore store = new RecordStore(root);
+        store.write(record("a", "team/shop", "a"));
+        assertEquals(List.of("a"), names(store.page(null, 10, r -> true)));
+        // An operator restores a record from a backup, by hand: the directory changed.
+        RecordStore elsewhere = new RecordStore(root);
+        elsewhere.write(record("b", "team/shop", "b"));
+        assertEquals(List.of("a", "b"), names(store.page(null, 10, r -> true)));
+        assertEquals("b", store.findByBranch(new Branch("team/shop", "refs/heads/b")).orElseThrow().name());
+        elsewhere.delete(EnvironmentName.of("a"));
+        assertEquals(List.of("b"), names(store.page(null, 10, r -> true)));
+        assertEquals(Optional.empty(), store.findByBranch(new Branch("team/shop", "refs/heads/a")));
+    }
+
+    @Test
+    void pagesAreInNameOrderAfterTheLastNameAndFiltered() throws Exception {
+        RecordStore store = new RecordStore(root);
+        for (String n : List.of("e", "c", "a", "d", "b")) {
+            store.write(record(n, n.compareTo("c") <= 0 ? "team/one" : "team/two", n));
+        }
+        Files.createDirectories(root.resolve("half-made")); // no environment.json: not a record
+        assertEquals(List.of("a", "b"), names(store.page(null, 2, r -> true)));
+        assertEquals(List.of("c", "d"), names(store.page("b", 2, r -> true)));
+        assertEquals(List.of("e"), names(store.page("d", 2, r -> true)));
+        assertEquals(List.of(), names(store.page("e", 2, r -> true)));
+        assertEquals(List.of("d", "e"), names(store.page(null, 10, r -> r.repository().equals("team/two"))));
+        assertEquals(List.of("a", "b", "c", "d", "e"), names(store.list()));
+        assertTrue(store.page("bb", 1, r -> true).get(0).name().equals("c"), "after a name that has no record");
+    }
+}
