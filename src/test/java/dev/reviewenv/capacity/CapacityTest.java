@@ -185,6 +185,51 @@ class CapacityTest {
         assertEquals(List.of("cap-c", keep), Api.environments().stream().sorted().toList());
     }
 
+    /** The reaper's meter, by reason, from /q/metrics. */
+    static Map<String, Double> ended() {
+        Map<String, Double> byReason = new java.util.TreeMap<>();
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^reviewenv_reaper_ended_total\\{reason=\"([^\"]+)\"[^}]*} (\\S+)$")
+                .matcher(metrics);
+        while (m.find()) {
+            byReason.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return byReason;
+    }
+
+    String deployFor90s(String branch, String page) {
+        git.branch(branch).file("docker-compose.yml", web(page, ""));
+        git.commit(page);
+        return Api.succeeded(Api.startedJob(git.push(branch, "-o", "lifetime=90s"))).getString("environment");
+    }
+
+    @Test
+    void theReapersMeterCountsEnvironmentsEndedByReasonAndNothingElse() {
+        // Two at a time (reviewenv.max-environments=2): one idle and one expiring, then another expiring.
+        String idle = deploy("cap/m-idle", web("idle", ""));
+        String a = deployFor90s("cap/m-a", "a");
+        Map<String, Double> before = ended();
+        Instant later = Instant.now().plus(Duration.ofHours(2));
+        Reaper.Report dry = reaper.reap(later, true);
+        assertTrue(dry.reaped().contains("would reap " + a + " (expired)"), dry.lines().toString());
+        assertEquals(before, ended(), "a dry run ends nothing");
+        Reaper.Report pass = reaper.reap(later, false);
+        assertTrue(pass.reaped().contains("reaped " + a + " (expired)") && pass.reaped().contains("put " + idle + " to sleep (no request for 1h)"),
+                pass.lines().toString());
+        String b = deployFor90s("cap/m-b", "b");
+        Reaper.Report next = reaper.reap(Instant.now().plus(Duration.ofHours(2)), false);
+        assertTrue(next.reaped().contains("reaped " + b + " (expired)"), next.lines().toString());
+        Map<String, Double> after = ended();
+        Map<String, Double> delta = new java.util.TreeMap<>();
+        after.forEach((reason, n) -> {
+            double d = n - before.getOrDefault(reason, 0.0);
+            if (d != 0) {
+                delta.put(reason, d);
+            }
+        });
+        assertEquals(Map.of("expired", 2.0), delta, "two expired; the sleep and the dry run are not endings");
+    }
+
     @Test
     void anIdleEnvironmentSleepsAndARequestThroughTraefikWakesIt() {
         String name = deploy("cap/sleepy", web("awake", """

@@ -79,6 +79,11 @@ class WhenFullRefuseTest {
         assertEquals(List.of(a), Api.environments());
         assertEquals(List.of(), Stacks.leftovers("full-b"), "nothing of the refused push was made");
         assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("reviewenv_failures_total{reason=\"refused-capacity\"")
+                && !l.endsWith(" 0.0")), "counted as a capacity refusal:\n" + metrics.lines().filter(l -> l.contains("failures")).toList());
+        assertTrue(metrics.lines().noneMatch(l -> l.startsWith("reviewenv_failures_total{reason=\"refused-ownership\"")),
+                "not as one of ownership");
     }
 
     @Test
