@@ -139,9 +139,16 @@ class LoadIT {
         service.start();
         // Enough data that loading the AOF takes a while after the restart (Redis answers LOADING meanwhile).
         try (RedisClient redis = RedisClient.create(service.redis.url())) {
-            redis.eval("for i = 1, 1500000 do redis.call('SET', 'filler:' .. i, string.rep('x', 64)) end", 0);
-            redis.sendCommand(Protocol.Command.BGREWRITEAOF);
+            for (int batch = 0; batch < 15; batch++) {
+                redis.eval("for i = 1, 100000 do redis.call('SET', 'filler:' .. ARGV[1] .. ':' .. i, string.rep('x', 64)) end", 0,
+                        Integer.toString(batch));
+            }
             Instant deadline = Instant.now().plusSeconds(60);
+            while (redis.info("persistence").contains("aof_rewrite_in_progress:1")) {
+                assertTrue(Instant.now().isBefore(deadline), "the AOF rewrite Redis started itself did not end");
+                Thread.sleep(200);
+            }
+            redis.sendCommand(Protocol.Command.BGREWRITEAOF);
             while (redis.info("persistence").contains("aof_rewrite_in_progress:1")) {
                 assertTrue(Instant.now().isBefore(deadline), "the AOF rewrite did not end");
                 Thread.sleep(200);

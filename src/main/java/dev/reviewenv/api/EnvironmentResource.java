@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -82,18 +83,21 @@ public class EnvironmentResource {
     @GET
     @Operation(summary = "The environments in name order, a page at a time (Link: rel=\"next\" while there are more)")
     @APIResponse(responseCode = "200", description = "A page of environments", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = EnvironmentView.class)))
-    @APIResponse(responseCode = "400", description = "limit is not 1 to 1000, or after is not an environment name",
+            schema = @Schema(type = SchemaType.ARRAY, implementation = EnvironmentView.class)))
+    @APIResponse(responseCode = "400", description = "limit is not 1 to 1000, or a filter is too long",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response list(
-            @QueryParam("limit") @Parameter(description = "how many (default 100, at most 1000)", schema = @Schema(minimum = "1", maximum = "1000")) String limit,
-            @QueryParam("after") @Parameter(description = "the last name of the page before", schema = @Schema(pattern = NAME_PATTERN, maxLength = 63)) String after,
-            @QueryParam("repository") @Parameter(description = "only this repository's, e.g. team/shop", schema = @Schema(maxLength = 255)) String repository,
-            @QueryParam("status") @Parameter(description = "only environments with this status", schema = @Schema(maxLength = 32)) String status) {
+            @QueryParam("limit") @Parameter(description = "how many (default 100, at most 1000)", schema = @Schema(
+                    type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) String limit,
+            @QueryParam("after") @Parameter(description = "the last name of the page before (empty: from the first)",
+                    schema = @Schema(type = SchemaType.STRING, maxLength = 63)) String givenAfter,
+            @QueryParam("repository") @Parameter(description = "only this repository's, e.g. team/shop", schema = @Schema(type = SchemaType.STRING, maxLength = 255)) String repository,
+            @QueryParam("status") @Parameter(description = "only environments with this status", schema = @Schema(type = SchemaType.STRING, maxLength = 32)) String status) {
         int size = pageSize(limit);
-        if (after != null && EnvironmentName.parse(after).isEmpty()) {
-            throw new ApiException(400, "bad request", "after: '" + after + "' is not an environment name; pass the last name of the page before");
-        }
+        String after = givenAfter == null || givenAfter.isEmpty() ? null : givenAfter;
+        bounded("after", after, 63);
+        bounded("repository", repository, 255);
+        bounded("status", status, 32);
         List<EnvironmentRecord> page = records.page(after, size + 1, r -> (repository == null || repository.equals(r.repository()))
                 && (status == null || status.equals(r.status())));
         boolean more = page.size() > size;
@@ -120,6 +124,12 @@ public class EnvironmentResource {
             answer.header("Link", "<" + next.build() + ">; rel=\"next\"");
         }
         return answer.build();
+    }
+
+    private static void bounded(String name, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new ApiException(400, "bad request", name + " is over " + max + " characters");
+        }
     }
 
     private static int pageSize(String limit) {
