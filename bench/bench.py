@@ -584,6 +584,7 @@ def main():
     p.add_argument("--environments", type=int, default=50)
     p.add_argument("--records", type=int, default=10000)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--only", default="", help="comma-separated parts: push,parallel,memory,records,load,wake (default: all)")
     args = p.parse_args()
     if not os.path.isfile(JAR):
         raise SystemExit(JAR + " is missing: ./mvnw package -DskipTests")
@@ -604,12 +605,11 @@ def main():
         idle = b.rss_mb()
         b.row("service start to ready (s) vs java -version", median(starts), jvm, "")
         b.row("service idle RSS (MB) vs goal", idle, 120, "goal <= 120 MB")
-        b.push_and_teardown()
-        b.parallel()
-        b.memory(idle)
-        b.records()
-        b.load(idle)
-        b.wake()
+        only = set(filter(None, args.only.split(",")))
+        for part, run in (("push", b.push_and_teardown), ("parallel", b.parallel), ("memory", lambda: b.memory(idle)),
+                          ("records", b.records), ("load", lambda: b.load(idle)), ("wake", b.wake)):
+            if not only or part in only:
+                run()
         with open(os.path.join(TOP, "bench", "last-run.md"), "w") as f:
             f.write("| measure | reviewenv | raw | ratio | goal |\n| --- | ---: | ---: | ---: | --- |\n")
             for what, ours, raw, ratio, goal in b.results:

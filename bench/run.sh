@@ -2,7 +2,7 @@
 # Runs reviewenv's benchmark (bench/bench.py): installs and starts what it needs
 # (deploy/host-deps.sh), builds the service if it is not built, then measures it against the raw
 # tools in the same run and prints a table (also written to bench/last-run.md).
-# Arguments go to bench.py: --runs N --parallel N --environments N --records N --workers N.
+# Arguments go to bench.py: --runs N --parallel N --environments N --records N --workers N --only load,records.
 # Exit code: bench.py's (0 when every measure was taken).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -58,7 +58,8 @@ public class EnvironmentResource {
     public EnvironmentResource(RecordStore records, Jobs jobs, Lifetimes lifetimes, Clock clock, ResourceUse use,
             ReviewenvConfig config, ObjectMapper mapper) {
         this.mapper = mapper;
-        this.viewWriter = mapper.writerFor(EnvironmentView.class);
+        // One write to the response per buffer, not per environment.
+        this.viewWriter = mapper.writerFor(EnvironmentView.class).without(com.fasterxml.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
         this.use = use;
         this.config = config;
         this.records = records;
