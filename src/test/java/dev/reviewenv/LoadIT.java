@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +55,44 @@ class LoadIT {
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(service.url() + path)).header("Authorization", "Bearer " + HostServices.TOKEN)
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What one client does, once; {@code client} is which client, {@code i} how many times it did it before. */
+    interface Call {
+        void run(int client, int i) throws IOException, InterruptedException;
+    }
+
+    /** Clients running at once; {@link #join()} waits for them and gives what failed. */
+    record Clients(ExecutorService pool, List<Future<?>> running, List<String> failures) {
+        List<String> join() throws Exception {
+            for (Future<?> f : running) {
+                f.get();
+            }
+            pool.shutdown();
+            return failures;
+        }
+    }
+
+    /** {@code n} clients, each making its call again and again for {@code during}; a call that throws is a failure. */
+    static Clients clients(int n, Duration during, Call call) {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        Instant until = Instant.now().plus(during);
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            int client = c;
+            running.add(pool.submit(() -> {
+                for (int i = 0; Instant.now().isBefore(until); i++) {
+                    try {
+                        call.run(client, i);
+                    } catch (IOException | InterruptedException e) {
+                        failures.add(e.toString());
+                    }
+                }
+                return null;
+            }));
+        }
+        return new Clients(pool, running, failures);
     }
 
     /** Records of environments that are not due, as a restored backup would hold them (no reaper pass runs meanwhile). */
@@ -95,33 +132,13 @@ class LoadIT {
         assertEquals(100, JSON.readTree(get("/api/environments").body()).size(), "the default page");
         assertEquals(400, get("/api/environments?limit=100000").statusCode(), "a page is at most 1000");
 
-        Map<Integer, AtomicInteger> statuses = new TreeMap<>();
-        Map<String, Integer> failures = new ConcurrentHashMap<>();
-        ExecutorService readers = Executors.newFixedThreadPool(64);
-        Instant until = Instant.now().plusSeconds(20);
-        List<Future<?>> running = new ArrayList<>();
-        for (int r = 0; r < 64; r++) {
-            int reader = r;
-            running.add(readers.submit(() -> {
-                while (Instant.now().isBefore(until)) {
-                    String next = "/api/environments?limit=1000&after=" + String.format("rec%05d", (reader * 157) % 9000);
-                    try {
-                        int code = get(next).statusCode();
-                        synchronized (statuses) {
-                            statuses.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        failures.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
-                    }
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : running) {
-            f.get();
-        }
-        readers.shutdown();
-        assertEquals(Map.of(), failures, "every request was answered");
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        Clients readers = clients(64, Duration.ofSeconds(20), (reader, i) -> {
+            String next = "/api/environments?limit=1000&after=" + String.format("rec%05d", (reader * 157) % 9000);
+            statuses.computeIfAbsent(get(next).statusCode(), c -> new AtomicInteger()).incrementAndGet();
+        });
+        List<String> failures = readers.join();
+        assertEquals(List.of(), failures.stream().distinct().limit(10).toList(), "every request was answered");
         assertEquals(Set.of(200), statuses.keySet(), "every answer was a page: " + statuses);
         assertTrue(statuses.get(200).get() > 64, "the readers were answered again and again: " + statuses);
         assertEquals(200, get("/q/health/live").statusCode(), "the service lives");
@@ -157,42 +174,26 @@ class LoadIT {
 
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<String> bad = java.util.Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pushers = Executors.newFixedThreadPool(16);
-        Instant until = Instant.now().plusSeconds(12);
-        List<Future<?>> running = new ArrayList<>();
-        for (int p = 0; p < 16; p++) {
-            int pusher = p;
-            running.add(pushers.submit(() -> {
-                for (int i = 0; Instant.now().isBefore(until); i++) {
-                    String body = "{\"repository\":\"team/load\",\"ref\":\"refs/heads/load-%d-%d\",\"before\":\"%s\",\"after\":\"%s\",\"options\":{}}"
-                            .formatted(pusher, i % 50, "0".repeat(40), commit);
-                    try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/api/push"))
-                                .header("Authorization", "Bearer " + HostServices.TOKEN).header("Content-Type", "application/json")
-                                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        statuses.computeIfAbsent(r.statusCode(), c -> new AtomicInteger()).incrementAndGet();
-                        boolean json = JSON.readTree(r.body()).has(r.statusCode() == 202 ? "job" : "error");
-                        if (r.statusCode() == 503 && (r.headers().firstValue("Retry-After").isEmpty() || !json)) {
-                            bad.add("503 without Retry-After or its JSON error: " + r.headers().map() + " " + r.body());
-                        } else if (r.statusCode() != 202 && r.statusCode() != 503) {
-                            bad.add(r.statusCode() + " " + r.body());
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        bad.add(e.toString());
-                    }
-                }
-                return null;
-            }));
-        }
+        Clients pushers = clients(16, Duration.ofSeconds(12), (pusher, i) -> {
+            String body = "{\"repository\":\"team/load\",\"ref\":\"refs/heads/load-%d-%d\",\"before\":\"%s\",\"after\":\"%s\",\"options\":{}}"
+                    .formatted(pusher, i % 50, "0".repeat(40), commit);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/api/push"))
+                    .header("Authorization", "Bearer " + HostServices.TOKEN).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            statuses.computeIfAbsent(r.statusCode(), c -> new AtomicInteger()).incrementAndGet();
+            boolean json = JSON.readTree(r.body()).has(r.statusCode() == 202 ? "job" : "error");
+            if (r.statusCode() == 503 && (r.headers().firstValue("Retry-After").isEmpty() || !json)) {
+                bad.add("503 without Retry-After or its JSON error: " + r.headers().map() + " " + r.body());
+            } else if (r.statusCode() != 202 && r.statusCode() != 503) {
+                bad.add(r.statusCode() + " " + r.body());
+            }
+        });
         Thread.sleep(3000);
         service.redis.down();
         Thread.sleep(1500);
         service.redis.up();
-        for (Future<?> f : running) {
-            f.get();
-        }
-        pushers.shutdown();
+        bad.addAll(pushers.join());
         git.close();
         assertEquals(List.of(), bad.stream().distinct().limit(10).toList(), "every answer a 202, or a 503 saying when to try again: " + statuses);
         assertTrue(statuses.getOrDefault(503, new AtomicInteger()).get() > 0, "the restart was seen: " + statuses);

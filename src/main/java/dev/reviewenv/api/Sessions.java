@@ -47,8 +47,8 @@ public class Sessions {
     /** Revoked session ids and when their cookie expires. */
     private final Map<String, Long> revoked = new ConcurrentHashMap<>();
     private final Path revokedFile;
-    /** What an unknown user's password is checked against: a hash of the same kind and cost as the users' own. */
-    private final String decoy;
+    /** What an unknown user's password is checked against: a hash of the same kind and cost as the users' own (made when first needed). */
+    private volatile String decoy;
 
     private final Counter checks;
 
@@ -58,7 +58,6 @@ public class Sessions {
         this.clock = clock;
         this.key = Hmac.derive(config.apiToken(), "reviewenv sessions");
         this.revokedFile = config.home().resolve(".reviewenv-revoked-sessions");
-        this.decoy = decoy(config.basicAuth().orElse(List.of()));
         load();
     }
 
@@ -74,14 +73,21 @@ public class Sessions {
      * It takes tens of milliseconds: call it on a worker thread, never on the event loop.
      */
     public boolean isUser(String user, String password) {
-        if (user == null || password == null || decoy == null) {
+        List<String> users = config.basicAuth().orElse(List.of());
+        if (user == null || password == null || users.isEmpty()) {
             return false;
         }
-        for (String entry : config.basicAuth().orElse(List.of())) {
+        for (String entry : users) {
             int colon = entry.indexOf(':');
             if (colon > 0 && entry.substring(0, colon).equals(user)) {
                 checks.increment();
                 return matches(password, entry.substring(colon + 1));
+            }
+        }
+        if (decoy == null) {
+            decoy = decoy(users);
+            if (decoy == null) {
+                return false; // no hash of a kind this service checks: nobody can sign in as a user
             }
         }
         checks.increment();

@@ -178,15 +178,7 @@ final class ComposeAdaptations {
                     + " network of " + s.get("network_mode") + ")");
             return;
         }
-        Map<String, Object> networks = new LinkedHashMap<>();
-        Object declared = s.get("networks");
-        if (declared instanceof List<?> list) {
-            list.forEach(n -> networks.put(String.valueOf(n), null));
-        } else if (declared instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> networks.put(String.valueOf(k), v));
-        } else {
-            networks.put("default", null);
-        }
+        Map<String, Object> networks = ComposeRenderer.networksOf(s);
         for (Map.Entry<String, Object> n : networks.entrySet()) {
             Map<String, Object> attach = new LinkedHashMap<>();
             if (n.getValue() instanceof Map<?, ?> m) {

@@ -339,17 +339,26 @@ public final class ComposeRenderer {
         }
     }
 
+    /**
+     * The networks a service joins, by name, with each one's attachment (null when it has none),
+     * from either form Compose writes ({@code [a, b]} or {@code {a: {...}}}); {@code default} when it names none.
+     */
+    static Map<String, Object> networksOf(Map<String, Object> service) {
+        Object declared = service.get("networks");
+        Map<String, Object> networks = new LinkedHashMap<>();
+        if (declared instanceof List<?> list) {
+            list.forEach(n -> networks.put(String.valueOf(n), null));
+        } else if (declared instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> networks.put(String.valueOf(k), v));
+        } else {
+            networks.put("default", null);
+        }
+        return networks;
+    }
+
     /** The routed service joins its environment's routing network, known there as {@code <service>.<name>}. */
     private static void joinRoutingNetwork(Map<String, Object> service, EnvironmentName name, String routed) {
-        Object networks = service.get("networks");
-        Map<String, Object> map = new LinkedHashMap<>();
-        if (networks instanceof List<?> list) {
-            list.forEach(n -> map.put(String.valueOf(n), null));
-        } else if (networks instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> map.put(String.valueOf(k), v));
-        } else {
-            map.put("default", null);
-        }
+        Map<String, Object> map = networksOf(service);
         Map<String, Object> routing = new LinkedHashMap<>();
         routing.put("aliases", List.of(EnvironmentNames.upstreamHost(name, routed)));
         map.put(ROUTING_NETWORK_KEY, routing);

@@ -185,16 +185,9 @@ class CapacityTest {
         assertEquals(List.of("cap-c", keep), Api.environments().stream().sorted().toList());
     }
 
-    /** The reaper's meter, by reason, from /q/metrics. */
+    /** The reaper's meter, by reason. */
     static Map<String, Double> ended() {
-        Map<String, Double> byReason = new java.util.TreeMap<>();
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^reviewenv_reaper_ended_total\\{reason=\"([^\"]+)\"[^}]*} (\\S+)$")
-                .matcher(metrics);
-        while (m.find()) {
-            byReason.put(m.group(1), Double.parseDouble(m.group(2)));
-        }
-        return byReason;
+        return Api.meter("reviewenv_reaper_ended_total", "reason");
     }
 
     String deployFor90s(String branch, String page) {

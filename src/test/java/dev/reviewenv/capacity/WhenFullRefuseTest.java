@@ -67,11 +67,9 @@ class WhenFullRefuseTest {
         return Long.parseLong(Files.readString(home.resolve(".reviewenv").resolve(name).resolve("removeat")).strip());
     }
 
-    /** {@code reviewenv_failures_total} of one reason, from /q/metrics (0 before the first). */
+    /** {@code reviewenv_failures_total} of one reason (0 before the first). */
     static double failures(String reason) {
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("reviewenv_failures_total{reason=\"" + reason + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return Api.meter("reviewenv_failures_total", "reason").getOrDefault(reason, 0.0);
     }
 
     @Test

@@ -66,6 +66,21 @@ public final class Api {
                 .extract().jsonPath().getString("job");
     }
 
+    /**
+     * The series of one meter from {@code /q/metrics}, by the value of one of its labels (the
+     * meter's registry outlives one test's application: compare values before and after).
+     */
+    public static java.util.Map<String, Double> meter(String name, String label) {
+        java.util.Map<String, Double> byLabel = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{([^}]*)})? (\\S+)$")
+                .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        while (m.find()) {
+            Matcher value = Pattern.compile(Pattern.quote(label) + "=\"([^\"]*)\"").matcher(m.group(1) == null ? "" : m.group(1));
+            byLabel.merge(value.find() ? value.group(1) : "", Double.parseDouble(m.group(2)), Double::sum);
+        }
+        return byLabel;
+    }
+
     public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
