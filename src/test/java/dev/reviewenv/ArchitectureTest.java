@@ -28,7 +28,7 @@ class ArchitectureTest {
             List.of("deploy", "teardown"),
             List.of("environment", "notice"),
             List.of("engine"),
-            List.of("naming", "config"));
+            List.of("naming", "config", "time"));
 
     static JavaClasses classes;
 
@@ -80,6 +80,36 @@ class ArchitectureTest {
                     .map(d -> d.getOriginClass().getName()).toList()));
             assertEquals(List.of(), outside, adapter[0] + " is used outside dev.reviewenv." + adapter[1]);
         }
+    }
+
+    /**
+     * What runs stacks stays below {@code StackEngine}: no stage above the engine names a concrete
+     * engine (Compose's or the swarm's), nor the Docker adapter beyond its label names; they see the
+     * narrow faces of {@code engine.stack} (images, endpoints, disk use) instead.
+     */
+    @Test
+    void noStageAboveTheEngineNamesAConcreteEngineOrTheDockerAdapter() {
+        List<String> named = new ArrayList<>(new TreeSet<>(classes.stream()
+                .filter(c -> floor(stage(c.getPackageName())) < floor("engine") && floor(stage(c.getPackageName())) > 0)
+                .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
+                .filter(d -> concreteEngine(d.getTargetClass().getName()))
+                .map(d -> d.getOriginClass().getName() + " -> " + d.getTargetClass().getName()).toList()));
+        assertEquals(List.of(), named, "stages above the engine that name a concrete engine");
+    }
+
+    /** The classes of a concrete engine: the swarm's, Compose's stacks, and Docker's adapter (its label names aside). */
+    static boolean concreteEngine(String className) {
+        return className.startsWith("dev.reviewenv.engine.swarm.") || className.startsWith("dev.reviewenv.engine.compose.ComposeStacks")
+                || className.startsWith("dev.reviewenv.engine.docker.") && !className.equals("dev.reviewenv.engine.docker.Labels")
+                        && !className.equals("dev.reviewenv.engine.docker.Bridges");
+    }
+
+    @Test
+    void theRuleAboveKnowsTheConcreteEngines() {
+        assertEquals(List.of(true, true, true, true, false, false), List.of(concreteEngine("dev.reviewenv.engine.docker.DockerEngine"),
+                concreteEngine("dev.reviewenv.engine.swarm.SwarmStacks"), concreteEngine("dev.reviewenv.engine.compose.ComposeStacks"),
+                concreteEngine("dev.reviewenv.engine.docker.DockerImages"), concreteEngine("dev.reviewenv.engine.docker.Labels"),
+                concreteEngine("dev.reviewenv.engine.stack.StackEngine")));
     }
 
     static boolean ours(String pkg) {

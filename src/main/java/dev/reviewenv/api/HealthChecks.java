@@ -1,6 +1,6 @@
 package dev.reviewenv.api;
 
-import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.job.Jobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -36,16 +36,16 @@ public class HealthChecks {
     @Readiness
     @ApplicationScoped
     public static class Engine implements HealthCheck {
-        private final DockerEngine docker;
+        private final StackEngine engine;
 
-        public Engine(DockerEngine docker) {
-            this.docker = docker;
+        public Engine(StackEngine engine) {
+            this.engine = engine;
         }
 
         @Override
         public HealthCheckResponse call() {
             try {
-                docker.ping();
+                engine.ping();
                 return HealthCheckResponse.up("docker");
             } catch (RuntimeException e) {
                 return HealthCheckResponse.named("docker").down().withData("error", String.valueOf(e.getMessage())).build();

@@ -3,8 +3,8 @@ package dev.reviewenv.capacity;
 import dev.reviewenv.config.DiskFloor;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.build.Sandbox;
-import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.fs.DiskSpace;
+import dev.reviewenv.engine.stack.DiskUse;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
@@ -47,13 +47,13 @@ public class Capacity {
     private final EnvironmentLocks locks;
     private final Teardown teardown;
     private final ImageOwnership images;
-    private final DockerEngine docker;
+    private final DiskUse disk;
     private final Sandbox builds;
     private final Set<EnvironmentName> placed = new HashSet<>();
     private volatile Path dataRoot;
 
     public Capacity(ReviewenvConfig config, RecordStore records, Activity activity, EnvironmentLocks locks, Teardown teardown,
-            ImageOwnership images, DockerEngine docker, Sandbox builds) {
+            ImageOwnership images, DiskUse disk, Sandbox builds) {
         this.builds = builds;
         this.config = config;
         this.records = records;
@@ -61,7 +61,7 @@ public class Capacity {
         this.locks = locks;
         this.teardown = teardown;
         this.images = images;
-        this.docker = docker;
+        this.disk = disk;
     }
 
     /** A place held for a deploy; closing it gives it back (the deploy's record counts from then on). */
@@ -154,7 +154,7 @@ public class Capacity {
             }
             String why = "free space in " + root + " is " + mib(space.free()) + ", below reviewenv.disk-floor=" + floor.get()
                     + " (" + mib(need) + ")";
-            Map<String, Long> use = docker.diskUse();
+            Map<String, Long> use = disk.byEnvironment();
             Optional<EnvironmentName> victim = evictOne(deploying, r -> true, largestFirst(use), v -> "it holds "
                     + mib(use.getOrDefault(v.name(), 0L)) + " of the disk, the most", "because " + why, out);
             if (victim.isPresent()) {
@@ -239,7 +239,7 @@ public class Capacity {
     private Path dataRoot() {
         Path root = dataRoot;
         if (root == null) {
-            root = config.dockerDataRoot().orElseGet(docker::dataRoot);
+            root = config.dockerDataRoot().orElseGet(disk::dataRoot);
             dataRoot = root;
         }
         return root;

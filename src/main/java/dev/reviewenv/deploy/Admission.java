@@ -13,6 +13,7 @@ import dev.reviewenv.engine.compose.ComposeException;
 import dev.reviewenv.engine.fs.Beneath;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.Workspaces;
+import dev.reviewenv.engine.stack.StackEngine;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -42,10 +43,12 @@ public class Admission {
     private final LifetimePolicy lifetimes;
     private final Ownership ownership;
     private final Secrets secrets;
+    private final StackEngine engine;
 
     public Admission(ReviewenvConfig config, ComposeCli compose, Workspaces workspaces, LifetimePolicy lifetimes,
-            Ownership ownership, Secrets secrets) {
+            Ownership ownership, Secrets secrets, StackEngine engine) {
         this.secrets = secrets;
+        this.engine = engine;
         this.config = config;
         this.compose = compose;
         this.workspaces = workspaces;
@@ -93,10 +96,7 @@ public class Admission {
                     commit, checkout, trusted.contains(PolicyRule.NET_RAW));
             rendered.notes().forEach(n -> out.accept("policy: " + n));
             ownership.images(found.label(), rendered.document(), request.name()).forEach(n -> out.accept("policy: " + n));
-            if (config.engine() == ReviewenvConfig.Engine.SWARM) {
-                SwarmModel.adapt(found.label(), rendered.document(), request.name(), commit, config.swarm().registry(),
-                        config.compose().stopTimeout()).forEach(n -> out.accept("swarm: " + n));
-            }
+            engine.adapt(found.label(), rendered.document(), request.name(), commit).forEach(n -> out.accept(engine.kind() + ": " + n));
             ComposeDocument.requireValid("the rendered " + found.label(), rendered.document());
             List<String> buildNotes = new java.util.ArrayList<>();
             List<BuildSpec> builds = Builds.of(found.label(), rendered.document(), request.name(), repository, checkout,

@@ -2,12 +2,12 @@ package dev.reviewenv.deploy;
 
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.build.Sandbox;
-import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.stack.Images;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.engine.traefik.TraefikContainer;
@@ -40,7 +40,7 @@ public class Deployer {
     private final Admission admission;
     private final RecordStore records;
     private final StackEngine engine;
-    private final DockerEngine docker;
+    private final Images store;
     private final Readiness readiness;
     private final Ownership ownership;
     private final ImageOwnership images;
@@ -50,7 +50,7 @@ public class Deployer {
     private final Clock clock;
 
     public Deployer(ReviewenvConfig config, NameAllocator names, GitRepositories repositories, Workspaces workspaces,
-            Admission admission, RecordStore records, StackEngine engine, DockerEngine docker, Readiness readiness,
+            Admission admission, RecordStore records, StackEngine engine, Images store, Readiness readiness,
             Ownership ownership, ImageOwnership images, RouteFiles routes, Sandbox builder, TraefikContainer traefik,
             Clock clock) {
         this.config = config;
@@ -60,7 +60,7 @@ public class Deployer {
         this.admission = admission;
         this.records = records;
         this.engine = engine;
-        this.docker = docker;
+        this.store = store;
         this.readiness = readiness;
         this.ownership = ownership;
         this.images = images;
@@ -205,7 +205,7 @@ public class Deployer {
     /** Names the images that were not on this host and are still not, for the failure report. */
     private String missing(Set<String> pulling) {
         StringBuilder sb = new StringBuilder();
-        pulling.stream().filter(i -> !docker.imageExists(i)).forEach(i -> sb.append("\nimage ").append(i)
+        pulling.stream().filter(i -> !store.exists(i)).forEach(i -> sb.append("\nimage ").append(i)
                 .append(" is not on this host and could not be pulled; build it here, or add a build: section"));
         return sb.toString();
     }

@@ -3,9 +3,9 @@ package dev.reviewenv.deploy;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.build.Sandbox;
 import dev.reviewenv.engine.compose.ComposeFileException;
-import dev.reviewenv.engine.docker.DockerEngine;
-import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.engine.record.ImageLedger;
+import dev.reviewenv.engine.stack.Endpoints;
+import dev.reviewenv.engine.stack.Images;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.naming.EnvironmentName;
@@ -28,14 +28,19 @@ public class Ownership {
     /** Pull policies that would pull an image that is already on the host. */
     private static final Set<String> PULLING = Set.of("always", "daily", "weekly", "refresh");
 
-    private final DockerEngine docker;
+    private final Images images;
+    private final Endpoints endpoints;
+    private final Sandbox sandbox;
     private final StackEngine engine;
     private final RouteFiles routes;
     private final ImageLedger ledger;
     private final ReviewenvConfig config;
 
-    public Ownership(DockerEngine docker, StackEngine engine, RouteFiles routes, ImageLedger ledger, ReviewenvConfig config) {
-        this.docker = docker;
+    public Ownership(Images images, Endpoints endpoints, Sandbox sandbox, StackEngine engine, RouteFiles routes, ImageLedger ledger,
+            ReviewenvConfig config) {
+        this.images = images;
+        this.endpoints = endpoints;
+        this.sandbox = sandbox;
         this.engine = engine;
         this.routes = routes;
         this.ledger = ledger;
@@ -58,12 +63,12 @@ public class Ownership {
                 }
                 String at = "services." + k;
                 String image = String.valueOf(s.get("image"));
-                docker.imageEnvironment(image).filter(owner -> !owner.equals(name.value())).ifPresent(owner -> problems.add(at
+                images.environmentOf(image).filter(owner -> !owner.equals(name.value())).ifPresent(owner -> problems.add(at
                         + ".image: '" + image + "' was built for the environment " + owner + "; an environment runs its own"
                         + " builds and images from a registry, never another's. Add a build: section, or push the image to a"
                         + " registry"));
                 String policy = s.get("pull_policy") == null ? null : String.valueOf(s.get("pull_policy")).toLowerCase(Locale.ROOT);
-                if (policy != null && (PULLING.contains(policy) || policy.startsWith("every_")) && docker.imageExists(image)
+                if (policy != null && (PULLING.contains(policy) || policy.startsWith("every_")) && images.exists(image)
                         && !pulled.contains(normal(image))) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> writable = (Map<String, Object>) s;
@@ -108,16 +113,14 @@ public class Ownership {
                 if (def instanceof Map<?, ?> d && d.get("build") != null) {
                     builds = true;
                     String image = String.valueOf(d.get("image"));
-                    if (docker.imageExists(image) && !docker.imageEnvironment(image).map(name.value()::equals).orElse(false)) {
+                    if (images.exists(image) && !images.environmentOf(image).map(name.value()::equals).orElse(false)) {
                         found.add("image " + image + " (not built for " + name + ")");
                     }
                 }
             }
         }
         if (builds) {
-            String network = Sandbox.network(name);
-            docker.labelsOf(DockerEngine.Kind.NETWORK, network).filter(l -> !name.value().equals(l.get(Labels.ENVIRONMENT)))
-                    .ifPresent(l -> found.add("network " + network + " (not reviewenv's)"));
+            sandbox.networkTaken(name).ifPresent(found::add);
         }
         if (routes.owner(name) == RouteFiles.Owner.UNMARKED && !recorded) {
             found.add("route file " + routes.file(name) + " (not written by reviewenv)");
@@ -128,7 +131,7 @@ public class Ownership {
     /** Throws when, on the shared network, another container answers to the name this route reaches its service by. */
     public void onSharedNetwork(EnvironmentName name, String upstream) {
         List<String> conflicts = new ArrayList<>();
-        for (DockerEngine.Endpoint e : docker.endpoints(config.network())) {
+        for (Endpoints.Endpoint e : endpoints.on(config.network())) {
             if (!name.value().equals(e.environment()) && e.names().contains(upstream)) {
                 conflicts.add(upstream + " is also a name of container " + e.container().substring(0, 12)
                         + (e.environment() == null ? " (not reviewenv's)" : " of " + e.environment()));

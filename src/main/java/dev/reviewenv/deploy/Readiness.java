@@ -3,10 +3,10 @@ package dev.reviewenv.deploy;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.time.Poller;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -24,19 +24,20 @@ public class Readiness {
 
     private final StackEngine engine;
     private final ReviewenvConfig config;
-    private final Clock clock;
+    private final Poller poller;
 
     public Readiness(StackEngine engine, ReviewenvConfig config, Clock clock) {
         this.engine = engine;
         this.config = config;
-        this.clock = clock;
+        this.poller = new Poller(clock, POLL);
     }
 
     public void await(EnvironmentName name, Consumer<String> out) {
         Duration timeout = config.compose().readyTimeout();
-        Instant deadline = clock.instant().plus(timeout);
-        while (true) {
+        List<List<StackEngine.Unit>> seen = new java.util.ArrayList<>(List.of(List.of()));
+        boolean ready = poller.until(timeout, () -> {
             List<StackEngine.Unit> containers = engine.units(name);
+            seen.set(0, containers);
             if (containers.isEmpty()) {
                 throw new IllegalStateException(engine.kind() + " started no container for " + name);
             }
@@ -45,21 +46,19 @@ public class Readiness {
                     throw new IllegalStateException(failure(c));
                 }
             }
-            if (containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()))) {
-                out.accept("containers ready: " + containers.stream().map(c -> c.name() + " " + c.state()).toList());
-                return;
-            }
-            if (clock.instant().isAfter(deadline)) {
-                throw new IllegalStateException("containers not ready within " + timeout.toSeconds() + " s: "
-                        + containers.stream().map(c -> c.name() + " " + c.state() + (c.health() == null ? "" : "/" + c.health())).toList());
-            }
-            sleep(POLL);
+            return containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()));
+        });
+        List<StackEngine.Unit> containers = seen.get(0);
+        if (!ready) {
+            throw new IllegalStateException("containers not ready within " + timeout.toSeconds() + " s: "
+                    + containers.stream().map(c -> c.name() + " " + c.state() + (c.health() == null ? "" : "/" + c.health())).toList());
         }
+        out.accept("containers ready: " + containers.stream().map(c -> c.name() + " " + c.state()).toList());
     }
 
     /** Throws when a container that was ready {@link #SETTLE} ago has failed since. */
     public void settle(EnvironmentName name) {
-        sleep(SETTLE);
+        Poller.pause(SETTLE);
         for (StackEngine.Unit c : engine.units(name)) {
             if (c.failed()) {
                 throw new IllegalStateException(failure(c));
@@ -72,14 +71,5 @@ public class Readiness {
         return "container " + c.name() + " of service " + c.service() + " is " + c.state()
                 + (c.exitCode() == null ? "" : " (exit " + c.exitCode() + ")")
                 + (c.health() == null ? "" : ", " + c.health()) + "; its last lines:\n" + String.join("\n", logs);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

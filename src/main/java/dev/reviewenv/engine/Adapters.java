@@ -19,6 +19,9 @@ import dev.reviewenv.engine.redis.Redis;
 import dev.reviewenv.engine.redis.RedisJobQueue;
 import dev.reviewenv.engine.redis.RedisNameClaims;
 import dev.reviewenv.engine.registry.RegistryApi;
+import dev.reviewenv.engine.stack.DiskUse;
+import dev.reviewenv.engine.stack.Endpoints;
+import dev.reviewenv.engine.stack.Images;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.swarm.SwarmStacks;
 import dev.reviewenv.engine.traefik.AccessLog;
@@ -28,10 +31,12 @@ import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -113,8 +118,10 @@ public class Adapters {
                 config.compose().stopTimeout(), envFile);
     }
 
+    /** Typed as itself alone: the stages above see its narrow faces ({@link DiskUse}, {@link Images}, {@link Endpoints}). */
     @Produces
     @Singleton
+    @Typed(DockerEngine.class)
     DockerEngine docker() {
         return new DockerEngine();
     }
@@ -126,13 +133,36 @@ public class Adapters {
     /** The engine {@code reviewenv.engine} names: Compose on this host, or stacks on the swarm it manages. */
     @Produces
     @Singleton
-    StackEngine engine(ReviewenvConfig config, ComposeCli compose, DockerEngine docker, CommandRunner runner) {
+    StackEngine engine(ReviewenvConfig config, ComposeCli compose, DockerEngine docker, CommandRunner runner, Clock clock) {
         if (config.engine() == ReviewenvConfig.Engine.SWARM) {
             Optional<RegistryApi> registry = config.swarm().registry()
                     .map(r -> new RegistryApi(r, config.swarm().registryHttp()));
-            return new SwarmStacks(docker, runner, registry, config.compose().timeout()).requireManager();
+            SwarmStacks.Settings settings = new SwarmStacks.Settings(config.swarm().registry(), registry,
+                    config.compose().timeout(), config.compose().stopTimeout());
+            return new SwarmStacks(docker, runner, settings, clock).requireManager();
         }
         return new ComposeStacks(compose, docker);
+    }
+
+    /** The host's image store, as the stages above the engines see it. */
+    @Produces
+    @Singleton
+    Images imageStore(DockerEngine docker) {
+        return docker.images();
+    }
+
+    /** What the environments hold on the disk, as the stages above the engines see it. */
+    @Produces
+    @Singleton
+    DiskUse diskUse(DockerEngine docker) {
+        return docker;
+    }
+
+    /** Who is on a network, as the stages above the engines see it. */
+    @Produces
+    @Singleton
+    Endpoints endpoints(DockerEngine docker) {
+        return docker.networks();
     }
 
     /** Builds run in buildah, in a container of their own per build (see {@link Sandbox}). */

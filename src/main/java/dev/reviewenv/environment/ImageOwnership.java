@@ -1,9 +1,9 @@
 package dev.reviewenv.environment;
 
 import dev.reviewenv.engine.compose.ComposeDocument;
-import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.record.ImageLedger;
 import dev.reviewenv.engine.record.RecordStore;
+import dev.reviewenv.engine.stack.Images;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.config.ReviewenvConfig;
@@ -37,7 +37,7 @@ import java.util.function.Consumer;
 @Singleton
 public class ImageOwnership {
     private final ImageLedger ledger;
-    private final DockerEngine docker;
+    private final Images store;
     private final StackEngine engine;
     private final RecordStore records;
     private final long cacheBudget;
@@ -45,15 +45,15 @@ public class ImageOwnership {
     private final java.util.concurrent.ConcurrentHashMap<Path, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
-    public ImageOwnership(ImageLedger ledger, DockerEngine docker, StackEngine engine, RecordStore records,
+    public ImageOwnership(ImageLedger ledger, Images store, StackEngine engine, RecordStore records,
             ReviewenvConfig config, Clock clock) {
-        this(ledger, docker, engine, records, config.imageCache().bytes(), clock);
+        this(ledger, store, engine, records, config.imageCache().bytes(), clock);
     }
 
-    public ImageOwnership(ImageLedger ledger, DockerEngine docker, StackEngine engine, RecordStore records, long cacheBudget,
+    public ImageOwnership(ImageLedger ledger, Images store, StackEngine engine, RecordStore records, long cacheBudget,
             Clock clock) {
         this.ledger = ledger;
-        this.docker = docker;
+        this.store = store;
         this.engine = engine;
         this.records = records;
         this.cacheBudget = cacheBudget;
@@ -68,7 +68,7 @@ public class ImageOwnership {
         return ledger.locked(() -> {
             ledger.pin(name, refs);
             Set<String> missing = new TreeSet<>();
-            refs.stream().filter(r -> !docker.imageExists(r)).forEach(missing::add);
+            refs.stream().filter(r -> !store.exists(r)).forEach(missing::add);
             ledger.touch(refs, clock.instant());
             ledger.addPulled(missing, clock.instant());
             return missing;
@@ -91,10 +91,10 @@ public class ImageOwnership {
      */
     public void release(EnvironmentName name, Set<String> used, Set<String> keep, String what, Consumer<String> out) {
         ledger.locked(() -> {
-            Set<String> running = docker.imageIds(name);
-            for (String id : docker.builtImages(name)) {
+            Set<String> running = store.runBy(name);
+            for (String id : store.builtFor(name)) {
                 if (!running.contains(id)) {
-                    out.accept(docker.removeImage(id) ? "removed " + what + " " + id : "left " + what + " " + id + ": a container still uses it");
+                    out.accept(store.remove(id) ? "removed " + what + " " + id : "left " + what + " " + id + ": a container still uses it");
                 }
             }
             Map<String, Set<String>> others = usersBesides(name);
@@ -109,12 +109,12 @@ public class ImageOwnership {
                     continue;
                 }
                 Set<String> users = new TreeSet<>(others.getOrDefault(normal(ref), Set.of()));
-                docker.imageUsers(ref).stream().filter(u -> !u.equals(name.value())).forEach(users::add);
+                store.users(ref).stream().filter(u -> !u.equals(name.value())).forEach(users::add);
                 if (!users.isEmpty()) {
                     out.accept("left " + what + " " + ref + ": still used by " + String.join(", ", users));
                 } else if (cacheBudget > 0) {
                     out.accept("kept " + what + " " + ref + " in the image cache for the next deploy that needs it");
-                } else if (docker.removeImage(ref)) {
+                } else if (store.remove(ref)) {
                     out.accept("removed " + what + " " + ref);
                     ledger.removePulled(Set.of(normal(ref)));
                     removed.add(ref);
@@ -149,8 +149,8 @@ public class ImageOwnership {
         Map<String, Set<String>> users = usersBesides(null);
         List<Cached> cached = new ArrayList<>();
         ledger.lastUsed().forEach((ref, at) -> {
-            if (!users.containsKey(ref) && docker.imageUsers(ref).isEmpty()) {
-                docker.imageSize(ref).ifPresent(size -> cached.add(new Cached(ref, size, at)));
+            if (!users.containsKey(ref) && store.users(ref).isEmpty()) {
+                store.size(ref).ifPresent(size -> cached.add(new Cached(ref, size, at)));
             }
         });
         cached.sort(java.util.Comparator.comparing(Cached::lastUsed).thenComparing(Cached::ref));
@@ -166,7 +166,7 @@ public class ImageOwnership {
             if (total <= budget) {
                 break;
             }
-            if (docker.removeImage(c.ref())) {
+            if (store.remove(c.ref())) {
                 ledger.removePulled(Set.of(c.ref()));
                 out.accept("removed cached image " + c.ref() + " (" + c.size() / (1 << 20) + " MiB, unused since "
                         + c.lastUsed() + ")");

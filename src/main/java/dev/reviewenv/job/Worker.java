@@ -1,7 +1,7 @@
 package dev.reviewenv.job;
 
 import dev.reviewenv.config.ReviewenvConfig;
-import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.process.CommandRunner;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,7 +33,7 @@ public class Worker {
 
     private final Jobs jobs;
     private final Execution execution;
-    private final DockerEngine docker;
+    private final StackEngine engine;
     private final CommandRunner runner;
     private final ReviewenvConfig config;
     private final List<Thread> threads = new ArrayList<>();
@@ -42,16 +42,16 @@ public class Worker {
     private ScheduledExecutorService flusher;
     private volatile boolean running;
 
-    public Worker(Jobs jobs, Execution execution, DockerEngine docker, CommandRunner runner, ReviewenvConfig config) {
+    public Worker(Jobs jobs, Execution execution, StackEngine engine, CommandRunner runner, ReviewenvConfig config) {
         this.jobs = jobs;
         this.execution = execution;
-        this.docker = docker;
+        this.engine = engine;
         this.runner = runner;
         this.config = config;
     }
 
     void start(@Observes StartupEvent event) {
-        docker.ping();
+        engine.ping();
         if (config.mode() != ReviewenvConfig.Mode.SERVICE || config.jobs().workers() == 0) {
             return;
         }

@@ -20,9 +20,10 @@ import java.util.Optional;
 public class Forges {
     private final ReviewenvConfig config;
     private final Http http;
-    private final Outbox outbox = new Outbox("reviewenv-forges");
+    private final Outbox outbox;
 
-    public Forges(ReviewenvConfig config, Http http) {
+    public Forges(ReviewenvConfig config, Http http, java.time.Clock clock) {
+        this.outbox = new Outbox("reviewenv-forges", clock);
         this.config = config;
         this.http = http;
     }

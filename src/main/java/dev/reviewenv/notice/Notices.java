@@ -25,10 +25,11 @@ import java.util.Optional;
 public class Notices {
     private final Optional<Ntfy> ntfy;
     private final Optional<Webhook> webhook;
-    private final Outbox outbox = new Outbox("reviewenv-notices");
+    private final Outbox outbox;
     private final Secrets secrets;
 
-    public Notices(ReviewenvConfig config, Http http, Secrets secrets) {
+    public Notices(ReviewenvConfig config, Http http, Secrets secrets, java.time.Clock clock) {
+        this.outbox = new Outbox("reviewenv-notices", clock);
         this.secrets = secrets;
         this.ntfy = config.notifications().ntfy().map(url -> new Ntfy(http, url));
         this.webhook = config.notifications().webhook().map(url -> new Webhook(http, url));

@@ -1,6 +1,8 @@
 package dev.reviewenv.notice;
 
+import dev.reviewenv.time.Poller;
 import io.quarkus.logging.Log;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,8 +19,10 @@ final class Outbox {
     private static final Duration[] PAUSES = {Duration.ofSeconds(1), Duration.ofSeconds(4)};
 
     private final ThreadPoolExecutor executor;
+    private final Poller poller;
 
-    Outbox(String name) {
+    Outbox(String name, Clock clock) {
+        poller = new Poller(clock, Duration.ofMillis(20));
         executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(LIMIT), r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -50,19 +54,11 @@ final class Outbox {
 
     /** Waits until what is queued is done (tests, and a clean stop); true when it all was. */
     boolean drain(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (executor.getQueue().isEmpty() && executor.getActiveCount() == 0) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            return poller.until(limit, () -> executor.getQueue().isEmpty() && executor.getActiveCount() == 0);
+        } catch (IllegalStateException interrupted) {
+            return false;
         }
-        return false;
     }
 
     void close() {

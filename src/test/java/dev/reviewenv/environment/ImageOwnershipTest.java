@@ -39,7 +39,7 @@ class ImageOwnershipTest {
     void setUp() {
         docker = new DockerEngine();
         ledger = new ImageLedger(records);
-        ownership = new ImageOwnership(ledger, docker, new ComposeStacks(null, docker), new RecordStore(records), 0, Clock.systemUTC());
+        ownership = new ImageOwnership(ledger, docker.images(), new ComposeStacks(null, docker), new RecordStore(records), 0, Clock.systemUTC());
         image = "reviewenv-it/owned:" + UUID.randomUUID().toString().substring(0, 8);
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", image);
     }
@@ -87,10 +87,10 @@ class ImageOwnershipTest {
         String older = "reviewenv-it/cached-old:" + UUID.randomUUID().toString().substring(0, 8);
         String newer = "reviewenv-it/cached-new:" + UUID.randomUUID().toString().substring(0, 8);
         try {
-            long size = docker.imageSize(image).orElseThrow();
+            long size = docker.images().size(image).orElseThrow();
             Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
-            ImageOwnership day1 = new ImageOwnership(ledger, docker, new ComposeStacks(null, docker), new RecordStore(records), 10 * size, Clock.fixed(t0, ZoneOffset.UTC));
-            ImageOwnership day2 = new ImageOwnership(ledger, docker, new ComposeStacks(null, docker), new RecordStore(records), 10 * size,
+            ImageOwnership day1 = new ImageOwnership(ledger, docker.images(), new ComposeStacks(null, docker), new RecordStore(records), 10 * size, Clock.fixed(t0, ZoneOffset.UTC));
+            ImageOwnership day2 = new ImageOwnership(ledger, docker.images(), new ComposeStacks(null, docker), new RecordStore(records), 10 * size,
                     Clock.fixed(t0.plusSeconds(86400), ZoneOffset.UTC));
             // Not on the host: the deploys pull them (here: tag them, as a pull would put them there).
             assertEquals(Set.of(older), day1.pinForDeploy(a, Set.of(older)));

@@ -2,6 +2,9 @@ package dev.reviewenv.engine.build;
 
 import dev.reviewenv.engine.docker.Bridges;
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.docker.DockerImages;
+import dev.reviewenv.engine.docker.DockerNetworks;
+import dev.reviewenv.engine.docker.DockerObjects;
 import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.naming.EnvironmentName;
@@ -38,7 +41,9 @@ public class Sandbox {
     /** Marks a repository's build storage volume; the value is the repository. */
     public static final String CACHE_LABEL = "dev.reviewenv.build-cache";
 
-    private final DockerEngine docker;
+    private final DockerImages images;
+    private final DockerNetworks networks;
+    private final DockerObjects objects;
     private final CommandRunner runner;
     private final BuilderImage image;
     private final BuildCommands commands;
@@ -48,7 +53,9 @@ public class Sandbox {
 
     public Sandbox(DockerEngine docker, CommandRunner runner, BuilderImage image, BuildCommands commands, Path workDir,
             List<String> localImages) {
-        this.docker = docker;
+        this.images = docker.images();
+        this.networks = docker.networks();
+        this.objects = docker.objects();
         this.runner = runner;
         this.image = image;
         this.commands = commands;
@@ -80,18 +87,18 @@ public class Sandbox {
         String builder = image.reference(out);
         Map<String, String> builders = Map.of(Labels.ENVIRONMENT, name.value(), BuildCommands.ROLE, "build");
         // A build of a service that was killed meanwhile may still run: it goes before its network can.
-        docker.removeContainers(builders).forEach(c -> out.accept("removed the builder " + c + " a stopped service left running"));
+        objects.removeContainers(builders).forEach(c -> out.accept("removed the builder " + c + " a stopped service left running"));
         String network = network(name);
-        Optional<Map<String, String>> left = docker.labelsOf(DockerEngine.Kind.NETWORK, network);
+        Optional<Map<String, String>> left = objects.labelsOf(DockerObjects.Kind.NETWORK, network);
         if (left.isPresent()) {
             if (!name.value().equals(left.get().get(Labels.ENVIRONMENT))) {
                 throw new BuildException("a network " + network + " that is not reviewenv's is on this host; reviewenv never uses"
                         + " it. Remove or rename it, or rename the branch");
             }
-            docker.removeNetwork(network); // a leftover of a build the service did not see end
+            networks.removeNetwork(network); // a leftover of a build the service did not see end
         }
         Map<String, String> labels = Map.of(Labels.ENVIRONMENT, name.value(), BuildCommands.ROLE, "build");
-        docker.createNetwork(network, labels, Map.of(Bridges.NAME_OPTION, Bridges.nameFor(network)), false);
+        networks.createNetwork(network, labels, Map.of(Bridges.NAME_OPTION, Bridges.nameFor(network)), false);
         List<String> ids = new ArrayList<>();
         for (BuildSpec spec : specs) {
             ids.add(buildOne(builder, spec, network, out));
@@ -105,8 +112,8 @@ public class Sandbox {
      */
     public int dropCaches(Consumer<String> out) {
         int removed = 0;
-        for (String volume : docker.volumesWithLabel(CACHE_LABEL)) {
-            if (docker.removeVolume(volume)) {
+        for (String volume : objects.volumesWithLabel(CACHE_LABEL)) {
+            if (objects.removeVolume(volume)) {
                 removed++;
                 out.accept("removed the build cache " + volume);
                 try {
@@ -119,18 +126,28 @@ public class Sandbox {
         return removed;
     }
 
+    /**
+     * The environment's build network, one line, when a network of its name is there and is not
+     * the environment's (no deploy may then build: it would join someone else's network).
+     */
+    public Optional<String> networkTaken(EnvironmentName name) {
+        String network = network(name);
+        return objects.labelsOf(DockerObjects.Kind.NETWORK, network).filter(l -> !name.value().equals(l.get(Labels.ENVIRONMENT)))
+                .map(l -> "network " + network + " (not reviewenv's)");
+    }
+
     /** Removes the environment's build network, if a build left it (it is reviewenv's: it carries the label). */
     public void done(EnvironmentName name) {
         String network = network(name);
-        docker.labelsOf(DockerEngine.Kind.NETWORK, network).filter(l -> name.value().equals(l.get(Labels.ENVIRONMENT)))
-                .ifPresent(l -> docker.removeNetwork(network));
+        objects.labelsOf(DockerObjects.Kind.NETWORK, network).filter(l -> name.value().equals(l.get(Labels.ENVIRONMENT)))
+                .ifPresent(l -> networks.removeNetwork(network));
     }
 
     private String buildOne(String builder, BuildSpec spec, String network, Consumer<String> out) {
         String storage = storage(spec.repository());
-        boolean fresh = docker.labelsOf(DockerEngine.Kind.VOLUME, storage).isEmpty();
+        boolean fresh = objects.labelsOf(DockerObjects.Kind.VOLUME, storage).isEmpty();
         if (fresh) {
-            docker.createVolume(storage, Map.of(CACHE_LABEL, spec.repository()));
+            objects.createVolume(storage, Map.of(CACHE_LABEL, spec.repository()));
         }
         String container = spec.environment().value() + ".build." + UUID.randomUUID().toString().substring(0, 8);
         Path dir = workDir.resolve(container);
@@ -169,8 +186,8 @@ public class Sandbox {
                         + r.tailText());
             }
             remember(storage, locals);
-            String id = docker.loadImage(outDir.resolve("image.tar"), spec.image());
-            if (!docker.imageEnvironment(spec.image()).map(spec.environment().value()::equals).orElse(false)) {
+            String id = images.load(outDir.resolve("image.tar"), spec.image());
+            if (!images.environmentOf(spec.image()).map(spec.environment().value()::equals).orElse(false)) {
                 throw new BuildException("the image built as " + spec.image() + " does not carry the label "
                         + Labels.ENVIRONMENT + "=" + spec.environment());
             }
@@ -191,7 +208,7 @@ public class Sandbox {
     private void removeBuilder(String container) {
         boolean interrupted = Thread.interrupted();
         try {
-            docker.removeContainers(Map.of(BuildCommands.NAME, container));
+            objects.removeContainers(Map.of(BuildCommands.NAME, container));
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -207,12 +224,12 @@ public class Sandbox {
         Map<String, String> loaded = fresh ? new LinkedHashMap<>() : loaded(storage);
         List<BuildCommands.LocalImage> locals = new ArrayList<>();
         for (String ref : localImages) {
-            Optional<String> id = docker.imageId(ref);
+            Optional<String> id = images.id(ref);
             if (id.isEmpty() || id.get().equals(loaded.get(ref))) {
                 continue;
             }
             String archive = "local-" + locals.size() + ".tar";
-            docker.saveImage(ref, in.resolve(archive));
+            images.save(ref, in.resolve(archive));
             locals.add(new BuildCommands.LocalImage(archive, ref));
             out.accept("handing the build the local image " + ref + " (reviewenv.build.local-images)");
         }
@@ -243,7 +260,7 @@ public class Sandbox {
         }
         Map<String, String> loaded = loaded(storage);
         for (BuildCommands.LocalImage l : locals) {
-            loaded.put(l.reference(), docker.imageId(l.reference()).orElse(""));
+            loaded.put(l.reference(), images.id(l.reference()).orElse(""));
         }
         StringBuilder sb = new StringBuilder();
         loaded.forEach((ref, id) -> sb.append(id).append(' ').append(ref).append('\n'));

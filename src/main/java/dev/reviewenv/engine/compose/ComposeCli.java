@@ -128,12 +128,6 @@ public class ComposeCli {
 
     private void run(String verb, List<String> argv, Consumer<String> out) {
         out.accept("$ " + String.join(" ", argv));
-        CommandRunner.Result r = runner.run(argv, null, env, timeout, out);
-        if (r.timedOut()) {
-            throw new ComposeException("compose " + verb + " did not finish within " + timeout.toSeconds() + " s and was killed");
-        }
-        if (!r.ok()) {
-            throw new ComposeException("compose " + verb + " failed (exit " + r.exitCode() + "):\n" + r.tailText());
-        }
+        runner.runOrThrow("compose " + verb, argv, env, timeout, out, ComposeException::new);
     }
 }

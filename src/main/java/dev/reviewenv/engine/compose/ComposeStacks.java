@@ -1,6 +1,7 @@
 package dev.reviewenv.engine.compose;
 
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.docker.DockerObjects;
 import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.engine.stack.StackObjects;
 import dev.reviewenv.engine.stack.StackEngine;
@@ -29,8 +30,13 @@ public class ComposeStacks implements StackEngine {
     }
 
     @Override
+    public void ping() {
+        docker.ping();
+    }
+
+    @Override
     public void ensureNetwork(String network) {
-        docker.ensureNetwork(network);
+        docker.networks().ensureNetwork(network);
     }
 
     @Override
@@ -59,14 +65,14 @@ public class ComposeStacks implements StackEngine {
         StackObjects.replicas(rendered).forEach((service, n) -> {
             // Both Composes name containers <project>_<service>_<n> (v2 in its compatibility mode, see ComposeCli).
             for (int i = 1; i <= Math.max(n, 1); i++) {
-                stranger(DockerEngine.Kind.CONTAINER, name.value() + "_" + service + "_" + i, name, false).ifPresent(found::add);
+                stranger(DockerObjects.Kind.CONTAINER, name.value() + "_" + service + "_" + i, name, false).ifPresent(found::add);
             }
         });
         for (String network : StackObjects.defined(rendered, "networks", name)) {
-            stranger(DockerEngine.Kind.NETWORK, network, name, recorded).ifPresent(found::add);
+            stranger(DockerObjects.Kind.NETWORK, network, name, recorded).ifPresent(found::add);
         }
         for (String volume : StackObjects.defined(rendered, "volumes", name)) {
-            stranger(DockerEngine.Kind.VOLUME, volume, name, recorded).ifPresent(found::add);
+            stranger(DockerObjects.Kind.VOLUME, volume, name, recorded).ifPresent(found::add);
         }
         return found;
     }
@@ -76,9 +82,9 @@ public class ComposeStacks implements StackEngine {
      * a network or volume of an older deploy carries only Compose's project label, which counts when
      * the environment is {@code recorded}.
      */
-    private Optional<String> stranger(DockerEngine.Kind kind, String object, EnvironmentName name, boolean recorded) {
-        return docker.labelsOf(kind, object).filter(labels -> !(name.value().equals(labels.get(Labels.ENVIRONMENT))
-                || recorded && kind != DockerEngine.Kind.CONTAINER && name.value().equals(labels.get(Labels.COMPOSE_PROJECT))))
+    private Optional<String> stranger(DockerObjects.Kind kind, String object, EnvironmentName name, boolean recorded) {
+        return docker.objects().labelsOf(kind, object).filter(labels -> !(name.value().equals(labels.get(Labels.ENVIRONMENT))
+                || recorded && kind != DockerObjects.Kind.CONTAINER && name.value().equals(labels.get(Labels.COMPOSE_PROJECT))))
                 .map(labels -> kind.name().toLowerCase(java.util.Locale.ROOT) + " " + object + whose(labels));
     }
 
@@ -130,7 +136,7 @@ public class ComposeStacks implements StackEngine {
 
     @Override
     public Optional<String> hostAddress(String network) {
-        return docker.gateway(network);
+        return docker.networks().gateway(network);
     }
 
     @Override

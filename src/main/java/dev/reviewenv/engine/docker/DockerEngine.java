@@ -6,11 +6,11 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.reviewenv.engine.stack.DiskUse;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
 import java.io.Closeable;
@@ -19,18 +19,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * The Docker engine over its API (docker-java), for what the Compose CLI does not tell: the
- * containers of a project by label, their state and health, their logs, the shared network, and
- * the sweep of whatever still carries a project's label.
+ * containers of a project by label, their state and health, their logs, what they use on the disk,
+ * and the sweep of whatever still carries a project's label. Its parts: {@link #images()},
+ * {@link #networks()}, {@link #objects()}.
  */
-public class DockerEngine implements Closeable {
-
+public class DockerEngine implements Closeable, DiskUse {
     private final DockerClient client;
+
     private final ApacheDockerHttpClient http;
+
+    private final DockerImages images;
+    private final DockerNetworks networks;
+    private final DockerObjects objects;
+    private final DockerStats stats;
 
     public DockerEngine() {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
@@ -42,6 +50,30 @@ public class DockerEngine implements Closeable {
                 .build();
         this.http = http;
         this.client = DockerClientImpl.getInstance(config, http);
+        this.images = new DockerImages(client);
+        this.networks = new DockerNetworks(client);
+        this.objects = new DockerObjects(client);
+        this.stats = new DockerStats(client);
+    }
+
+    /** The host's image store. */
+    public DockerImages images() {
+        return images;
+    }
+
+    /** The host's networks. */
+    public DockerNetworks networks() {
+        return networks;
+    }
+
+    /** The host's containers and volumes by label or name. */
+    public DockerObjects objects() {
+        return objects;
+    }
+
+    /** What the running containers that carry all of {@code labels} use right now (one sample); empty when none runs. */
+    public Optional<StackEngine.Usage> usage(Map<String, String> labels) {
+        return stats.usage(labels);
     }
 
     /** Fails with the next step when the engine does not answer. */
@@ -99,8 +131,8 @@ public class DockerEngine implements Closeable {
      * The environments that have containers, by reviewenv's own label: what the reconcile
      * compares with the records. Containers without that label are never reviewenv's.
      */
-    public java.util.Set<EnvironmentName> environmentsWithContainers() {
-        java.util.Set<EnvironmentName> names = new java.util.TreeSet<>();
+    public Set<EnvironmentName> environmentsWithContainers() {
+        Set<EnvironmentName> names = new java.util.TreeSet<>();
         for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(Labels.ENVIRONMENT)).exec()) {
             String env = c.getLabels().get(Labels.ENVIRONMENT);
             if (env != null && env.equals(c.getLabels().get(Labels.COMPOSE_PROJECT))) {
@@ -111,8 +143,8 @@ public class DockerEngine implements Closeable {
     }
 
     /** The environments with at least one running container. */
-    public java.util.Set<EnvironmentName> environmentsRunning() {
-        java.util.Set<EnvironmentName> names = new java.util.TreeSet<>();
+    public Set<EnvironmentName> environmentsRunning() {
+        Set<EnvironmentName> names = new java.util.TreeSet<>();
         for (Container c : client.listContainersCmd().withLabelFilter(List.of(Labels.ENVIRONMENT)).exec()) {
             String env = c.getLabels().get(Labels.ENVIRONMENT);
             if (env != null && env.equals(c.getLabels().get(Labels.COMPOSE_PROJECT))) {
@@ -155,366 +187,18 @@ public class DockerEngine implements Closeable {
         return found;
     }
 
-    /** The ids of the images built for the environment (they carry its label), in use or not. */
-    public java.util.Set<String> builtImages(EnvironmentName name) {
-        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        client.listImagesCmd().withShowAll(true).withLabelFilter(Map.of(Labels.ENVIRONMENT, name.value())).exec()
-                .forEach(i -> ids.add(i.getId()));
-        return ids;
-    }
-
-    /** The environment an image was built for (its reviewenv label), or empty for any other image or none. */
-    public java.util.Optional<String> imageEnvironment(String image) {
-        try {
-            var labels = client.inspectImageCmd(image).exec().getConfig();
-            return java.util.Optional.ofNullable(labels == null ? null : label(labels.getLabels(), Labels.ENVIRONMENT));
-        } catch (NotFoundException e) {
-            return java.util.Optional.empty();
-        }
-    }
-
-    /** Removes one image, never forced: false when a container still uses it. "Not found" counts as removed. */
-    public boolean removeImage(String image) {
-        try {
-            client.removeImageCmd(image).withForce(false).exec();
-            return true;
-        } catch (NotFoundException ignored) {
-            return true;
-        } catch (com.github.dockerjava.api.exception.ConflictException e) {
-            return false;
-        }
-    }
-
-    /** One container on a network: its environment (reviewenv's label, or null) and the names it answers to there. */
-    public record Endpoint(String container, String environment, java.util.Set<String> names) {
-    }
-
-    /** Every container on {@code network} with the DNS names it answers to on it (its name, its aliases). */
-    public List<Endpoint> endpoints(String network) {
-        List<Endpoint> out = new ArrayList<>();
-        for (Container c : client.listContainersCmd().withShowAll(true).withNetworkFilter(List.of(network)).exec()) {
-            java.util.Set<String> names = new java.util.TreeSet<>();
-            for (String n : c.getNames() == null ? new String[0] : c.getNames()) {
-                names.add(n.replaceFirst("^/", ""));
-            }
-            var settings = c.getNetworkSettings();
-            var net = settings == null || settings.getNetworks() == null ? null : settings.getNetworks().get(network);
-            if (net == null) {
-                try {
-                    var inspected = client.inspectContainerCmd(c.getId()).exec().getNetworkSettings().getNetworks().get(network);
-                    net = inspected;
-                } catch (NotFoundException gone) {
-                    continue;
-                }
-            }
-            if (net != null && net.getAliases() != null) {
-                names.addAll(net.getAliases());
-            }
-            out.add(new Endpoint(c.getId(), label(c.getLabels(), Labels.ENVIRONMENT), names));
-        }
-        return out;
-    }
-
-    /** The compose projects or stacks (or container names) of the containers, in any state, that run {@code image}. */
-    public java.util.Set<String> imageUsers(String image) {
-        java.util.Set<String> users = new java.util.TreeSet<>();
-        try {
-            for (Container c : client.listContainersCmd().withShowAll(true).withAncestorFilter(List.of(image)).exec()) {
-                String project = label(c.getLabels(), Labels.COMPOSE_PROJECT);
-                project = project != null ? project : label(c.getLabels(), SwarmApi.STACK_NAMESPACE);
-                users.add(project != null ? project : String.join(",", c.getNames()));
-            }
-        } catch (RuntimeException noSuchImage) {
-            // an image that is not there has no users
-        }
-        return users;
-    }
-
-    /** The ids of the images the environment's containers on this host run (a Compose project's or a stack's). */
-    public java.util.Set<String> imageIds(EnvironmentName project) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        for (Container c : client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Labels.ENVIRONMENT, project.value())).exec()) {
-            ids.add(c.getImageId());
-        }
-        return ids;
-    }
-
-    public boolean imageExists(String image) {
-        try {
-            client.inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
-    }
-
     /** Where the engine keeps images, containers and volumes ({@code DockerRootDir}). */
+    @Override
     public java.nio.file.Path dataRoot() {
         return java.nio.file.Path.of(client.infoCmd().exec().getDockerRootDir());
-    }
-
-    /** The gateway address of a network (the host, as its containers reach it), if it has one. */
-    public java.util.Optional<String> gateway(String network) {
-        return client.listNetworksCmd().withNameFilter(network).exec().stream().filter(n -> n.getName().equals(network))
-                .findFirst().map(Network::getIpam).map(Network.Ipam::getConfig).flatMap(configs -> configs.stream()
-                        .map(Network.Ipam.Config::getGateway).filter(g -> g != null && !g.isBlank()).findFirst());
-    }
-
-    /** The size of an image in bytes; empty when it is not on the host. */
-    public java.util.OptionalLong imageSize(String image) {
-        try {
-            Long size = client.inspectImageCmd(image).exec().getSize();
-            return size == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(size);
-        } catch (NotFoundException e) {
-            return java.util.OptionalLong.empty();
-        }
     }
 
     /**
      * One sample of every running container of the environment, taken at once (the engine needs
      * about a second for the CPU share); empty when none runs.
      */
-    public java.util.Optional<StackEngine.Usage> usage(EnvironmentName project) {
-        return usage(ours(project));
-    }
-
-    /** {@link #usage(EnvironmentName)} of the running containers on this host that carry all of {@code labels}. */
-    public java.util.Optional<StackEngine.Usage> usage(Map<String, String> labels) {
-        List<Container> running = client.listContainersCmd().withLabelFilter(labels).exec();
-        List<java.util.concurrent.CompletableFuture<StackEngine.Usage>> samples = new ArrayList<>();
-        for (Container c : running) {
-            var sample = new java.util.concurrent.CompletableFuture<StackEngine.Usage>();
-            samples.add(sample);
-            client.statsCmd(c.getId()).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
-                @Override
-                public void onNext(Statistics st) {
-                    sample.complete(usageOf(st));
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    sample.completeExceptionally(t);
-                }
-
-                @Override
-                public void onComplete() {
-                    sample.complete(new StackEngine.Usage(0, 0, 0));
-                }
-            });
-        }
-        StackEngine.Usage total = null;
-        for (var sample : samples) {
-            try {
-                StackEngine.Usage u = sample.get(10, TimeUnit.SECONDS);
-                total = total == null ? u : total.plus(u);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                // a container that stopped meanwhile counts for nothing
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return java.util.Optional.ofNullable(total);
-    }
-
-    private static StackEngine.Usage usageOf(Statistics st) {
-        long memory = 0;
-        if (st.getMemoryStats() != null && st.getMemoryStats().getUsage() != null) {
-            memory = st.getMemoryStats().getUsage();
-            // As docker stats shows it: without the page cache the kernel can drop.
-            var stats = st.getMemoryStats().getStats();
-            if (stats != null && stats.getCache() != null && stats.getCache() < memory) {
-                memory -= stats.getCache();
-            }
-        }
-        double cpu = 0;
-        var now = st.getCpuStats();
-        var before = st.getPreCpuStats();
-        if (now != null && before != null && now.getCpuUsage() != null && before.getCpuUsage() != null
-                && now.getSystemCpuUsage() != null && before.getSystemCpuUsage() != null
-                && now.getCpuUsage().getTotalUsage() != null && before.getCpuUsage().getTotalUsage() != null) {
-            long used = now.getCpuUsage().getTotalUsage() - before.getCpuUsage().getTotalUsage();
-            long system = now.getSystemCpuUsage() - before.getSystemCpuUsage();
-            long cpus = now.getOnlineCpus() != null ? now.getOnlineCpus() : 1;
-            if (used > 0 && system > 0) {
-                cpu = 100.0 * used / system * cpus;
-            }
-        }
-        long pids = st.getPidsStats() != null && st.getPidsStats().getCurrent() != null ? st.getPidsStats().getCurrent() : 0;
-        return new StackEngine.Usage(memory, cpu, pids);
-    }
-
-    public boolean networkExists(String name) {
-        return client.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> n.getName().equals(name));
-    }
-
-    /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
-    public void ensureNetwork(String name) {
-        if (!networkExists(name)) {
-            client.createNetworkCmd().withName(name).withDriver("bridge")
-                    .withLabels(Map.of("dev.reviewenv.shared-network", "true")).exec();
-        }
-    }
-
-    /**
-     * Creates the shared network as an attachable overlay (a swarm's services and Traefik's container
-     * meet there), if it is missing; fails with the fix when a network of that name is of another kind.
-     */
-    public void ensureOverlayNetwork(String name) {
-        var found = client.listNetworksCmd().withNameFilter(name).exec().stream().filter(n -> n.getName().equals(name)).findFirst();
-        if (found.isEmpty()) {
-            client.createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
-                    .withLabels(Map.of("dev.reviewenv.shared-network", "true")).exec();
-        } else if (!"overlay".equals(found.get().getDriver()) || !Boolean.TRUE.equals(found.get().isAttachable())) {
-            throw new IllegalStateException("the network " + name + " is a " + found.get().getDriver() + " network"
-                    + (Boolean.TRUE.equals(found.get().isAttachable()) ? "" : " (not attachable)") + "; a swarm needs an"
-                    + " attachable overlay: remove it (docker network rm " + name + ") once nothing uses it, or set"
-                    + " reviewenv.network to another name");
-        }
-    }
-
-    /** Removes the networks and volumes on this host that carry {@code label=value}; returns what was removed. */
-    public List<String> removeNetworksAndVolumes(String label, String value) {
-        List<String> removed = new ArrayList<>();
-        for (Network n : client.listNetworksCmd().withFilter("label", List.of(label + "=" + value)).exec()) {
-            try {
-                client.removeNetworkCmd(n.getId()).exec();
-                removed.add("network " + n.getName());
-            } catch (NotFoundException ignored) {
-                // already gone
-            } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
-                // A swarm removes an overlay network's copy on this node a moment after the network: listed, then gone.
-                if (e.getMessage() == null || !e.getMessage().contains("not found")) {
-                    throw e;
-                }
-            }
-        }
-        var volumes = client.listVolumesCmd().withFilter("label", List.of(label + "=" + value)).exec();
-        if (volumes.getVolumes() != null) {
-            for (var v : volumes.getVolumes()) {
-                try {
-                    client.removeVolumeCmd(v.getName()).exec();
-                    removed.add("volume " + v.getName());
-                } catch (NotFoundException ignored) {
-                    // already gone
-                }
-            }
-        }
-        return removed;
-    }
-
-    /** The containers on this host, in any state, that carry all of {@code labels}: their ids. */
-    public List<String> containerIds(Map<String, String> labels) {
-        return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream().map(Container::getId).toList();
-    }
-
-    /** Removes, running or not, the containers on this host that carry all of {@code labels}; returns their names. */
-    public List<String> removeContainers(Map<String, String> labels) {
-        List<String> removed = new ArrayList<>();
-        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
-            try {
-                client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
-                removed.add(String.join(",", c.getNames()).replace("/", ""));
-            } catch (NotFoundException gone) {
-                // removed meanwhile
-            }
-        }
-        return removed;
-    }
-
-    /** Removes the containers on this host that carry all of {@code labels} and do not run; returns their names. */
-    public List<String> removeStoppedContainers(Map<String, String> labels) {
-        List<String> removed = new ArrayList<>();
-        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(labels)
-                .withStatusFilter(List.of("exited", "created", "dead")).exec()) {
-            try {
-                client.removeContainerCmd(c.getId()).withRemoveVolumes(true).exec();
-                removed.add(String.join(",", c.getNames()).replace("/", ""));
-            } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException gone) {
-                // gone meanwhile, or started again
-            }
-        }
-        return removed;
-    }
-
-    /**
-     * Connects the container to the network, if it is not on it yet. Fails when either is missing.
-     */
-    public void connect(String network, String container) {
-        if (networksOf(container).contains(network)) {
-            return;
-        }
-        try {
-            client.connectToNetworkCmd().withNetworkId(network).withContainerId(container).exec();
-        } catch (com.github.dockerjava.api.exception.DockerException e) {
-            // "already exists in network": connected meanwhile
-            if (!networksOf(container).contains(network)) {
-                throw e;
-            }
-        }
-    }
-
-    /** Takes the container off the network; a container or network that is gone, or not connected, counts as done. */
-    public void disconnect(String network, String container) {
-        try {
-            if (!networksOf(container).contains(network)) {
-                return;
-            }
-            client.disconnectFromNetworkCmd().withNetworkId(network).withContainerId(container).withForce(true).exec();
-        } catch (NotFoundException gone) {
-            // nothing to take off
-        } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
-            if (e.getMessage() == null || !e.getMessage().contains("not connected")) {
-                throw e;
-            }
-        }
-    }
-
-    /** The names of the networks a container is on; empty when it is not there. */
-    public java.util.Set<String> networksOf(String container) {
-        try {
-            var settings = client.inspectContainerCmd(container).exec().getNetworkSettings();
-            return settings == null || settings.getNetworks() == null ? java.util.Set.of()
-                    : new java.util.TreeSet<>(settings.getNetworks().keySet());
-        } catch (NotFoundException e) {
-            return java.util.Set.of();
-        }
-    }
-
-    /** The kinds of Docker object a deploy creates under names of its own. */
-    public enum Kind { CONTAINER, NETWORK, VOLUME }
-
-    /**
-     * The labels of the object of that kind and exact name, if it is there (an object without labels
-     * has an empty map).
-     */
-    public java.util.Optional<Map<String, String>> labelsOf(Kind kind, String name) {
-        try {
-            Map<String, String> labels = switch (kind) {
-                case CONTAINER -> {
-                    var found = client.listContainersCmd().withShowAll(true)
-                            .withNameFilter(List.of("^/" + java.util.regex.Pattern.quote(name) + "$")).exec().stream()
-                            .filter(c -> c.getNames() != null && java.util.Arrays.asList(c.getNames()).contains("/" + name)).findFirst();
-                    if (found.isEmpty()) {
-                        throw new NotFoundException("no container " + name);
-                    }
-                    yield found.get().getLabels();
-                }
-                case NETWORK -> {
-                    var found = client.listNetworksCmd().withNameFilter(name).exec().stream()
-                            .filter(n -> n.getName().equals(name)).findFirst();
-                    if (found.isEmpty()) {
-                        throw new NotFoundException("no network " + name);
-                    }
-                    yield found.get().getLabels();
-                }
-                case VOLUME -> client.inspectVolumeCmd(name).exec().getLabels();
-            };
-            return java.util.Optional.of(labels == null ? Map.of() : labels);
-        } catch (NotFoundException e) {
-            return java.util.Optional.empty();
-        }
+    public Optional<StackEngine.Usage> usage(EnvironmentName project) {
+        return stats.usage(ours(project));
     }
 
     /**
@@ -523,7 +207,8 @@ public class DockerEngine implements Closeable {
      * them), and the images built for it. Docker measures volumes by walking them, so this is for
      * when the disk is short, not for every pass.
      */
-    public Map<String, Long> diskUse() {
+    @Override
+    public Map<String, Long> byEnvironment() {
         Map<String, Long> use = new java.util.TreeMap<>();
         com.github.dockerjava.transport.DockerHttpClient.Request request = com.github.dockerjava.transport.DockerHttpClient.Request
                 .builder().method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET).path("/system/df").build();
@@ -578,100 +263,6 @@ public class DockerEngine implements Closeable {
         }
     }
 
-    /** Whether a container of that name or id is there, running or not. */
-    public boolean containerExists(String container) {
-        try {
-            client.inspectContainerCmd(container).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Creates a bridge network of reviewenv's own (a build's), with these labels and driver options;
-     * {@code internal}: no way out of it.
-     */
-    public void createNetwork(String name, Map<String, String> labels, Map<String, String> options, boolean internal) {
-        client.createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels).withOptions(options)
-                .withInternal(internal).withCheckDuplicate(true).exec();
-    }
-
-    /** Removes a network by name; "not found" counts as removed. */
-    public void removeNetwork(String name) {
-        try {
-            client.removeNetworkCmd(name).exec();
-        } catch (NotFoundException gone) {
-            // removed already
-        }
-    }
-
-    /** The names of the volumes that carry {@code label} (whatever its value). */
-    public List<String> volumesWithLabel(String label) {
-        var volumes = client.listVolumesCmd().withFilter("label", List.of(label)).exec().getVolumes();
-        return volumes == null ? List.of() : volumes.stream().map(v -> v.getName()).toList();
-    }
-
-    /** Removes a volume; false when a container still uses it. "Not found" counts as removed. */
-    public boolean removeVolume(String name) {
-        try {
-            client.removeVolumeCmd(name).exec();
-            return true;
-        } catch (NotFoundException gone) {
-            return true;
-        } catch (com.github.dockerjava.api.exception.ConflictException inUse) {
-            return false;
-        }
-    }
-
-    /** Creates a local volume with these labels. */
-    public void createVolume(String name, Map<String, String> labels) {
-        client.createVolumeCmd().withName(name).withDriver("local").withLabels(labels).exec();
-    }
-
-    /** The id of an image, if it is on the host. */
-    public java.util.Optional<String> imageId(String image) {
-        try {
-            return java.util.Optional.ofNullable(client.inspectImageCmd(image).exec().getId());
-        } catch (NotFoundException e) {
-            return java.util.Optional.empty();
-        }
-    }
-
-    /** Writes an image of the host's store as a docker-archive ({@code docker save}). */
-    public void saveImage(String image, java.nio.file.Path file) {
-        try (java.io.InputStream in = client.saveImageCmd(image).exec()) {
-            java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot save image " + image + " to " + file, e);
-        }
-    }
-
-    /**
-     * Loads one image from a docker-archive into the host's store under {@code tag} and no other
-     * name: whatever names the archive gives (its {@code manifest.json}, its {@code repositories}),
-     * only {@code tag} is applied. Refuses an archive of more or less than one image. Returns the
-     * image's id.
-     */
-    public String loadImage(java.nio.file.Path archive, String tag) {
-        java.nio.file.Path tagged = archive.resolveSibling(archive.getFileName() + ".tagged");
-        try {
-            ImageArchives.retag(archive, tagged, tag);
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(tagged)) {
-                client.loadImageCmd(in).exec();
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot load the image built as " + tag + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                java.nio.file.Files.deleteIfExists(tagged);
-            } catch (IOException ignored) {
-                // its directory goes with the build
-            }
-        }
-        return imageId(tag).orElseThrow(() -> new IllegalStateException("the image built as " + tag + " is not on the host after loading it"));
-    }
-
     /** The swarm's view of this engine: its services, tasks and nodes (see {@link SwarmApi}). */
     public SwarmApi swarm() {
         return new SwarmApi(client);
@@ -692,7 +283,7 @@ public class DockerEngine implements Closeable {
                 // already gone
             }
         }
-        removed.addAll(removeNetworksAndVolumes(Labels.ENVIRONMENT, project.value()));
+        removed.addAll(objects.removeNetworksAndVolumes(Labels.ENVIRONMENT, project.value()));
         removed.forEach(r -> out.accept("swept " + r));
         return removed;
     }

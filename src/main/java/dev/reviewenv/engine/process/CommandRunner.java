@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs argv lists, never a shell string. The child gets a small, fixed environment (no token or
@@ -119,6 +120,23 @@ public class CommandRunner {
 
     public Result run(List<String> argv, Path workDir, Map<String, String> extraEnv, Duration timeout, Consumer<String> lines) {
         return start(argv, workDir, extraEnv, timeout, lines, -1).result();
+    }
+
+    /**
+     * {@link #run} that throws what {@code failure} makes of the message when the command outlives
+     * its timeout ("{@code what} did not finish within N s and was killed") or exits non-zero
+     * ("{@code what} failed (exit N):" and the last lines it printed).
+     */
+    public Result runOrThrow(String what, List<String> argv, Map<String, String> extraEnv, Duration timeout, Consumer<String> lines,
+            Function<String, ? extends RuntimeException> failure) {
+        Result r = run(argv, null, extraEnv, timeout, lines);
+        if (r.timedOut()) {
+            throw failure.apply(what + " did not finish within " + timeout.toSeconds() + " s and was killed");
+        }
+        if (!r.ok()) {
+            throw failure.apply(what + " failed (exit " + r.exitCode() + "):\n" + r.tailText());
+        }
+        return r;
     }
 
     /**

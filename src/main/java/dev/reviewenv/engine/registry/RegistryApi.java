@@ -111,4 +111,26 @@ public class RegistryApi {
             throw new IllegalStateException(what + " in the registry " + registry + " failed with HTTP " + r.statusCode());
         }
     }
+
+    /**
+     * Removes every tag of the repositories of {@code images} (each environment's own); says each
+     * tag removed. Images of other registries are not its to remove.
+     */
+    public void removeRepositoriesOf(java.util.Collection<String> images, java.util.function.Consumer<String> out) {
+        java.util.Set<String> repositories = new java.util.LinkedHashSet<>();
+        for (String image : images) {
+            String repository = repository(image);
+            if (repository != null) {
+                repositories.add(repository);
+            }
+        }
+        for (String repository : repositories) {
+            for (String tag : tags(repository)) {
+                if (delete(repository, tag)) {
+                    out.accept("removed " + prefix() + repository.substring(repository.lastIndexOf('/') + 1) + ":" + tag
+                            + " from the registry");
+                }
+            }
+        }
+    }
 }

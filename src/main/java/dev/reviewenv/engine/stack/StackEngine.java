@@ -4,6 +4,7 @@ import dev.reviewenv.naming.EnvironmentName;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -59,6 +60,19 @@ public interface StackEngine {
         return "compose project";
     }
 
+    /** Fails with the next step when the engine does not answer. */
+    void ping();
+
+    /**
+     * Rewrites the rendered (policed, limited) model of {@code name} at {@code commit} in place into
+     * what this engine runs as it is meant; returns what was rewritten, one line each, and throws
+     * {@link dev.reviewenv.engine.compose.ComposeFileException} naming every key it would not run.
+     * Compose runs the rendered model as it is.
+     */
+    default List<String> adapt(String file, Map<String, Object> rendered, EnvironmentName name, String commit) {
+        return List.of();
+    }
+
     /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
     void ensureNetwork(String network);
 
@@ -98,7 +112,7 @@ public interface StackEngine {
      * deploy), one line each ("volume shop_data"); empty when every name is free or the
      * environment's. Nothing of what it names may be used, changed or removed.
      */
-    List<String> strangers(EnvironmentName name, java.util.Map<String, Object> rendered, boolean recorded);
+    List<String> strangers(EnvironmentName name, Map<String, Object> rendered, boolean recorded);
 
     /**
      * Removes the stack's containers and networks and keeps its volumes, so the next {@link #up}
@@ -127,7 +141,7 @@ public interface StackEngine {
      * What is wrong with running environments that the engine sees and reviewenv did not do (a swarm
      * node that left with their tasks), one line per environment; empty when all is well.
      */
-    default java.util.Map<EnvironmentName, String> troubles() {
+    default Map<EnvironmentName, String> troubles() {
         return java.util.Map.of();
     }
 

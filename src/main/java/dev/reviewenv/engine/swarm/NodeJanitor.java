@@ -3,6 +3,7 @@ package dev.reviewenv.engine.swarm;
 import dev.reviewenv.engine.docker.SwarmApi;
 import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.engine.registry.RegistryApi;
+import dev.reviewenv.time.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,13 +41,15 @@ public class NodeJanitor {
     private final SwarmApi swarm;
     private final RegistryApi registry;
     private final Duration timeout;
+    private final Poller poller;
     private String image;
 
-    NodeJanitor(CommandRunner runner, SwarmApi swarm, RegistryApi registry, Duration timeout) {
+    NodeJanitor(CommandRunner runner, SwarmApi swarm, RegistryApi registry, Duration timeout, Poller poller) {
         this.runner = runner;
         this.swarm = swarm;
         this.registry = registry;
         this.timeout = timeout;
+        this.poller = poller.pausing(Duration.ofMillis(300));
     }
 
     /**
@@ -59,26 +61,22 @@ public class NodeJanitor {
     void everywhere(String purpose, List<String> arguments, String failed, Consumer<String> out) {
         String ref = image(out);
         String service = "reviewenv-janitor-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> argv = new ArrayList<>(List.of("docker", "service", "create", "--detach", "--quiet", "--mode", "global-job",
-                "--name", service, "--label", LABEL + "=" + purpose, "--restart-condition", "none", "--with-registry-auth",
-                "--mount", "type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock", ref));
-        argv.addAll(arguments);
+        List<String> argv = SwarmCommands.everyNode(service, LABEL + "=" + purpose, ref, arguments);
         run(argv, out);
         try {
             String id = swarm.services(Map.of(LABEL, purpose)).stream().filter(s -> s.name().equals(service)).findFirst()
                     .map(SwarmApi.SwarmService::id).orElseThrow(() -> new IllegalStateException("the janitor job " + service
                             + " is not there after its creation"));
-            Instant deadline = Instant.now().plus(JOB_TIMEOUT);
-            List<SwarmApi.SwarmTask> tasks = swarm.tasks(List.of(id));
-            while (tasks.isEmpty() || !tasks.stream().allMatch(t -> DONE.contains(t.state()))) {
-                if (Instant.now().isAfter(deadline)) {
-                    out.accept("the janitor job " + service + " did not end on every node within " + JOB_TIMEOUT.toSeconds()
-                            + " s; what it did not reach stays there");
-                    break;
-                }
-                sleep();
-                tasks = swarm.tasks(List.of(id));
+            List<List<SwarmApi.SwarmTask>> last = new ArrayList<>(List.of(List.of()));
+            boolean ended = poller.until(JOB_TIMEOUT, () -> {
+                last.set(0, swarm.tasks(List.of(id)));
+                return !last.get(0).isEmpty() && last.get(0).stream().allMatch(t -> DONE.contains(t.state()));
+            });
+            if (!ended) {
+                out.accept("the janitor job " + service + " did not end on every node within " + JOB_TIMEOUT.toSeconds()
+                        + " s; what it did not reach stays there");
             }
+            List<SwarmApi.SwarmTask> tasks = last.get(0);
             Map<String, SwarmApi.SwarmNodeInfo> nodes = swarm.nodes();
             List<String> notDone = tasks.stream().filter(t -> !"complete".equals(t.state()))
                     .map(t -> (nodes.containsKey(t.nodeId()) ? nodes.get(t.nodeId()).hostname() : t.nodeId()) + " (" + t.state()
@@ -86,7 +84,7 @@ public class NodeJanitor {
             out.accept(purpose + " on " + (tasks.size() - notDone.size()) + " node(s)"
                     + (notDone.isEmpty() ? "" : "; not on " + String.join(", ", notDone) + ": " + failed));
         } finally {
-            runner.run(List.of("docker", "service", "rm", service), null, Map.of(), timeout, line -> { });
+            runner.run(SwarmCommands.removeService(service), null, Map.of(), timeout, line -> { });
         }
     }
 
@@ -107,7 +105,7 @@ public class NodeJanitor {
         String ref = registry.prefix() + "reviewenv-janitor:" + tag;
         if (!registry.tags(registry.repository(ref)).contains(tag)) {
             build(cli, ref, out);
-            run(List.of("docker", "push", ref), out);
+            run(SwarmCommands.push(ref), out);
         }
         image = ref;
         return ref;
@@ -120,7 +118,7 @@ public class NodeJanitor {
             dir = Files.createTempDirectory("reviewenv-janitor");
             Path root = Files.createDirectories(dir.resolve("rootfs"));
             List<Path> files = new ArrayList<>(List.of(cli));
-            CommandRunner.Captured ldd = runner.capture(List.of("ldd", cli.toString()), null, Map.of(), Duration.ofSeconds(20),
+            CommandRunner.Captured ldd = runner.capture(SwarmCommands.libraries(cli), null, Map.of(), Duration.ofSeconds(20),
                     1 << 16, line -> { });
             for (String line : new String(ldd.stdout(), StandardCharsets.UTF_8).split("\n")) {
                 Matcher m = LIBRARY.matcher(line);
@@ -138,7 +136,7 @@ public class NodeJanitor {
             Files.move(root.resolve(cli.toString().substring(1)), binary);
             Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY rootfs/ /\nLABEL " + LABEL + "=image\n"
                     + "ENTRYPOINT [\"/docker\"]\n", StandardCharsets.UTF_8);
-            run(List.of("docker", "build", "--quiet", "-t", ref, dir.toString()), out);
+            run(SwarmCommands.build(ref, dir), out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the janitor's image: " + e.getMessage(), e);
         } finally {
@@ -164,19 +162,7 @@ public class NodeJanitor {
     }
 
     private void run(List<String> argv, Consumer<String> out) {
-        CommandRunner.Result r = runner.run(argv, null, Map.of(), timeout, out);
-        if (!r.ok()) {
-            throw new IllegalStateException(String.join(" ", argv.subList(0, Math.min(3, argv.size()))) + " failed (exit "
-                    + r.exitCode() + "):\n" + r.tailText());
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(300);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        runner.runOrThrow(String.join(" ", argv.subList(0, Math.min(3, argv.size()))), argv, Map.of(), timeout, out,
+                IllegalStateException::new);
     }
 }

@@ -1,7 +1,7 @@
 package dev.reviewenv.engine.swarm;
 
-import dev.reviewenv.engine.compose.ComposeDocument;
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.docker.DockerObjects;
 import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.engine.docker.SwarmApi;
 import dev.reviewenv.engine.process.CommandRunner;
@@ -9,35 +9,29 @@ import dev.reviewenv.engine.registry.RegistryApi;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.stack.StackObjects;
 import dev.reviewenv.naming.EnvironmentName;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.reviewenv.time.Poller;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The swarm engine: each environment is a stack of its name ({@code docker stack deploy}) on the
- * swarm this host manages. Images the file builds are built here by Compose and pushed to the
+ * swarm this host manages. Images the file builds are built by reviewenv's sandbox and pushed to the
  * registry every node pulls from; the stack is then deployed from the recorded file. A stop scales
  * the services to 0 and a start scales them back to what the file asks for; a removal is
  * {@code docker stack rm}, then what the stack leaves on this node (its networks and volumes), its
- * images in the registry, and what it left on the other nodes ({@link NodeJanitor}).
- * Units are tasks: for each slot the newest task tells how it stands.
+ * images in the registry, and what it left on the other nodes ({@link NodeJanitor}). What a swarm
+ * runs differently is made of the rendered model at admission ({@link #adapt}, {@link SwarmModel}).
+ * Units are tasks ({@link SwarmTasks}). Every command is {@link SwarmCommands}'.
  */
 public class SwarmStacks implements StackEngine {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -46,21 +40,30 @@ public class SwarmStacks implements StackEngine {
     /** How long another node may take to remove the containers of a task Swarm let go of. */
     private static final Duration NODE_GRACE = Duration.ofSeconds(3);
 
+    /** Where built images go ({@code registry}: the name in image references; {@code api}: its HTTP API) and the time bounds. */
+    public record Settings(Optional<String> registry, Optional<RegistryApi> api, Duration timeout, Duration stopTimeout) {
+    }
+
     private final DockerEngine docker;
+    private final DockerObjects objects;
     private final SwarmApi swarm;
+    private final SwarmTasks tasks;
     private final CommandRunner runner;
-    private final Optional<RegistryApi> registry;
-    private final Duration timeout;
+    private final Settings settings;
+    private final Clock clock;
+    private final Poller poller;
     private final Optional<NodeJanitor> janitor;
 
-    public SwarmStacks(DockerEngine docker, CommandRunner runner, Optional<RegistryApi> registry,
-            Duration timeout) {
+    public SwarmStacks(DockerEngine docker, CommandRunner runner, Settings settings, Clock clock) {
         this.docker = docker;
+        this.objects = docker.objects();
         this.swarm = docker.swarm();
+        this.tasks = new SwarmTasks(swarm);
         this.runner = runner;
-        this.registry = registry;
-        this.timeout = timeout;
-        this.janitor = registry.map(r -> new NodeJanitor(runner, swarm, r, timeout));
+        this.settings = settings;
+        this.clock = clock;
+        this.poller = new Poller(clock, POLL);
+        this.janitor = settings.api().map(r -> new NodeJanitor(runner, swarm, r, settings.timeout(), poller));
     }
 
     /** Fails with the next step unless this engine manages a swarm. */
@@ -80,19 +83,25 @@ public class SwarmStacks implements StackEngine {
     }
 
     @Override
+    public void ping() {
+        docker.ping();
+    }
+
+    @Override
+    public List<String> adapt(String file, Map<String, Object> rendered, EnvironmentName name, String commit) {
+        return SwarmModel.adapt(file, rendered, name, commit, settings.registry(), settings.stopTimeout());
+    }
+
+    @Override
     public void ensureNetwork(String network) {
-        docker.ensureOverlayNetwork(network);
+        docker.networks().ensureOverlayNetwork(network);
     }
 
     @Override
     public void up(Stack stack, Consumer<String> out) {
-        Map<String, Object> doc = read(stack.file());
-        Map<String, Map<String, Object>> builds = builds(doc);
-        if (!builds.isEmpty()) {
-            // reviewenv built them in its sandbox, tagged as the registry's names the nodes pull.
-            for (Map<String, Object> service : builds.values()) {
-                run("push", List.of("docker", "push", String.valueOf(service.get("image"))), out);
-            }
+        // reviewenv built them in its sandbox, tagged as the registry's names the nodes pull.
+        for (String image : StackFile.read(stack.file()).builtImages()) {
+            run("docker push", SwarmCommands.push(image), out);
         }
         deploy(stack, out);
     }
@@ -103,13 +112,9 @@ public class SwarmStacks implements StackEngine {
      * deploy that changes nothing begins no update; the wait ends after {@link #TAKE_UP} then.
      */
     private void deploy(Stack stack, Consumer<String> out) {
-        Instant since = Instant.now().minusSeconds(1);
-        run("stack deploy", List.of("docker", "stack", "deploy", "--prune", "--resolve-image", "never",
-                "--with-registry-auth", "-c", stack.file().toString(), stack.name().value()), out);
-        Instant deadline = Instant.now().plus(TAKE_UP);
-        while (Instant.now().isBefore(deadline) && !services(stack.name()).stream().allMatch(s -> takenUp(s, since))) {
-            sleep();
-        }
+        Instant since = clock.instant().minusSeconds(1);
+        run("docker stack deploy", SwarmCommands.deploy(stack.file(), stack.name().value()), out);
+        poller.until(TAKE_UP, () -> tasks.services(stack.name()).stream().allMatch(s -> takenUp(s, since)));
     }
 
     /** Whether Swarm acted on a service since {@code since}: made it, began updating it, or started a task of it. */
@@ -122,24 +127,24 @@ public class SwarmStacks implements StackEngine {
     public void down(Stack stack, Consumer<String> out) {
         Set<String> serviceIds = new java.util.HashSet<>();
         swarm.services(Map.of(Labels.ENVIRONMENT, stack.name().value())).forEach(s -> serviceIds.add(s.id()));
-        List<String> argv = List.of("docker", "stack", "rm", stack.name().value());
+        List<String> argv = SwarmCommands.remove(stack.name().value());
         out.accept("$ " + String.join(" ", argv));
-        CommandRunner.Result removal = runner.run(argv, null, Map.of(), timeout, out);
+        CommandRunner.Result removal = runner.run(argv, null, Map.of(), settings.timeout(), out);
         if (!removal.ok()) {
             // It removes the networks right after the services, while their tasks still stop: those are
             // removed by label below, once the tasks are gone.
             out.accept("docker stack rm left part of " + stack.name() + " (exit " + removal.exitCode() + "); the rest goes by label");
         }
         awaitGone(stack.name(), serviceIds, out);
-        docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, stack.name().value()).forEach(r -> out.accept("removed " + r));
-        removeFromRegistry(builds(read(stack.file())).values().stream().map(s -> String.valueOf(s.get("image"))).toList(), out);
+        objects.removeNetworksAndVolumes(Labels.ENVIRONMENT, stack.name().value()).forEach(r -> out.accept("removed " + r));
+        settings.api().ifPresent(r -> r.removeRepositoriesOf(StackFile.read(stack.file()).builtImages(), out));
         if (swarm.nodes().size() > 1) {
             // Another node removes a task's container a moment after Swarm lets go of the task; its image
             // and volume can only go after that.
-            sleep(NODE_GRACE);
+            Poller.pause(NODE_GRACE);
         }
-        onEveryNode("removed what " + stack.name() + " left", List.of("system", "prune", "--all", "--volumes", "--force",
-                "--filter", "label=" + Labels.ENVIRONMENT + "=" + stack.name().value()), "what is left there stays", out);
+        onEveryNode("removed what " + stack.name() + " left", SwarmCommands.pruneEnvironment(Labels.ENVIRONMENT,
+                stack.name().value()), "what is left there stays", out);
     }
 
     /**
@@ -158,135 +163,46 @@ public class SwarmStacks implements StackEngine {
         }
     }
 
-    /** Removes every tag of the registry's repositories of {@code images} (each environment's own). */
-    private void removeFromRegistry(Collection<String> images, Consumer<String> out) {
-        if (registry.isEmpty()) {
-            return;
-        }
-        Set<String> repositories = new LinkedHashSet<>();
-        for (String image : images) {
-            String repository = registry.get().repository(image);
-            if (repository != null) {
-                repositories.add(repository);
-            }
-        }
-        for (String repository : repositories) {
-            for (String tag : registry.get().tags(repository)) {
-                if (registry.get().delete(repository, tag)) {
-                    out.accept("removed " + registry.get().prefix() + repository.substring(repository.lastIndexOf('/') + 1)
-                            + ":" + tag + " from the registry");
-                }
-            }
-        }
-    }
-
     @Override
     public void stop(Stack stack, Consumer<String> out) {
-        List<String> argv = new ArrayList<>(List.of("docker", "service", "scale", "--detach"));
-        for (SwarmApi.SwarmService s : services(stack.name())) {
-            argv.add(s.name() + "=0");
-        }
-        if (argv.size() > 4) {
-            run("service scale", argv, out);
+        Map<String, Long> zero = new LinkedHashMap<>();
+        tasks.services(stack.name()).forEach(s -> zero.put(s.name(), 0L));
+        if (!zero.isEmpty()) {
+            run("docker service scale", SwarmCommands.scale(zero), out);
         }
         // Swarm removes the tasks of a service scaled to 0; a scale up while one is still there starts
         // nothing for its slot (and nothing later either), so the stop ends when they are gone.
-        List<String> ids = services(stack.name()).stream().map(SwarmApi.SwarmService::id).toList();
-        Instant deadline = Instant.now().plus(timeout);
-        while (!swarm.tasks(ids).isEmpty()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the tasks of " + stack.name() + " were not all gone " + timeout.toSeconds()
-                        + " s after their scale to 0");
-            }
-            sleep();
+        List<String> ids = tasks.services(stack.name()).stream().map(SwarmApi.SwarmService::id).toList();
+        if (!poller.until(settings.timeout(), () -> swarm.tasks(ids).isEmpty())) {
+            throw new IllegalStateException("the tasks of " + stack.name() + " were not all gone " + settings.timeout().toSeconds()
+                    + " s after their scale to 0");
         }
     }
 
     @Override
     public void start(Stack stack, Consumer<String> out) {
-        Map<String, Long> replicas = replicas(read(stack.file()));
-        Instant since = Instant.now().minusSeconds(1);
-        List<String> argv = new ArrayList<>(List.of("docker", "service", "scale", "--detach"));
-        List<SwarmApi.SwarmService> services = services(stack.name());
-        for (SwarmApi.SwarmService s : services) {
-            String service = s.name().substring(stack.name().value().length() + 1);
-            argv.add(s.name() + "=" + replicas.getOrDefault(service, 1L));
-        }
+        Map<String, Long> replicas = StackFile.read(stack.file()).replicas();
+        Instant since = clock.instant().minusSeconds(1);
+        List<SwarmApi.SwarmService> services = tasks.services(stack.name());
         if (services.isEmpty() || services.size() < replicas.size()) {
             deploy(stack, out); // what was scaled down is not all there: the file makes it anew
             return;
         }
-        run("service scale", argv, out);
+        Map<String, Long> wanted = new LinkedHashMap<>();
+        services.forEach(s -> wanted.put(s.name(), replicas.getOrDefault(SwarmTasks.inStack(stack.name(), s), 1L)));
+        run("docker service scale", SwarmCommands.scale(wanted), out);
         // A scale to 0 removed the tasks; readiness needs the new ones to read.
-        Instant deadline = Instant.now().plus(timeout);
-        while (!services.stream().allMatch(s -> replicas.getOrDefault(s.name().substring(stack.name().value().length() + 1), 1L) == 0
-                || swarm.tasks(List.of(s.id())).stream().anyMatch(t -> t.createdAt().isAfter(since)))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("Swarm started no task of " + stack.name() + " within " + timeout.toSeconds() + " s");
-            }
-            sleep();
+        boolean started = poller.until(settings.timeout(), () -> services.stream().allMatch(s -> wanted.get(s.name()) == 0
+                || swarm.tasks(List.of(s.id())).stream().anyMatch(t -> t.createdAt().isAfter(since))));
+        if (!started) {
+            throw new IllegalStateException("Swarm started no task of " + stack.name() + " within " + settings.timeout().toSeconds()
+                    + " s");
         }
-    }
-
-    /** The replicas each service of a rendered file asks for (1 when it does not say). */
-    private static Map<String, Long> replicas(Map<String, Object> doc) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        if (doc.get("services") instanceof Map<?, ?> services) {
-            services.forEach((k, v) -> {
-                Object n = v instanceof Map<?, ?> s && s.get("deploy") instanceof Map<?, ?> d ? d.get("replicas") : null;
-                out.put(String.valueOf(k), n instanceof Number num ? num.longValue() : 1L);
-            });
-        }
-        return out;
     }
 
     @Override
     public List<Unit> units(EnvironmentName name) {
-        List<SwarmApi.SwarmService> services = services(name);
-        Map<String, String> serviceNames = services.stream().collect(Collectors.toMap(SwarmApi.SwarmService::id,
-                s -> s.name().startsWith(name.value() + "_") ? s.name().substring(name.value().length() + 1) : s.name()));
-        Map<String, SwarmApi.SwarmTask> newest = new TreeMap<>();
-        for (SwarmApi.SwarmTask t : swarm.tasks(services.stream().map(SwarmApi.SwarmService::id).toList())) {
-            String slot = t.serviceId() + "/" + (t.slot() != null ? t.slot() : t.nodeId());
-            newest.merge(slot, t, (a, b) -> a.createdAt().isAfter(b.createdAt()) ? a : b);
-        }
-        Map<String, SwarmApi.SwarmNodeInfo> nodes = newest.isEmpty() ? Map.of() : swarm.nodes();
-        List<Unit> out = new ArrayList<>();
-        for (SwarmApi.SwarmTask t : newest.values()) {
-            String service = serviceNames.getOrDefault(t.serviceId(), t.serviceId());
-            SwarmApi.SwarmNodeInfo node = t.nodeId() == null ? null : nodes.get(t.nodeId());
-            out.add(unit(t, service, node));
-        }
-        out.sort(Comparator.comparing(Unit::name));
-        return out;
-    }
-
-    /** A task as a unit: its state in the words of a container's, so readiness reads both alike. */
-    private static Unit unit(SwarmApi.SwarmTask t, String service, SwarmApi.SwarmNodeInfo node) {
-        String state;
-        String health = null;
-        Integer exit = t.exitCode();
-        switch (t.state()) {
-            case "running" -> state = "running";
-            case "complete" -> {
-                state = "exited";
-                exit = 0;
-            }
-            case "failed", "rejected" -> {
-                // A task Swarm could not start (no such image, no room) has no exit code of its own.
-                state = exit == null || exit == 0 ? "dead" : "exited";
-                exit = "dead".equals(state) ? null : exit;
-            }
-            case "shutdown", "remove", "orphaned" -> state = "exited";
-            case "starting" -> {
-                state = "created";
-                health = "starting";
-            }
-            default -> state = "created";
-        }
-        String where = node == null ? null : node.hostname() + (node.ready() ? "" : " (" + node.state() + ")");
-        return new Unit(t.id(), service + "." + (t.slot() == null ? t.id().substring(0, 12) : t.slot()), service, state, health,
-                exit, where, t.error());
+        return tasks.units(name);
     }
 
     @Override
@@ -301,32 +217,12 @@ public class SwarmStacks implements StackEngine {
 
     @Override
     public Set<EnvironmentName> environments() {
-        Set<EnvironmentName> names = new TreeSet<>();
-        for (SwarmApi.SwarmService s : swarm.servicesWithLabel(Labels.ENVIRONMENT)) {
-            String env = s.labels().get(Labels.ENVIRONMENT);
-            if (env != null && env.equals(s.labels().get(SwarmApi.STACK_NAMESPACE))) {
-                EnvironmentName.parse(env).ifPresent(names::add);
-            }
-        }
-        return names;
+        return tasks.environments();
     }
 
     @Override
     public Set<EnvironmentName> environmentsRunning() {
-        Map<String, EnvironmentName> byService = new LinkedHashMap<>();
-        for (SwarmApi.SwarmService s : swarm.servicesWithLabel(Labels.ENVIRONMENT)) {
-            String env = s.labels().get(Labels.ENVIRONMENT);
-            if (env != null && env.equals(s.labels().get(SwarmApi.STACK_NAMESPACE))) {
-                EnvironmentName.parse(env).ifPresent(n -> byService.put(s.id(), n));
-            }
-        }
-        Set<EnvironmentName> running = new TreeSet<>();
-        for (SwarmApi.SwarmTask t : swarm.tasks(List.copyOf(byService.keySet()))) {
-            if ("running".equals(t.state())) {
-                running.add(byService.get(t.serviceId()));
-            }
-        }
-        return running;
+        return tasks.running();
     }
 
     @Override
@@ -352,9 +248,9 @@ public class SwarmStacks implements StackEngine {
             }
         }
         for (String kind : List.of("networks", "volumes")) {
-            DockerEngine.Kind k = kind.equals("networks") ? DockerEngine.Kind.NETWORK : DockerEngine.Kind.VOLUME;
+            DockerObjects.Kind k = kind.equals("networks") ? DockerObjects.Kind.NETWORK : DockerObjects.Kind.VOLUME;
             for (String object : StackObjects.defined(rendered, kind, name)) {
-                docker.labelsOf(k, object).filter(l -> !(name.value().equals(l.get(Labels.ENVIRONMENT))
+                objects.labelsOf(k, object).filter(l -> !(name.value().equals(l.get(Labels.ENVIRONMENT))
                         || recorded && name.value().equals(l.get(SwarmApi.STACK_NAMESPACE))))
                         .ifPresent(l -> found.add(kind.substring(0, kind.length() - 1) + " " + object + " (not reviewenv's)"));
             }
@@ -370,7 +266,7 @@ public class SwarmStacks implements StackEngine {
             removed.add("service " + s.name());
         }
         awaitGone(name, Set.of(), out); // a container still stopping holds its networks and volumes
-        removed.addAll(docker.removeNetworksAndVolumes(Labels.ENVIRONMENT, name.value()));
+        removed.addAll(objects.removeNetworksAndVolumes(Labels.ENVIRONMENT, name.value()));
         removed.forEach(r -> out.accept("swept " + r));
         return removed;
     }
@@ -383,70 +279,36 @@ public class SwarmStacks implements StackEngine {
     @Override
     public Optional<String> hostAddress(String network) {
         // Containers on an overlay network reach their own host through docker_gwbridge.
-        return docker.gateway("docker_gwbridge");
+        return docker.networks().gateway("docker_gwbridge");
     }
 
     @Override
     public void forgetImages(Collection<String> images, Consumer<String> out) {
         if (!images.isEmpty()) {
-            List<String> argv = new ArrayList<>(List.of("image", "rm", "--"));
-            argv.addAll(images);
-            onEveryNode("removed " + String.join(", ", images), argv, "not there, or still in use", out);
+            onEveryNode("removed " + String.join(", ", images), SwarmCommands.removeImages(List.copyOf(images)),
+                    "not there, or still in use", out);
         }
     }
 
     @Override
     public Map<EnvironmentName, String> troubles() {
-        Map<EnvironmentName, String> troubles = new TreeMap<>();
-        Map<String, SwarmApi.SwarmNodeInfo> nodes = null;
-        for (EnvironmentName name : environments()) {
-            List<SwarmApi.SwarmService> services = services(name);
-            List<String> short1 = new ArrayList<>();
-            for (SwarmApi.SwarmService s : services) {
-                if (s.replicas() == null || s.replicas() == 0) {
-                    continue;
-                }
-                List<SwarmApi.SwarmTask> tasks = swarm.tasks(List.of(s.id()));
-                long running = tasks.stream().filter(t -> "running".equals(t.state()) && "running".equals(t.desiredState())).count();
-                if (running < s.replicas()) {
-                    if (nodes == null) {
-                        nodes = swarm.nodes();
-                    }
-                    Map<String, SwarmApi.SwarmNodeInfo> all = nodes;
-                    Set<String> lost = tasks.stream().map(SwarmApi.SwarmTask::nodeId).filter(id -> id != null && all.containsKey(id)
-                            && !all.get(id).ready()).map(id -> all.get(id).hostname() + " (" + all.get(id).state() + ")")
-                            .collect(Collectors.toCollection(TreeSet::new));
-                    if (!lost.isEmpty()) {
-                        short1.add("service " + s.name() + " runs " + running + " of " + s.replicas() + "; it ran on "
-                                + String.join(", ", lost));
-                    }
-                }
-            }
-            if (!short1.isEmpty()) {
-                troubles.put(name, String.join("; ", short1));
-            }
-        }
-        return troubles;
+        return tasks.troubles();
     }
 
     @Override
     public void tidy(EnvironmentName name, Consumer<String> out) {
-        docker.removeStoppedContainers(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value()))
+        objects.removeStoppedContainers(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value()))
                 .forEach(c -> out.accept("removed stopped container " + c + " of a replaced task"));
     }
 
     /** Asks Swarm to place the tasks of an environment's services anew (what ran on a lost node goes elsewhere). */
     @Override
     public void reschedule(EnvironmentName name, Consumer<String> out) {
-        for (SwarmApi.SwarmService s : services(name)) {
+        for (SwarmApi.SwarmService s : tasks.services(name)) {
             if (s.replicas() != null && s.replicas() > 0) {
-                run("service update", List.of("docker", "service", "update", "--detach", "--force", s.name()), out);
+                run("docker service update", SwarmCommands.reschedule(s.name()), out);
             }
         }
-    }
-
-    private List<SwarmApi.SwarmService> services(EnvironmentName name) {
-        return swarm.services(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value()));
     }
 
     /**
@@ -454,61 +316,17 @@ public class SwarmStacks implements StackEngine {
      * of {@code serviceIds} anywhere (a node removes a task's container once Swarm let go of the task).
      */
     private void awaitGone(EnvironmentName name, Set<String> serviceIds, Consumer<String> out) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!swarm.services(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty()
-                || !docker.containerIds(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty() || swarm.anyTaskOf(serviceIds)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the stack " + name + " was still there " + timeout.toSeconds()
-                        + " s after its removal");
-            }
-            sleep();
+        boolean gone = poller.until(settings.timeout(), () -> swarm.services(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty()
+                && objects.containerIds(Map.of(Labels.ENVIRONMENT, name.value())).isEmpty() && !swarm.anyTaskOf(serviceIds));
+        if (!gone) {
+            throw new IllegalStateException("the stack " + name + " was still there " + settings.timeout().toSeconds()
+                    + " s after its removal");
         }
         out.accept("stack " + name + " is gone from the swarm");
     }
 
-    private static Map<String, Object> read(Path file) {
-        try {
-            return ComposeDocument.parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    /** The services of a rendered file that build their image, by name. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> builds(Map<String, Object> doc) {
-        Map<String, Map<String, Object>> builds = new LinkedHashMap<>();
-        if (doc.get("services") instanceof Map<?, ?> services) {
-            services.forEach((k, v) -> {
-                if (v instanceof Map<?, ?> s && s.get("build") != null && s.get("image") != null) {
-                    builds.put(String.valueOf(k), (Map<String, Object>) s);
-                }
-            });
-        }
-        return builds;
-    }
-
-    private void run(String verb, List<String> argv, Consumer<String> out) {
+    private void run(String what, List<String> argv, Consumer<String> out) {
         out.accept("$ " + String.join(" ", argv));
-        CommandRunner.Result r = runner.run(argv, null, Map.of(), timeout, out);
-        if (r.timedOut()) {
-            throw new IllegalStateException("docker " + verb + " did not finish within " + timeout.toSeconds() + " s and was killed");
-        }
-        if (!r.ok()) {
-            throw new IllegalStateException("docker " + verb + " failed (exit " + r.exitCode() + "):\n" + r.tailText());
-        }
-    }
-
-    private static void sleep() {
-        sleep(POLL);
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        runner.runOrThrow(what, argv, Map.of(), settings.timeout(), out, IllegalStateException::new);
     }
 }

@@ -1,6 +1,8 @@
 package dev.reviewenv.engine.traefik;
 
 import dev.reviewenv.engine.docker.DockerEngine;
+import dev.reviewenv.engine.docker.DockerNetworks;
+import dev.reviewenv.engine.docker.DockerObjects;
 import java.util.Set;
 
 /**
@@ -10,11 +12,13 @@ import java.util.Set;
  * Traefik container lost.
  */
 public class TraefikContainer {
-    private final DockerEngine docker;
+    private final DockerNetworks docker;
+    private final DockerObjects objects;
     private final String container;
 
     public TraefikContainer(DockerEngine docker, String container) {
-        this.docker = docker;
+        this.docker = docker.networks();
+        this.objects = docker.objects();
         this.container = container;
     }
 
@@ -29,7 +33,7 @@ public class TraefikContainer {
      * once it is back.
      */
     public boolean join(String network) {
-        if (!docker.containerExists(container)) {
+        if (!objects.containerExists(container)) {
             return false;
         }
         docker.connect(network, container);

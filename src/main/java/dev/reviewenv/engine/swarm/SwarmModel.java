@@ -1,4 +1,4 @@
-package dev.reviewenv.deploy;
+package dev.reviewenv.engine.swarm;
 
 import dev.reviewenv.engine.compose.ComposeFileException;
 import dev.reviewenv.engine.docker.Labels;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * addresses ({@code endpoint_mode: dnsrr}): Traefik balances between them itself, and a host
  * without IPVS (no virtual IPs) routes all the same.
  */
-public final class SwarmModel {
+final class SwarmModel {
     /** The Compose file format {@code docker stack deploy} reads it as (3.9 has {@code pids} limits and {@code init}). */
     static final String VERSION = "3.9";
 
@@ -111,7 +111,7 @@ public final class SwarmModel {
                 // A swarm's networks are overlays, whose bridges are not the host's; the routing network is
                 // attachable, so that Traefik's container can join it.
                 def.remove("driver_opts");
-                if (e.getKey().equals(ComposeRenderer.ROUTING_NETWORK_KEY)) {
+                if (e.getKey().equals(EnvironmentNames.ROUTING_NETWORK_KEY)) {
                     def.put("driver", "overlay");
                     def.put("attachable", true);
                 }

@@ -1,4 +1,4 @@
-package dev.reviewenv.config;
+package dev.reviewenv.time;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

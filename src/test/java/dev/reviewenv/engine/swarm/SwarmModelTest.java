@@ -1,4 +1,4 @@
-package dev.reviewenv.deploy;
+package dev.reviewenv.engine.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
