@@ -100,7 +100,7 @@ public class EnvironmentResource {
         bounded("repository", repository, 255);
         bounded("status", status, 32);
         List<EnvironmentRecord> page = records.page(after, size + 1, r -> (repository == null || repository.equals(r.repository()))
-                && (status == null || status.equals(r.status())));
+                && (status == null || status.equals(r.status().key())));
         boolean more = page.size() > size;
         List<EnvironmentRecord> shown = more ? page.subList(0, size) : page;
         StreamingOutput body = out -> {
@@ -168,7 +168,7 @@ public class EnvironmentResource {
     public Response stop(@PathParam("name") @Parameter(schema = @Schema(pattern = NAME_PATTERN, maxLength = 63)) String name) {
         EnvironmentRecord r = record(name);
         var queued = jobs.requestStop(r.origin(), r.commit(), r.environmentName(), Address.parse(r.url()), EndReason.MANUAL);
-        return Response.accepted(new StopQueued(queued.id(), r.name(), Job.STOP)).build();
+        return Response.accepted(new StopQueued(queued.id(), r.name(), Job.Action.STOP.key)).build();
     }
 
     /** The answer to a stop. */
@@ -219,7 +219,7 @@ public class EnvironmentResource {
             removeAt = Optional.empty();
         }
         Long expiresIn = removeAt.map(at -> Math.max(0, at.getEpochSecond() - clock.instant().getEpochSecond())).orElse(null);
-        return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status(),
+        return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status().key(),
                 r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port(), r.lastJob(),
                 records.lastRequest(r.environmentName()).orElse(null), resources(r));
     }

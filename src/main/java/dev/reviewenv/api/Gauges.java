@@ -21,13 +21,14 @@ import java.util.stream.Collectors;
  */
 @Singleton
 public class Gauges {
-    private static final List<String> STATUSES = List.of(EnvironmentRecord.DEPLOYING, EnvironmentRecord.RUNNING, "sleeping",
-            EnvironmentRecord.FAILED, EnvironmentRecord.STOPPING, EnvironmentRecord.TEARDOWN_FAILED);
+    /** The statuses a record can hold (a stopped environment has none). */
+    private static final List<EnvironmentRecord.Status> STATUSES = java.util.Arrays.stream(EnvironmentRecord.Status.values())
+            .filter(s -> s != EnvironmentRecord.Status.STOPPED).toList();
     private static final long FRESH_MS = 5000;
 
     private final RecordStore records;
     private final Jobs jobs;
-    private volatile Map<String, Long> counts = Map.of();
+    private volatile Map<EnvironmentRecord.Status, Long> counts = Map.of();
     private volatile long countedAt;
     private final List<Meter> registered = new ArrayList<>();
 
@@ -37,8 +38,8 @@ public class Gauges {
     }
 
     void register(@Observes StartupEvent event, MeterRegistry meters) {
-        for (String status : STATUSES) {
-            registered.add(Gauge.builder("reviewenv.environments", () -> count(status)).tag("status", status)
+        for (EnvironmentRecord.Status status : STATUSES) {
+            registered.add(Gauge.builder("reviewenv.environments", () -> count(status)).tag("status", status.key())
                     .description("environments by status").register(meters));
         }
         registered.add(Gauge.builder("reviewenv.jobs.queued", () -> {
@@ -56,7 +57,7 @@ public class Gauges {
         registered.clear();
     }
 
-    private double count(String status) {
+    private double count(EnvironmentRecord.Status status) {
         if (System.currentTimeMillis() - countedAt > FRESH_MS) {
             counts = records.list().stream().collect(Collectors.groupingBy(EnvironmentRecord::status, Collectors.counting()));
             countedAt = System.currentTimeMillis();

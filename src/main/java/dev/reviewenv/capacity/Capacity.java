@@ -211,7 +211,7 @@ public class Capacity {
      */
     private Function<List<EnvironmentRecord>, List<EnvironmentRecord>> largestFirst(Map<String, Long> use) {
         return candidates -> candidates.stream()
-                .filter(r -> !EnvironmentRecord.STOPPING.equals(r.status()))
+                .filter(r -> r.status() != EnvironmentRecord.Status.STOPPING)
                 .sorted(Comparator.comparing((EnvironmentRecord r) -> records.removeAt(r.environmentName()).isEmpty())
                         .thenComparing(r -> -use.getOrDefault(r.name(), 0L)).thenComparing(EnvironmentRecord::name))
                 .toList();
@@ -222,7 +222,7 @@ public class Capacity {
         record Ranked(EnvironmentRecord record, boolean never, Instant used) {
         }
         return candidates.stream()
-                .filter(r -> !EnvironmentRecord.STOPPING.equals(r.status()))
+                .filter(r -> r.status() != EnvironmentRecord.Status.STOPPING)
                 .map(r -> new Ranked(r, records.removeAt(r.environmentName()).isEmpty(), activity.lastUsed(r)))
                 .sorted(Comparator.comparing(Ranked::never).thenComparing(Ranked::used).thenComparing(x -> x.record().name()))
                 .map(Ranked::record).toList();

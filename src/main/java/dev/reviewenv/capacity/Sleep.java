@@ -2,7 +2,6 @@ package dev.reviewenv.capacity;
 
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.deploy.Readiness;
-import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
@@ -10,15 +9,16 @@ import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.Activity;
+import dev.reviewenv.environment.Recorded;
 import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.EnvironmentName;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.LaunchMode;
+import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +49,9 @@ public class Sleep {
     private final Readiness readiness;
     private final RouteFiles routes;
     private final TraefikContainer traefik;
-    private final Workspaces workspaces;
     private final Activity activity;
+    private final Recorded recorded;
+    private volatile int listening = -1;
     private final Clock clock;
     private final Set<EnvironmentName> waking = ConcurrentHashMap.newKeySet();
     private final ExecutorService wakers = Executors.newFixedThreadPool(2, r -> {
@@ -60,8 +61,8 @@ public class Sleep {
     });
 
     public Sleep(ReviewenvConfig config, RecordStore records, EnvironmentLocks locks, StackEngine engine,
-            Readiness readiness, RouteFiles routes, TraefikContainer traefik, Workspaces workspaces, Activity activity,
-            Clock clock) {
+            Readiness readiness, RouteFiles routes, TraefikContainer traefik, Activity activity,
+            Recorded recorded, Clock clock) {
         this.config = config;
         this.records = records;
         this.locks = locks;
@@ -69,8 +70,8 @@ public class Sleep {
         this.readiness = readiness;
         this.routes = routes;
         this.traefik = traefik;
-        this.workspaces = workspaces;
         this.activity = activity;
+        this.recorded = recorded;
         this.clock = clock;
     }
 
@@ -97,7 +98,7 @@ public class Sleep {
             return lines;
         }
         for (EnvironmentRecord record : records.list()) {
-            if (!EnvironmentRecord.RUNNING.equals(record.status()) || activity.lastUsed(record).plus(idle.get()).isAfter(now)) {
+            if (record.status() != EnvironmentRecord.Status.RUNNING || activity.lastUsed(record).plus(idle.get()).isAfter(now)) {
                 continue;
             }
             EnvironmentName name = record.environmentName();
@@ -125,7 +126,7 @@ public class Sleep {
         Set<EnvironmentName> stopped = new java.util.TreeSet<>(engine.environments());
         stopped.removeAll(engine.environmentsRunning());
         for (EnvironmentName name : stopped) {
-            if (!records.read(name).map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(false)) {
+            if (!records.read(name).map(r -> r.status() == EnvironmentRecord.Status.RUNNING).orElse(false)) {
                 continue;
             }
             Optional<EnvironmentLocks.Held> lock = locks.tryHold(name);
@@ -146,7 +147,7 @@ public class Sleep {
 
     /** Puts a running environment to sleep; the caller holds its lock. Returns false when it was not running. */
     public boolean sleep(EnvironmentName name, String why, Consumer<String> out) {
-        Optional<EnvironmentRecord> found = records.read(name).filter(r -> EnvironmentRecord.RUNNING.equals(r.status()));
+        Optional<EnvironmentRecord> found = records.read(name).filter(r -> r.status() == EnvironmentRecord.Status.RUNNING);
         if (found.isEmpty()) {
             return false;
         }
@@ -155,12 +156,12 @@ public class Sleep {
         List<String> users = config.basicAuthFor(record.repository());
         routes.writeWake(name, host, wakeUrl(), users);
         try {
-            engine.stop(new StackEngine.Stack(name, records.composeFile(name), workspaces.existing(name, record.commit()).orElse(null)), out);
+            engine.stop(recorded.stack(record), out);
         } catch (RuntimeException e) {
-            record.route().ifPresent(route -> routes.write(name, host, route, users));
+            recorded.route(record, out);
             throw e;
         }
-        records.write(record.withStatus(EnvironmentRecord.SLEEPING)
+        records.write(record.withStatus(EnvironmentRecord.Status.SLEEPING)
                 .with(new EnvironmentRecord.Event(clock.instant(), "sleep", why, record.commit(), null)));
         Log.infof("environment %s is asleep (%s)", name, why);
         return true;
@@ -178,10 +179,10 @@ public class Sleep {
         if (record.isEmpty()) {
             return Waking.UNKNOWN;
         }
-        if (EnvironmentRecord.FAILED.equals(record.get().status())) {
+        if (record.get().status() == EnvironmentRecord.Status.FAILED) {
             return Waking.FAILED;
         }
-        if (EnvironmentRecord.SLEEPING.equals(record.get().status()) && waking.add(name)) {
+        if (record.get().status() == EnvironmentRecord.Status.SLEEPING && waking.add(name)) {
             activity.requested(name, clock.instant());
             wakers.submit(() -> {
                 try {
@@ -199,31 +200,24 @@ public class Sleep {
     /** Wakes a sleeping environment under its lock, waiting for any deploy or stop of it to finish first. */
     public void wakeNow(EnvironmentName name, Consumer<String> out) {
         try (EnvironmentLocks.Held held = locks.hold(name)) {
-            Optional<EnvironmentRecord> found = records.read(name).filter(r -> EnvironmentRecord.SLEEPING.equals(r.status()));
+            Optional<EnvironmentRecord> found = records.read(name).filter(r -> r.status() == EnvironmentRecord.Status.SLEEPING);
             if (found.isEmpty()) {
                 return;
             }
             EnvironmentRecord record = found.get();
             Instant started = clock.instant();
             try {
-                Path projectDir = workspaces.existing(name, record.commit()).orElse(null);
-                engine.start(new StackEngine.Stack(name, records.composeFile(name), projectDir), out);
+                engine.start(recorded.stack(record), out);
                 readiness.await(name, out);
-                Optional<EnvironmentRecord.Route> route = record.route();
-                if (route.isPresent()) {
-                    if (route.get().network() != null && !traefik.join(route.get().network())) {
-                        out.accept(traefik.missing(route.get().network()));
-                    }
-                    routes.write(name, Address.parse(record.url()).host(), route.get(), config.basicAuthFor(record.repository()));
-                }
+                recorded.route(record, out);
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
-                records.write(record.withStatus(EnvironmentRecord.FAILED).with(new EnvironmentRecord.Event(clock.instant(),
+                records.write(record.withStatus(EnvironmentRecord.Status.FAILED).with(new EnvironmentRecord.Event(clock.instant(),
                         "wake-failed", why.lines().findFirst().orElse(why), record.commit(), null)));
                 throw e;
             }
             long ms = Duration.between(started, clock.instant()).toMillis();
-            records.write(record.withStatus(EnvironmentRecord.RUNNING)
+            records.write(record.withStatus(EnvironmentRecord.Status.RUNNING)
                     .with(new EnvironmentRecord.Event(clock.instant(), "wake", "woken by a request in " + ms + " ms",
                             record.commit(), null)));
             activity.requested(name, clock.instant());
@@ -242,8 +236,13 @@ public class Sleep {
         String gateway = engine.hostAddress(config.network()).orElseThrow(() -> new IllegalStateException("the network "
                 + config.network() + " has no gateway address; set reviewenv.traefik.wake-url to how Traefik reaches"
                 + " reviewenv"));
-        String portKey = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
-        int port = ConfigProvider.getConfig().getOptionalValue(portKey, Integer.class).orElse(8080);
+        int port = listening > 0 ? listening
+                : ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
         return URI.create("http://" + gateway + ":" + port);
+    }
+
+    /** The port the HTTP server listens on, as it says once it started (a port of 0 is chosen then). */
+    void listening(@ObservesAsync HttpServerStart started) {
+        listening = started.options().getPort();
     }
 }

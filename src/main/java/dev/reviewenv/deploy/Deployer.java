@@ -12,8 +12,8 @@ import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.ImageOwnership;
+import dev.reviewenv.environment.Recorded;
 import dev.reviewenv.environment.NameAllocator;
-import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.EnvironmentName;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
@@ -47,12 +47,13 @@ public class Deployer {
     private final RouteFiles routes;
     private final Sandbox builder;
     private final TraefikContainer traefik;
+    private final Recorded recorded;
     private final Clock clock;
 
     public Deployer(ReviewenvConfig config, NameAllocator names, GitRepositories repositories, Workspaces workspaces,
             Admission admission, RecordStore records, StackEngine engine, Images store, Readiness readiness,
             Ownership ownership, ImageOwnership images, RouteFiles routes, Sandbox builder, TraefikContainer traefik,
-            Clock clock) {
+            Recorded recorded, Clock clock) {
         this.config = config;
         this.names = names;
         this.repositories = repositories;
@@ -67,6 +68,7 @@ public class Deployer {
         this.routes = routes;
         this.builder = builder;
         this.traefik = traefik;
+        this.recorded = recorded;
         this.clock = clock;
     }
 
@@ -110,7 +112,7 @@ public class Deployer {
             Instant now = clock.instant();
             EnvironmentRecord record = existing.orElse(EnvironmentRecord.first(name, request.branch(), commit,
                     request.address().url(), now, request.job()));
-            record = record.withStatus(EnvironmentRecord.DEPLOYING).with(new EnvironmentRecord.Event(now, "deploy",
+            record = record.withStatus(EnvironmentRecord.Status.DEPLOYING).with(new EnvironmentRecord.Event(now, "deploy",
                     request.options().isEmpty() ? null : "options " + request.options(), commit, request.job()));
             records.writeComposeFile(name, admitted.yaml());
             records.writeRemoveAt(name, admitted.lifetime().removeAt(now));
@@ -118,7 +120,7 @@ public class Deployer {
             EnvironmentRecord.Route deployed;
             try {
                 engine.ensureNetwork(config.network());
-                StackEngine.Stack stack = new StackEngine.Stack(name, records.composeFile(name), checkout.dir());
+                StackEngine.Stack stack = recorded.stack(name, checkout.dir());
                 if (existing.filter(r -> r.service() != null && r.routingNetwork() == null).isPresent()) {
                     out.accept("this environment was deployed before each environment had networks of its own:"
                             + " its containers and networks are made anew (its volumes are kept)");
@@ -148,7 +150,7 @@ public class Deployer {
                 }
                 throw new DeployException(reason, e, true);
             }
-            records.write(record.deployed(commit, EnvironmentRecord.RUNNING, clock.instant(), deployed, request.job(),
+            records.write(record.deployed(commit, EnvironmentRecord.Status.RUNNING, clock.instant(), deployed, request.job(),
                     admitted.lifetime().toString()));
         } finally {
             images.unpin(name);
@@ -184,19 +186,13 @@ public class Deployer {
         EnvironmentRecord back = previous.record().with(new EnvironmentRecord.Event(clock.instant(), "update-failed",
                 "kept commit " + commit, commit, null));
         try {
-            engine.up(new StackEngine.Stack(name, records.composeFile(name), workspaces.existing(name, commit).orElse(null)), out);
+            engine.up(recorded.stack(previous.record()), out);
             readiness.await(name, out);
-            EnvironmentRecord r = previous.record();
-            r.route().ifPresent(route -> {
-                if (route.network() != null && !traefik.join(route.network())) {
-                    out.accept(traefik.missing(route.network()));
-                }
-                routes.write(name, Address.parse(r.url()).host(), route.upstream(), route.port(), config.basicAuthFor(r.repository()));
-            });
+            recorded.route(previous.record(), out);
             records.write(back);
             return "the update failed; " + name + " still runs commit " + commit + " with its data";
         } catch (RuntimeException e) {
-            records.write(back.withStatus(EnvironmentRecord.FAILED));
+            records.write(back.withStatus(EnvironmentRecord.Status.FAILED));
             return "the update failed, and commit " + commit + " could not be brought back either (" + e.getMessage()
                     + "); its volumes are kept: push a fix, or stop the environment";
         }

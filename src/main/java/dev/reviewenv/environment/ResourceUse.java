@@ -59,7 +59,7 @@ public class ResourceUse {
         java.util.Set<EnvironmentName> running = engine.environmentsRunning();
         samples.keySet().retainAll(running);
         for (EnvironmentName name : running) {
-            boolean recorded = records.read(name).map(r -> EnvironmentRecord.RUNNING.equals(r.status())).orElse(false);
+            boolean recorded = records.read(name).map(r -> r.status() == EnvironmentRecord.Status.RUNNING).orElse(false);
             Optional<StackEngine.Usage> usage = recorded ? engine.usage(name) : Optional.empty();
             usage.ifPresentOrElse(u -> samples.put(name, new Sample(u.memory(), Math.round(u.cpuPercent() * 10) / 10.0, u.pids(),
                     clock.instant())), () -> samples.remove(name));

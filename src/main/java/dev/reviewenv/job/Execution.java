@@ -1,5 +1,6 @@
 package dev.reviewenv.job;
 
+import dev.reviewenv.engine.redis.JobStatus;
 import dev.reviewenv.capacity.Capacity;
 import dev.reviewenv.deploy.DeployException;
 import dev.reviewenv.deploy.DeployRequest;
@@ -30,7 +31,7 @@ import java.util.function.Consumer;
 @Singleton
 public class Execution {
     /** What a job came to. */
-    public record Outcome(String status, String url, String error) {
+    public record Outcome(JobStatus status, String url, String error) {
     }
 
     private final Capacity capacity;
@@ -67,8 +68,8 @@ public class Execution {
             meters.counter("reviewenv.failures", "reason", Failures.kind(e)).increment();
             throw e;
         } finally {
-            sample.stop(meters.timer("reviewenv." + job.action() + ".duration", "outcome",
-                    outcome == null ? Job.FAILED : outcome.status()));
+            sample.stop(meters.timer("reviewenv." + job.action().key + ".duration", "outcome",
+                    (outcome == null ? JobStatus.FAILED : outcome.status()).key));
         }
     }
 
@@ -77,14 +78,13 @@ public class Execution {
             Optional<String> stale = staleness.of(job);
             if (stale.isPresent()) {
                 out.accept("job cancelled: " + stale.get());
-                return new Outcome(Job.CANCELLED, null, stale.get());
+                return new Outcome(JobStatus.CANCELLED, null, stale.get());
             }
             String url = switch (job.action()) {
-                case Job.DEPLOY -> deploy(job, out, running);
-                case Job.STOP -> stop(job, out);
-                default -> throw new IllegalArgumentException("unknown action " + job.action());
+                case DEPLOY -> deploy(job, out, running);
+                case STOP -> stop(job, out);
             };
-            return new Outcome(Job.SUCCEEDED, url, null);
+            return new Outcome(JobStatus.SUCCEEDED, url, null);
         }
     }
 
@@ -109,7 +109,7 @@ public class Execution {
                 String reason = failed.getMessage() == null ? failed.toString() : failed.getMessage();
                 String firstLines = String.join("\n", reason.lines().limit(5).toList());
                 notices.send(new Notice(Notice.FAILED, name.value(), job.repository(), job.branch().name(), job.revision(), job.url(),
-                        job.id(), Job.FAILED, null, null, firstLines));
+                        job.id(), dev.reviewenv.engine.record.EnvironmentRecord.Status.FAILED.key, null, null, firstLines));
                 forges.failure(job.branch(), job.revision(), job.url(), reason);
             }
             throw failed;

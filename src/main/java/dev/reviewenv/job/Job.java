@@ -1,10 +1,14 @@
 package dev.reviewenv.job;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.reviewenv.engine.redis.JobStatus;
 import dev.reviewenv.naming.Branch;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.teardown.EndReason;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -16,13 +20,13 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
         String id,
-        String action,
+        Action action,
         String repository,
         String ref,
         String revision,
         String environment,
         String url,
-        String status,
+        JobStatus status,
         String output,
         Map<String, String> options,
         String reason,
@@ -33,20 +37,42 @@ public record Job(
         String error,
         Long seq) {
 
-    public static final String DEPLOY = "deploy";
-    public static final String STOP = "stop";
+    /** What a job does; {@link #key} is what its hash and the API say. */
+    public enum Action {
+        DEPLOY("deploy"),
+        STOP("stop");
+
+        public final String key;
+
+        Action(String key) {
+            this.key = key;
+        }
+
+        @JsonValue
+        public String key() {
+            return key;
+        }
+
+        /** The key: what a log line or message says. */
+        @Override
+        public String toString() {
+            return key;
+        }
+
+        /** The action of a key; throws naming the keys for any other word. */
+        @JsonCreator
+        public static Action of(String key) {
+            return Arrays.stream(values()).filter(a -> a.key.equals(key)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "no job action '" + key + "' (one of " + Arrays.stream(values()).map(Action::key).toList() + ")"));
+        }
+    }
+
     /** The reason of every deploy job. */
     public static final String PUSH = "push";
 
-    public static final String QUEUED = "queued";
-    public static final String RUNNING = "running";
-    public static final String SUCCEEDED = "succeeded";
-    public static final String FAILED = "failed";
-    public static final String CANCELLED = "cancelled";
-
     /** Whether a job with this status has ended (null: the job is gone, which ends a reader too). */
-    public static boolean ended(String status) {
-        return status == null || SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
+    public static boolean ended(JobStatus status) {
+        return status == null || status.ended();
     }
 
     @JsonIgnore

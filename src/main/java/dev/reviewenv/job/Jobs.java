@@ -4,6 +4,7 @@ import dev.reviewenv.config.Secrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.engine.redis.JobStatus;
 import dev.reviewenv.engine.redis.RedisJobQueue;
 import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.Branch;
@@ -42,26 +43,26 @@ public class Jobs {
 
     /** Queues a deploy of {@code commit} of {@code branch} as environment {@code name} at {@code address}. */
     public Queued requestDeploy(Branch branch, String commit, EnvironmentName name, Address address, Map<String, String> options) {
-        return enqueue(Job.DEPLOY, branch, commit, name, address, options, Job.PUSH);
+        return enqueue(Job.Action.DEPLOY, branch, commit, name, address, options, Job.PUSH);
     }
 
     /** Queues the stop of an environment, for {@code reason}; {@code commit} is the one it runs, if known. */
     public Queued requestStop(Branch branch, String commit, EnvironmentName name, Address address, EndReason reason) {
-        return enqueue(Job.STOP, branch, commit, name, address, Map.of(), reason.key());
+        return enqueue(Job.Action.STOP, branch, commit, name, address, Map.of(), reason.key());
     }
 
-    private Queued enqueue(String action, Branch branch, String revision, EnvironmentName name, Address address,
+    private Queued enqueue(Job.Action action, Branch branch, String revision, EnvironmentName name, Address address,
             Map<String, String> options, String reason) {
         String id = UUID.randomUUID().toString();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("id", id);
-        fields.put("action", action);
+        fields.put("action", action.key);
         fields.put("repository", branch.repository());
         fields.put("ref", branch.ref());
         fields.put("revision", revision);
         fields.put("environment", name.value());
         fields.put("url", address.url());
-        fields.put("status", Job.QUEUED);
+        fields.put("status", JobStatus.QUEUED.key);
         fields.put("output", "");
         fields.put("outputLength", "0");
         fields.put("attempts", "0");
@@ -108,7 +109,7 @@ public class Jobs {
     }
 
     /** Ends a job with {@code status}; {@code url} for a deploy that succeeded, {@code error} for one that did not. */
-    public void finish(Job job, String status, String url, String error) {
+    public void finish(Job job, JobStatus status, String url, String error) {
         queue.finish(job.id(), job.branch().key(), status, url, secrets.mask(error), clock.instant());
     }
 
@@ -154,8 +155,8 @@ public class Jobs {
         } catch (JsonProcessingException e) {
             options = Map.of();
         }
-        return new Job(h.get("id"), h.get("action"), h.get("repository"), h.get("ref"), h.get("revision"),
-                blankToNull(h.get("environment")), blankToNull(h.get("url")), h.get("status"), h.getOrDefault("output", ""),
+        return new Job(h.get("id"), Job.Action.of(h.get("action")), h.get("repository"), h.get("ref"), h.get("revision"),
+                blankToNull(h.get("environment")), blankToNull(h.get("url")), JobStatus.of(h.get("status")), h.getOrDefault("output", ""),
                 options, blankToNull(h.get("reason")), h.get("createdAt"), h.get("startedAt"), h.get("finishedAt"),
                 h.get("attempts") == null ? null : Integer.valueOf(h.get("attempts")), blankToNull(h.get("error")),
                 h.get("seq") == null ? null : Long.valueOf(h.get("seq")));

@@ -47,10 +47,10 @@ public class Staleness {
             bare = repositories.locate(job.repository());
             branches = git.branches(bare);
         } catch (GitException gone) {
-            return job.action().equals(Job.DEPLOY) ? Optional.of(gone.getMessage()) : Optional.empty();
+            return job.action() == Job.Action.DEPLOY ? Optional.of(gone.getMessage()) : Optional.empty();
         }
         String tip = branches.get(job.ref());
-        if (job.action().equals(Job.STOP)) {
+        if (job.action() == Job.Action.STOP) {
             // The deletion names the commit the branch was at; a branch at another one now was pushed again
             // since (a mirror that has not caught up with the deletion yet still shows that very commit).
             String deletedAt = job.revision();

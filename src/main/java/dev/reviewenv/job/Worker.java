@@ -1,5 +1,6 @@
 package dev.reviewenv.job;
 
+import dev.reviewenv.engine.redis.JobStatus;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.process.CommandRunner;
@@ -164,7 +165,7 @@ public class Worker {
             }
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             out.accept("job failed: " + reason);
-            outcome = new Execution.Outcome(Job.FAILED, null, reason.lines().findFirst().orElse(reason));
+            outcome = new Execution.Outcome(JobStatus.FAILED, null, reason.lines().findFirst().orElse(reason));
         } finally {
             Thread.interrupted();
         }

@@ -37,7 +37,7 @@ public class Notices {
 
     /** An environment's event from its record ({@code reason}: why it ended, or the first lines of a failure). */
     public void send(String event, EnvironmentRecord r, Optional<Instant> removeAt, String job, String reason, String extendUrl) {
-        send(new Notice(event, r.name(), r.repository(), r.branch(), r.commit(), r.url(), job, r.status(), removeAt.orElse(null),
+        send(new Notice(event, r.name(), r.repository(), r.branch(), r.commit(), r.url(), job, r.status().key(), removeAt.orElse(null),
                 extendUrl, secrets.mask(reason)));
     }
 

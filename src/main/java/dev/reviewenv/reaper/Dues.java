@@ -79,7 +79,7 @@ public class Dues {
             return Optional.of(EndReason.ORPHAN); // a directory a crash left half-written
         }
         EnvironmentRecord record = found.get();
-        if (EnvironmentRecord.STOPPING.equals(record.status()) || EnvironmentRecord.TEARDOWN_FAILED.equals(record.status())) {
+        if (record.status() == EnvironmentRecord.Status.STOPPING || record.status() == EnvironmentRecord.Status.TEARDOWN_FAILED) {
             return Optional.of(Teardown.lastReason(record).orElse(EndReason.ORPHAN));
         }
         if (records.removeAt(name).map(at -> !now.isBefore(at)).orElse(false)) {

@@ -70,7 +70,7 @@ public class ExpiryWarnings {
     private Optional<Instant> due(EnvironmentName name, Instant now) {
         Optional<Instant> removeAt = records.removeAt(name);
         Optional<EnvironmentRecord> record = records.read(name);
-        if (removeAt.isEmpty() || record.isEmpty() || !EnvironmentRecord.RUNNING.equals(record.get().status())
+        if (removeAt.isEmpty() || record.isEmpty() || record.get().status() != EnvironmentRecord.Status.RUNNING
                 || !now.isBefore(removeAt.get())
                 || Long.valueOf(removeAt.get().getEpochSecond()).equals(record.get().expiryWarned())) {
             return Optional.empty();

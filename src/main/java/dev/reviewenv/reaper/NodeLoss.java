@@ -48,7 +48,7 @@ public class NodeLoss {
                 continue; // a deploy or stop of it runs; the next pass looks again
             }
             try (EnvironmentLocks.Held held = lock.get()) {
-                Optional<EnvironmentRecord> found = records.read(name).filter(r -> EnvironmentRecord.RUNNING.equals(r.status()));
+                Optional<EnvironmentRecord> found = records.read(name).filter(r -> r.status() == EnvironmentRecord.Status.RUNNING);
                 if (found.isEmpty()) {
                     continue;
                 }
@@ -63,7 +63,7 @@ public class NodeLoss {
                             what + "; its tasks were placed anew", record.commit(), null)));
                     lines.add("environment " + name + " lost tasks: " + what + "; asked Swarm to place them anew");
                 } catch (RuntimeException e) {
-                    EnvironmentRecord failed = record.withStatus(EnvironmentRecord.FAILED).with(new EnvironmentRecord.Event(
+                    EnvironmentRecord failed = record.withStatus(EnvironmentRecord.Status.FAILED).with(new EnvironmentRecord.Event(
                             clock.instant(), "node-lost", what + "; placing them anew failed: " + e.getMessage(), record.commit(), null));
                     records.write(failed);
                     notices.send(Notice.FAILED, failed, records.removeAt(name), null, what, null);

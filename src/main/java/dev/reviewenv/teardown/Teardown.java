@@ -8,6 +8,7 @@ import dev.reviewenv.engine.compose.ComposeDocument;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.ImageOwnership;
+import dev.reviewenv.environment.Recorded;
 import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
@@ -46,10 +47,12 @@ public class Teardown {
     private final EndingsLog audit;
     private final Notices notices;
     private final MeterRegistry meters;
+    private final Recorded recorded;
     private final Clock clock;
 
     public Teardown(RecordStore records, RouteFiles routes, TraefikContainer traefik, StackEngine engine, ImageOwnership images,
-            Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, MeterRegistry meters, Clock clock) {
+            Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, MeterRegistry meters, Recorded recorded,
+            Clock clock) {
         this.records = records;
         this.routes = routes;
         this.traefik = traefik;
@@ -60,6 +63,7 @@ public class Teardown {
         this.audit = audit;
         this.notices = notices;
         this.meters = meters;
+        this.recorded = recorded;
         this.clock = clock;
     }
 
@@ -103,7 +107,7 @@ public class Teardown {
     private boolean removeOnce(EnvironmentName name, EndReason reason, String job, Consumer<String> out) {
         Optional<EnvironmentRecord> record = records.read(name);
         boolean hadAnything = record.isPresent() || routes.exists(name) || !engine.units(name).isEmpty();
-        record.ifPresent(r -> records.write(r.withStatus(EnvironmentRecord.STOPPING)
+        record.ifPresent(r -> records.write(r.withStatus(EnvironmentRecord.Status.STOPPING)
                 .with(new EnvironmentRecord.Event(clock.instant(), "teardown", reason.key(), r.commit(), job))));
         Log.infof("tearing down %s (%s)", name, reason);
         out.accept("tearing down " + name + " (" + reason + ")");
@@ -111,7 +115,8 @@ public class Teardown {
             out.accept("left the route file " + routes.file(name) + ": reviewenv did not write it");
         }
         traefik.leave(EnvironmentNames.routingNetwork(name));
-        Path composeFile = records.composeFile(name);
+        StackEngine.Stack stack = recorded.stack(name, record);
+        Path composeFile = stack.file();
         Set<String> used = images.recordedImages(name);
         List<String> foreign = new java.util.ArrayList<>(engine.foreign(name, record.isPresent()));
         if (Files.isRegularFile(composeFile)) {
@@ -121,9 +126,8 @@ public class Teardown {
             out.accept("left what is not reviewenv's (no " + "dev.reviewenv.environment label) under the names of " + name + ": "
                     + String.join(", ", foreign) + "; only what reviewenv made is removed");
         } else if (Files.isRegularFile(composeFile)) {
-            Path projectDir = record.flatMap(r -> workspaces.existing(name, r.commit())).orElse(null);
             try {
-                engine.down(new StackEngine.Stack(name, composeFile, projectDir), out);
+                engine.down(stack, out);
             } catch (RuntimeException e) {
                 out.accept(engine.kind() + " down failed; sweeping by label instead: " + e.getMessage());
             }
@@ -143,7 +147,7 @@ public class Teardown {
             Log.warnf("could not release the name %s in Redis (%s); the next push of its branch takes it again", name, e.getMessage());
         }
         if (reason != EndReason.FAILED) {
-            record.ifPresent(r -> notices.send(Notice.STOPPED, r.withStatus("stopped"), Optional.empty(), job, reason.key(), null));
+            record.ifPresent(r -> notices.send(Notice.STOPPED, r.withStatus(EnvironmentRecord.Status.STOPPED), Optional.empty(), job, reason.key(), null));
         }
         Log.infof("environment %s removed (%s)", name, reason);
         out.accept("environment " + name + " removed (" + reason + ")");

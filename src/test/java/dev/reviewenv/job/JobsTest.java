@@ -75,11 +75,11 @@ class JobsTest {
         }
         Job taken = store.take(Duration.ofSeconds(1)).orElseThrow();
         assertEquals(first.id(), taken.id());
-        assertEquals("running", taken.status());
+        assertEquals("running", taken.status().key());
         assertEquals(Map.of("lifetime", "2d"), taken.options());
         assertEquals(second.id(), store.take(Duration.ofSeconds(1)).orElseThrow().id());
-        store.finish(taken, Job.SUCCEEDED, "http://x.localhost", null);
-        assertEquals("succeeded", store.find(first.id()).orElseThrow().status());
+        store.finish(taken, dev.reviewenv.engine.redis.JobStatus.SUCCEEDED, "http://x.localhost", null);
+        assertEquals("succeeded", store.find(first.id()).orElseThrow().status().key());
     }
 
     @Test
@@ -88,7 +88,7 @@ class JobsTest {
         var newer = deploy("refs/heads/a", "2".repeat(40));
         assertEquals(old.id(), newer.superseded().orElseThrow());
         Job cancelled = store.find(old.id()).orElseThrow();
-        assertEquals("cancelled", cancelled.status());
+        assertEquals("cancelled", cancelled.status().key());
         assertTrue(cancelled.output().contains("superseded by job " + newer.id()));
         assertEquals(newer.id(), store.take(Duration.ofSeconds(1)).orElseThrow().id());
         assertTrue(store.take(Duration.ofMillis(100)).isEmpty(), "the cancelled job is never run");
@@ -100,7 +100,7 @@ class JobsTest {
         store.take(Duration.ofSeconds(1)).orElseThrow();
         var next = deploy("refs/heads/a", "2".repeat(40));
         assertTrue(next.superseded().isEmpty());
-        assertEquals("running", store.find(running.id()).orElseThrow().status());
+        assertEquals("running", store.find(running.id()).orElseThrow().status().key());
     }
 
     @Test
@@ -130,7 +130,7 @@ class JobsTest {
             assertEquals(1, store.recoverAbandoned());
         }
         Job failed = store.find(id).orElseThrow();
-        assertEquals("failed", failed.status());
+        assertEquals("failed", failed.status().key());
         assertTrue(failed.error().contains("stopped 3 times"), failed.error());
         assertFalse(store.queued().contains(id));
     }

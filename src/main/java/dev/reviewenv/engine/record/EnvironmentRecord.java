@@ -24,7 +24,7 @@ public record EnvironmentRecord(
         String ref,
         String commit,
         String url,
-        String status,
+        Status status,
         Instant createdAt,
         Instant deployedAt,
         String service,
@@ -37,15 +37,48 @@ public record EnvironmentRecord(
         Long expiryWarned,
         List<Event> history) {
 
-    /** Status values written to {@code environment.json}. */
-    public static final String DEPLOYING = "deploying";
-    public static final String RUNNING = "running";
-    public static final String STOPPING = "stopping";
-    /** Put to sleep for want of requests: containers stopped, volumes and images kept; a request wakes it. */
-    public static final String SLEEPING = "sleeping";
-    public static final String FAILED = "failed";
-    /** A teardown failed; the reaper retries it (see {@code teardownFailures}). */
-    public static final String TEARDOWN_FAILED = "teardown-failed";
+    /** How an environment stands; {@link #key} is what {@code environment.json}, the API and notifications say. */
+    public enum Status {
+        DEPLOYING("deploying"),
+        RUNNING("running"),
+        STOPPING("stopping"),
+        /** Put to sleep for want of requests: containers stopped, volumes and images kept; a request wakes it. */
+        SLEEPING("sleeping"),
+        FAILED("failed"),
+        /** A teardown failed; the reaper retries it (see {@code teardownFailures}). */
+        TEARDOWN_FAILED("teardown-failed"),
+        /** Ended and removed: no record keeps it; its last notification says it. */
+        STOPPED("stopped");
+
+        public final String key;
+
+        Status(String key) {
+            this.key = key;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String key() {
+            return key;
+        }
+
+        /** The key: what a log line or message says. */
+        @Override
+        public String toString() {
+            return key;
+        }
+
+        /** The status of a key; throws naming the keys for any other word. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Status of(String key) {
+            for (Status s : values()) {
+                if (s.key.equals(key)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("no environment status '" + key + "' (one of "
+                    + java.util.Arrays.stream(values()).map(Status::key).toList() + ")");
+        }
+    }
 
     /** Bounded: the oldest events are dropped past this many. */
     public static final int HISTORY_LIMIT = 50;
@@ -61,13 +94,13 @@ public record EnvironmentRecord(
 
     /** The record of a first deploy, before it has run. */
     public static EnvironmentRecord first(EnvironmentName name, Branch branch, String commit, String url, Instant at, String job) {
-        return new EnvironmentRecord(name.value(), branch.repository(), branch.name(), branch.ref(), commit, url, DEPLOYING,
+        return new EnvironmentRecord(name.value(), branch.repository(), branch.name(), branch.ref(), commit, url, Status.DEPLOYING,
                 at, null, null, null, null, null, job, null, null, null, List.of());
     }
 
     /** Whether its stack was up when last seen by reviewenv: running, or asleep (stopped, to be woken). */
     public boolean upOrAsleep() {
-        return RUNNING.equals(status) || SLEEPING.equals(status);
+        return status == Status.RUNNING || status == Status.SLEEPING;
     }
 
     /** Whether this is the environment of {@code branch}. */
@@ -84,7 +117,7 @@ public record EnvironmentRecord(
         return EnvironmentName.of(name);
     }
 
-    public EnvironmentRecord withStatus(String newStatus) {
+    public EnvironmentRecord withStatus(Status newStatus) {
         return new EnvironmentRecord(name, repository, branch, ref, commit, url, newStatus, createdAt, deployedAt,
                 service, port, upstream, routingNetwork, lastJob, teardownFailures, lifetime, expiryWarned, history);
     }
@@ -93,7 +126,7 @@ public record EnvironmentRecord(
      * The record of a deploy that succeeded: its commit, the routed service and port, the host its
      * route reaches that service by, and the network Traefik joins for it.
      */
-    public EnvironmentRecord deployed(String newCommit, String newStatus, Instant at, Route route, String job,
+    public EnvironmentRecord deployed(String newCommit, Status newStatus, Instant at, Route route, String job,
             String newLifetime) {
         return new EnvironmentRecord(name, repository, branch, ref, newCommit, url, newStatus, createdAt, at,
                 route.service(), route.port(), route.upstream(), route.network(), job, null, newLifetime, null, history);
@@ -125,7 +158,7 @@ public record EnvironmentRecord(
     /** One more failed teardown, with the reason in the history. */
     public EnvironmentRecord teardownFailed(Instant at, String reason, String error) {
         int failures = teardownFailures == null ? 1 : teardownFailures + 1;
-        return new EnvironmentRecord(name, repository, branch, ref, commit, url, TEARDOWN_FAILED, createdAt, deployedAt,
+        return new EnvironmentRecord(name, repository, branch, ref, commit, url, Status.TEARDOWN_FAILED, createdAt, deployedAt,
                 service, port, upstream, routingNetwork, lastJob, failures, lifetime, expiryWarned, history).with(new Event(at, "teardown-failed", reason + ": " + error, commit, null));
     }
 

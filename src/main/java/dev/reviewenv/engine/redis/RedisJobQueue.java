@@ -20,8 +20,8 @@ import redis.clients.jedis.resps.ScanResult;
  * The job queue in Redis: each job a hash {@code reviewenv:job:<id>}, the queue a list
  * {@code reviewenv:queue}. A worker moves an id atomically from the queue to its own processing
  * list, so a job taken by a worker that dies is found there and taken again (or failed after
- * {@link #MAX_ATTEMPTS}). Every change of more than one key runs as one Lua script, so it is
- * atomic. It stores what it is given, field by field; what a job means is the job stage's.
+ * {@link #MAX_ATTEMPTS}). Every change of more than one key runs as one Lua script ({@link JobScripts}),
+ * so it is atomic. It stores what it is given, field by field; what a job means is the job stage's.
  */
 public class RedisJobQueue {
     public static final String JOB = "reviewenv:job:";
@@ -33,121 +33,8 @@ public class RedisJobQueue {
     /** Branch key to the sequence number of its newest job: newest wins. */
     static final String LATEST = "reviewenv:latest";
     static final String SEQ = "reviewenv:seq";
-    private static final String LOG = ":log";
+    static final String LOG = ":log";
     public static final int MAX_ATTEMPTS = 3;
-
-    /** Cuts a log to its last {@code limit} bytes, at a line start. */
-    private static final String TAIL = """
-            local function tail(s, limit)
-              if #s <= limit then return s end
-              s = string.sub(s, #s - limit + 1)
-              local nl = string.find(s, '\\n', 1, true)
-              if nl and nl < #s then s = string.sub(s, nl + 1) end
-              return s
-            end
-            """;
-    private static final String ENQUEUE = """
-            local cancelled = ''
-            local seq = redis.call('INCR', KEYS[5])
-            local old = redis.call('HGET', KEYS[2], ARGV[1])
-            if old then
-              local okey = 'reviewenv:job:' .. old
-              if redis.call('HGET', okey, 'status') == 'queued' then
-                local why = 'superseded by job ' .. ARGV[2] .. ' before it started'
-                redis.call('HSET', okey, 'status', 'cancelled', 'finishedAt', ARGV[3], 'error', why,
-                  'output', (redis.call('HGET', okey, 'output') or '') .. (redis.call('GET', okey .. ':log') or '') .. why .. '\\n')
-                redis.call('DEL', okey .. ':log')
-                redis.call('EXPIRE', okey, ARGV[4])
-                redis.call('LREM', KEYS[3], 0, old)
-                cancelled = old
-              end
-            end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-            redis.call('HSET', KEYS[1], 'seq', seq)
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-            redis.call('HSET', KEYS[4], ARGV[1], seq)
-            redis.call('LPUSH', KEYS[3], ARGV[2])
-            return cancelled
-            """;
-    private static final String START = """
-            if redis.call('HGET', KEYS[1], 'status') ~= 'queued' then
-              redis.call('LREM', KEYS[2], 0, ARGV[1])
-              return 0
-            end
-            redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[2], 'worker', ARGV[3])
-            redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-            return 1
-            """;
-    /** Output grows in its own string ({@code <job>:log}): appending costs the size of what is appended. */
-    private static final String APPEND = TAIL + """
-            local len = redis.call('APPEND', KEYS[2], ARGV[1])
-            local limit = tonumber(ARGV[2])
-            if len > 2 * limit then
-              redis.call('SET', KEYS[2], tail(redis.call('GETRANGE', KEYS[2], len - limit, -1), limit))
-            end
-            redis.call('EXPIRE', KEYS[2], ARGV[3])
-            return redis.call('HINCRBY', KEYS[1], 'outputLength', #ARGV[1])
-            """;
-    /** Ends a job: the output moves into the hash (the newest {@code limit} bytes), then the job expires after keep-for. */
-    private static final String FINISH = TAIL + """
-            local log = redis.call('GET', KEYS[4])
-            if log then
-              redis.call('HSET', KEYS[1], 'output', (redis.call('HGET', KEYS[1], 'output') or '') .. tail(log, tonumber(ARGV[8])))
-              redis.call('DEL', KEYS[4])
-            end
-            redis.call('HSET', KEYS[1], 'status', ARGV[2], 'finishedAt', ARGV[3])
-            if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[7]) end
-            if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'url', ARGV[6]) end
-            redis.call('LREM', KEYS[2], 0, ARGV[1])
-            if redis.call('HGET', KEYS[3], ARGV[4]) == ARGV[1] then redis.call('HDEL', KEYS[3], ARGV[4]) end
-            redis.call('EXPIRE', KEYS[1], ARGV[5])
-            return 1
-            """;
-    /** Puts one job of a worker that stopped back on the queue, or fails it after too many tries. */
-    private static final String RECOVER_ONE = TAIL + """
-            local function recover(id, queue, now, max, keep, limit)
-              local key = 'reviewenv:job:' .. id
-              local status = redis.call('HGET', key, 'status')
-              if status ~= 'running' and status ~= 'queued' then return 0 end
-              local attempts = tonumber(redis.call('HGET', key, 'attempts') or '0')
-              if attempts >= max then
-                local why = 'the worker running this job stopped ' .. attempts .. ' times; giving up'
-                local log = (redis.call('GET', key .. ':log') or '') .. why .. '\\n'
-                redis.call('HSET', key, 'status', 'failed', 'finishedAt', now, 'error', why, 'output', tail(log, limit))
-                redis.call('DEL', key .. ':log')
-                redis.call('EXPIRE', key, keep)
-              else
-                redis.call('HSET', key, 'status', 'queued')
-                redis.call('APPEND', key .. ':log', '--- the worker running this job stopped; the job is taken again\\n')
-                redis.call('RPUSH', queue, id)
-              end
-              return 1
-            end
-            """;
-    private static final String RECOVER = RECOVER_ONE + """
-            local n = 0
-            while true do
-              local id = redis.call('RPOP', KEYS[1])
-              if not id then break end
-              n = n + recover(id, KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]))
-            end
-            redis.call('DEL', KEYS[1])
-            return n
-            """;
-    private static final String REQUEUE = RECOVER_ONE + """
-            if redis.call('LREM', KEYS[1], 0, ARGV[5]) == 0 then return 0 end
-            return recover(ARGV[5], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]))
-            """;
-    /** A job this instance stops running (the service is stopping): back to the head of the queue, the try not counted. */
-    private static final String HAND_BACK = """
-            if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
-            redis.call('HSET', KEYS[1], 'status', 'queued')
-            redis.call('HINCRBY', KEYS[1], 'attempts', -1)
-            redis.call('LREM', KEYS[2], 0, ARGV[1])
-            redis.call('RPUSH', KEYS[3], ARGV[1])
-            redis.call('APPEND', KEYS[1] .. ':log', ARGV[2])
-            return 1
-            """;
 
     private final Redis redis;
     private final String instance = UUID.randomUUID().toString();
@@ -167,23 +54,19 @@ public class RedisJobQueue {
         redis.ping();
     }
 
-    /** The instance id of this process's workers. */
-    public String instance() {
-        return instance;
-    }
-
     /**
      * Stores a new job hash and queues its id. A job of the same branch ({@code branchKey}) that
      * is still {@code queued} ends {@code cancelled}; its id is returned.
      */
     public Optional<String> enqueue(String id, String branchKey, Map<String, String> fields, Instant now) {
         return redis.call(c -> {
-            List<String> args = new ArrayList<>(List.of(branchKey, id, now.toString(), Long.toString(keepFor.toSeconds())));
+            List<String> pairs = new ArrayList<>();
             fields.forEach((k, v) -> {
-                args.add(k);
-                args.add(v == null ? "" : v);
+                pairs.add(k);
+                pairs.add(v == null ? "" : v);
             });
-            Object cancelled = c.eval(ENQUEUE, List.of(JOB + id, PENDING, QUEUE, LATEST, SEQ), args);
+            Object cancelled = c.eval(JobScripts.ENQUEUE.text(), List.of(JOB + id, PENDING, QUEUE, LATEST, SEQ),
+                    JobScripts.ENQUEUE.args(Map.of("branch", branchKey, "id", id, "now", now.toString(), "keep", keep()), pairs));
             String old = cancelled == null ? "" : cancelled.toString();
             return old.isEmpty() ? Optional.<String>empty() : Optional.of(old);
         });
@@ -200,7 +83,8 @@ public class RedisJobQueue {
                 return Optional.empty();
             }
             // The start is stamped when the job came, not when the wait for one began.
-            Object started = c.eval(START, List.of(JOB + id, processing()), List.of(id, now.get().toString(), instance));
+            Object started = c.eval(JobScripts.START.text(), List.of(JOB + id, processing()),
+                    JobScripts.START.args(Map.of("id", id, "now", now.get().toString(), "worker", instance)));
             if (!Long.valueOf(1).equals(started)) {
                 return Optional.empty();
             }
@@ -211,17 +95,17 @@ public class RedisJobQueue {
     /** Appends to a job's output; the stored output keeps the newest {@code outputLimit} bytes. */
     public void append(String id, String text) {
         redis.run(c -> {
-            c.eval(APPEND, List.of(JOB + id, JOB + id + LOG),
-                    List.of(text, Integer.toString(outputLimit), Long.toString(keepFor.toSeconds())));
+            c.eval(JobScripts.APPEND.text(), List.of(JOB + id, JOB + id + LOG),
+                    JobScripts.APPEND.args(Map.of("text", text, "limit", Integer.toString(outputLimit), "keep", keep())));
         });
     }
 
     /** Ends a job: its status, and the url or error when there is one. */
-    public void finish(String id, String branchKey, String status, String url, String error, Instant now) {
+    public void finish(String id, String branchKey, JobStatus status, String url, String error, Instant now) {
         redis.run(c -> {
-            c.eval(FINISH, List.of(JOB + id, processing(), PENDING, JOB + id + LOG), List.of(id, status, now.toString(),
-                    branchKey, Long.toString(keepFor.toSeconds()), url == null ? "" : url, error == null ? "" : error,
-                    Integer.toString(outputLimit)));
+            c.eval(JobScripts.FINISH.text(), List.of(JOB + id, processing(), PENDING, JOB + id + LOG), JobScripts.FINISH.args(
+                    Map.of("id", id, "status", status.key, "now", now.toString(), "branch", branchKey, "keep", keep(),
+                            "url", url == null ? "" : url, "why", error == null ? "" : error, "limit", Integer.toString(outputLimit))));
         });
     }
 
@@ -253,7 +137,8 @@ public class RedisJobQueue {
     /** Puts a running job of this instance back at the head of the queue (the service is stopping); its try is not counted. */
     public boolean handBack(String id, String note) {
         return redis.call(c -> {
-            return Long.valueOf(1).equals(c.eval(HAND_BACK, List.of(JOB + id, processing(), QUEUE), List.of(id, note)));
+            return Long.valueOf(1).equals(c.eval(JobScripts.HAND_BACK.text(), List.of(JOB + id, processing(), QUEUE),
+                    JobScripts.HAND_BACK.args(Map.of("id", id, "note", note))));
         });
     }
 
@@ -270,8 +155,7 @@ public class RedisJobQueue {
         return redis.call(c -> {
             int n = 0;
             for (String id : abandoned) {
-                Object r = c.eval(REQUEUE, List.of(processing(), QUEUE), List.of(now.toString(),
-                        Integer.toString(MAX_ATTEMPTS), Long.toString(keepFor.toSeconds()), Integer.toString(outputLimit), id));
+                Object r = c.eval(JobScripts.REQUEUE.text(), List.of(processing(), QUEUE), JobScripts.REQUEUE.args(recovery(now, id)));
                 n += ((Long) r).intValue();
             }
             return n;
@@ -296,13 +180,13 @@ public class RedisJobQueue {
             byte[] log = c.get((JOB + id + LOG).getBytes(StandardCharsets.UTF_8));
             byte[] out = log != null ? log : v.get(0) == null ? new byte[0] : v.get(0);
             long total = v.get(1) == null ? out.length : Long.parseLong(new String(v.get(1), StandardCharsets.US_ASCII));
-            String status = v.get(2) == null ? null : new String(v.get(2), StandardCharsets.UTF_8);
+            JobStatus status = v.get(2) == null ? null : JobStatus.of(new String(v.get(2), StandardCharsets.UTF_8));
             return new OutputChunk(out, total, status);
         });
     }
 
     /** {@code bytes} are the last bytes of everything appended, which is {@code total} long. */
-    public record OutputChunk(byte[] bytes, long total, String status) {
+    public record OutputChunk(byte[] bytes, long total, JobStatus status) {
     }
 
     /** Says this instance's workers are alive; the processing lists of silent instances are recovered. */
@@ -322,8 +206,9 @@ public class RedisJobQueue {
                 for (String key : page.getResult()) {
                     String owner = key.substring(PROCESSING.length());
                     if (!owner.equals(instance) && !c.exists(WORKER + owner)) {
-                        Object n = c.eval(RECOVER, List.of(key, QUEUE), List.of(now.toString(),
-                                Integer.toString(MAX_ATTEMPTS), Long.toString(keepFor.toSeconds()), Integer.toString(outputLimit)));
+                        Map<String, String> args = new java.util.HashMap<>(recovery(now, ""));
+                        args.remove("id");
+                        Object n = c.eval(JobScripts.RECOVER.text(), List.of(key, QUEUE), JobScripts.RECOVER.args(args));
                         recovered += ((Long) n).intValue();
                     }
                 }
@@ -347,6 +232,16 @@ public class RedisJobQueue {
         redis.run(c -> {
             c.del(WORKER + instance);
         });
+    }
+
+    /** What a recovery is told: the time, the most tries, how long an ended job is kept, the output limit; and the job. */
+    private Map<String, String> recovery(Instant now, String id) {
+        return Map.of("now", now.toString(), "max", Integer.toString(MAX_ATTEMPTS), "keep", keep(), "limit",
+                Integer.toString(outputLimit), "id", id);
+    }
+
+    private String keep() {
+        return Long.toString(keepFor.toSeconds());
     }
 
     private String processing() {
