@@ -178,7 +178,7 @@ final class ComposeAdaptations {
                     + " network of " + s.get("network_mode") + ")");
             return;
         }
-        Map<String, Object> networks = ComposeRenderer.networksOf(s);
+        Map<String, Object> networks = EnvironmentNetworks.networksOf(s);
         for (Map.Entry<String, Object> n : networks.entrySet()) {
             Map<String, Object> attach = new LinkedHashMap<>();
             if (n.getValue() instanceof Map<?, ?> m) {

@@ -1,7 +1,7 @@
 package dev.reviewenv.engine.swarm;
 
-import dev.reviewenv.engine.compose.ComposeFileException;
 import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.engine.compose.ComposeFileException;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
 import java.time.Duration;
@@ -175,7 +175,7 @@ final class SwarmModel {
             notes.add(at + ".scale: became deploy.replicas " + scale);
         }
         deploy.put("endpoint_mode", "dnsrr");
-        deploy.put("labels", withEnvironmentLabel(deploy.get("labels"), name));
+        deploy.put("labels", Labels.withEnvironment(deploy.get("labels"), name));
         Object restart = s.remove("restart");
         if (restart != null && !"no".equals(String.valueOf(restart))) {
             notes.add(at + ".restart: '" + restart + "' dropped (review environments do not restart by themselves)");
@@ -240,20 +240,6 @@ final class SwarmModel {
             }
         }
         return binds;
-    }
-
-    private static Map<String, Object> withEnvironmentLabel(Object labels, EnvironmentName name) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (labels instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> out.put(String.valueOf(k), v));
-        } else if (labels instanceof List<?> l) {
-            for (Object item : l) {
-                String[] kv = String.valueOf(item).split("=", 2);
-                out.put(kv[0], kv.length > 1 ? kv[1] : "");
-            }
-        }
-        out.put(Labels.ENVIRONMENT, name.value());
-        return out;
     }
 
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
