@@ -44,14 +44,10 @@ public class RecordStore {
 
     private final Path root;
     private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, RemoveAt> removeAts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
-
-    private final java.util.concurrent.ConcurrentHashMap<EnvironmentName, LastRequest> lastRequests =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Every name that has a record, in order, and the environment of each branch (by
@@ -67,8 +63,11 @@ public class RecordStore {
     /** The directory's modification time when the index was last made or kept; null before the first scan. */
     private volatile FileTime indexed;
 
+    private final RecordTimes times;
+
     public RecordStore(Path root) {
         this.root = root;
+        this.times = new RecordTimes(this::dir, this::exists);
     }
 
     /** The record directory of an environment. */
@@ -105,13 +104,6 @@ public class RecordStore {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    /** A {@code removeat} as read, while its file is the same (an edit by hand changes its time or size). */
-    private record RemoveAt(Object fileKey, long size, FileTime modified, Instant at) {
-        boolean same(BasicFileAttributes a) {
-            return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
         }
     }
 
@@ -274,16 +266,7 @@ public class RecordStore {
 
     /** Writes {@code removeat}, or deletes it when the environment never expires. */
     public void writeRemoveAt(EnvironmentName name, Optional<Instant> at) {
-        Path file = dir(name).resolve(REMOVE_AT);
-        if (at.isPresent()) {
-            writeAtomically(file, (at.get().getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
-        } else {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + file, e);
-            }
-        }
+        times.writeRemoveAt(name, at);
     }
 
     /**
@@ -291,59 +274,17 @@ public class RecordStore {
      * A file that cannot be read as epoch seconds is reported, not guessed at.
      */
     public Optional<Instant> removeAt(EnvironmentName name) {
-        Path file = dir(name).resolve(REMOVE_AT);
-        try {
-            BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
-            RemoveAt known = removeAts.get(name);
-            if (known != null && known.same(now)) {
-                return Optional.of(known.at());
-            }
-            String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            Instant at = Instant.ofEpochSecond(Long.parseLong(text));
-            removeAts.put(name, new RemoveAt(now.fileKey(), now.size(), now.lastModifiedTime(), at));
-            return Optional.of(at);
-        } catch (NoSuchFileException e) {
-            removeAts.remove(name);
-            return Optional.empty();
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(file + ": expected epoch seconds on one line, e.g. 1767225600");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return times.removeAt(name);
     }
 
     /** Writes when the environment was last requested (only while its record exists). */
     public void writeLastRequest(EnvironmentName name, Instant at) {
-        if (exists(name)) {
-            writeAtomically(dir(name).resolve(LAST_REQUEST), (at.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
-        }
+        times.writeLastRequest(name, at);
     }
 
-    /**
-     * When the environment was last requested through Traefik; empty when never (or unreadable: it
-     * is only a hint). Read again only when the file changed (a look at its modification time).
-     */
+    /** When the environment was last requested through Traefik; empty when never (or unreadable: it is only a hint). */
     public Optional<Instant> lastRequest(EnvironmentName name) {
-        java.io.File file = dir(name).resolve(LAST_REQUEST).toFile();
-        long modified = file.lastModified(); // 0 when there is none, without an exception
-        if (modified == 0) {
-            lastRequests.remove(name);
-            return Optional.empty();
-        }
-        LastRequest known = lastRequests.get(name);
-        if (known != null && known.modified() == modified && known.size() == file.length()) {
-            return Optional.of(known.at());
-        }
-        try {
-            Instant at = Instant.ofEpochSecond(Long.parseLong(Files.readString(file.toPath(), StandardCharsets.US_ASCII).trim()));
-            lastRequests.put(name, new LastRequest(modified, file.length(), at));
-            return Optional.of(at);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private record LastRequest(long modified, long size, Instant at) {
+        return times.lastRequest(name);
     }
 
     /** Deletes the whole record directory; called last in a teardown. */

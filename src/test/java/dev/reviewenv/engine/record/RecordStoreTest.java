@@ -1,6 +1,8 @@
 package dev.reviewenv.engine.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.naming.Branch;
@@ -69,5 +71,47 @@ class RecordStoreTest {
         assertEquals(List.of("d", "e"), names(store.page(null, 10, r -> r.repository().equals("team/two"))));
         assertEquals(List.of("a", "b", "c", "d", "e"), names(store.list()));
         assertTrue(store.page("bb", 1, r -> true).get(0).name().equals("c"), "after a name that has no record");
+    }
+
+    @Test
+    void aRecordIsWrittenWholeReadBackAsItWasAndReadAgainOnceEditedByHand() throws Exception {
+        RecordStore store = new RecordStore(root);
+        EnvironmentName name = EnvironmentName.of("shop");
+        EnvironmentRecord written = record("shop", "team/shop", "shop").withStatus(EnvironmentRecord.Status.TEARDOWN_FAILED);
+        store.write(written);
+        assertEquals(written, store.read(name).orElseThrow());
+        String json = Files.readString(store.dir(name).resolve(RecordStore.ENVIRONMENT));
+        assertTrue(json.contains("\"status\" : \"teardown-failed\""), "the status by its key: " + json);
+        try (var files = Files.list(store.dir(name))) {
+            assertEquals(List.of(RecordStore.ENVIRONMENT), files.map(f -> f.getFileName().toString()).toList(), "no temp file is left");
+        }
+        Files.writeString(store.dir(name).resolve(RecordStore.ENVIRONMENT), json.replace("teardown-failed", "running"));
+        assertEquals(EnvironmentRecord.Status.RUNNING, store.read(name).orElseThrow().status());
+        Files.writeString(store.dir(name).resolve(RecordStore.ENVIRONMENT), json.replace("teardown-failed", "dancing"));
+        assertThrows(RuntimeException.class, () -> store.read(name), "a status that is none is not guessed at");
+    }
+
+    @Test
+    void theTimesBesideARecordAreReadAsEpochSecondsAndAGarbledOneIsReportedWithItsFix() throws Exception {
+        RecordStore store = new RecordStore(root);
+        EnvironmentName name = EnvironmentName.of("shop");
+        Instant at = Instant.parse("2026-12-02T10:00:00Z");
+        store.writeLastRequest(name, at);
+        assertEquals(Optional.empty(), store.lastRequest(name), "no record: no time of the last request is kept");
+        store.write(record("shop", "team/shop", "shop"));
+        store.writeRemoveAt(name, Optional.of(at));
+        store.writeLastRequest(name, at);
+        assertEquals(Optional.of(at), store.removeAt(name));
+        assertEquals(Optional.of(at), store.lastRequest(name));
+        assertEquals(at.getEpochSecond() + "\n", Files.readString(store.dir(name).resolve(RecordStore.REMOVE_AT)));
+        Files.writeString(store.dir(name).resolve(RecordStore.REMOVE_AT), "tomorrow\n");
+        IllegalStateException garbled = assertThrows(IllegalStateException.class, () -> store.removeAt(name));
+        assertTrue(garbled.getMessage().endsWith("removeat: expected epoch seconds on one line, e.g. 1767225600"), garbled.getMessage());
+        store.writeRemoveAt(name, Optional.empty());
+        assertEquals(Optional.empty(), store.removeAt(name), "never");
+        store.delete(name);
+        assertFalse(Files.exists(store.dir(name)));
+        assertEquals(Optional.empty(), store.read(name));
+        assertEquals(Optional.empty(), store.lastRequest(name));
     }
 }
