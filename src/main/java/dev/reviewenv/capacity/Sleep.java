@@ -7,14 +7,13 @@ import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
-import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.Activity;
 import dev.reviewenv.environment.Recorded;
 import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.EnvironmentName;
 import io.quarkus.logging.Log;
-import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
@@ -48,7 +47,6 @@ public class Sleep {
     private final StackEngine engine;
     private final Readiness readiness;
     private final RouteFiles routes;
-    private final TraefikContainer traefik;
     private final Activity activity;
     private final Recorded recorded;
     private volatile int listening = -1;
@@ -61,7 +59,7 @@ public class Sleep {
     });
 
     public Sleep(ReviewenvConfig config, RecordStore records, EnvironmentLocks locks, StackEngine engine,
-            Readiness readiness, RouteFiles routes, TraefikContainer traefik, Activity activity,
+            Readiness readiness, RouteFiles routes, Activity activity,
             Recorded recorded, Clock clock) {
         this.config = config;
         this.records = records;
@@ -69,7 +67,6 @@ public class Sleep {
         this.engine = engine;
         this.readiness = readiness;
         this.routes = routes;
-        this.traefik = traefik;
         this.activity = activity;
         this.recorded = recorded;
         this.clock = clock;
