@@ -10,51 +10,32 @@ import dev.reviewenv.engine.redis.RedisJobQueue;
 import dev.reviewenv.naming.Address;
 import dev.reviewenv.naming.Branch;
 import dev.reviewenv.naming.EnvironmentName;
-import dev.reviewenv.testsupport.RedisServer;
+import dev.reviewenv.testsupport.FreshRedis;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** The job stage over the Redis queue, against a real redis-server. */
 class JobsTest {
-    static RedisServer server;
+    @RegisterExtension
+    static final FreshRedis REDIS = new FreshRedis();
     Redis redis;
     Jobs store;
 
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
-
     @BeforeEach
     void open() {
-        try (RedisClient c = RedisClient.create(java.net.URI.create(server.url()))) {
-            c.flushAll();
-        }
-        redis = Redis.connect(server.url());
+        redis = REDIS.redis();
         store = jobs(redis);
     }
 
     static Jobs jobs(Redis redis) {
         return new Jobs(new RedisJobQueue(redis, 4096, Duration.ofDays(1), Duration.ofSeconds(30)),
                 dev.reviewenv.config.Secrets.of(java.util.List.of()), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() {
-        redis.close();
     }
 
     Jobs.Queued deploy(String ref, String sha) {
@@ -66,7 +47,7 @@ class JobsTest {
     void aJobIsAHashWithTheContractFieldsAndIsTakenInOrder() {
         var first = deploy("refs/heads/a", "1".repeat(40));
         var second = deploy("refs/heads/b", "2".repeat(40));
-        try (RedisClient c = RedisClient.create(java.net.URI.create(server.url()))) {
+        try (RedisClient c = RedisClient.create(java.net.URI.create(REDIS.url()))) {
             Map<String, String> h = c.hgetAll("reviewenv:job:" + first.id());
             for (String f : new String[] {"repository", "ref", "revision", "status", "output"}) {
                 assertTrue(h.containsKey(f), f);

@@ -5,48 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.reviewenv.testsupport.RedisServer;
+import dev.reviewenv.testsupport.FreshRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** The queue's contract against a real redis-server, key by key: what each verb leaves in Redis. */
 class RedisJobQueueTest {
     static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
-    static RedisServer server;
+    @RegisterExtension
+    static final FreshRedis REDIS = new FreshRedis();
     Redis redis;
     RedisClient raw;
 
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
-
     @BeforeEach
     void open() {
-        raw = RedisClient.create(java.net.URI.create(server.url()));
-        raw.flushAll();
-        redis = Redis.connect(server.url());
-    }
-
-    @AfterEach
-    void close() {
-        redis.close();
-        raw.close();
+        redis = REDIS.redis();
+        raw = REDIS.raw();
     }
 
     RedisJobQueue queue(int outputLimit) {
