@@ -31,15 +31,13 @@ public class DockerNetworks implements Endpoints {
             for (String n : c.getNames() == null ? new String[0] : c.getNames()) {
                 names.add(n.replaceFirst("^/", ""));
             }
-            var settings = c.getNetworkSettings();
-            var net = settings == null || settings.getNetworks() == null ? null : settings.getNetworks().get(network);
-            if (net == null) {
-                try {
-                    var inspected = client.inspectContainerCmd(c.getId()).exec().getNetworkSettings().getNetworks().get(network);
-                    net = inspected;
-                } catch (NotFoundException gone) {
-                    continue;
-                }
+            // The list does not carry a container's aliases (Docker 20.10 sends none there): only its inspection does.
+            com.github.dockerjava.api.model.ContainerNetwork net;
+            try {
+                var networks = client.inspectContainerCmd(c.getId()).exec().getNetworkSettings().getNetworks();
+                net = networks == null ? null : networks.get(network);
+            } catch (NotFoundException gone) {
+                continue;
             }
             if (net != null && net.getAliases() != null) {
                 names.addAll(net.getAliases());
