@@ -168,7 +168,7 @@ public class EnvironmentResource {
     public Response stop(@PathParam("name") @Parameter(schema = @Schema(pattern = NAME_PATTERN, maxLength = 63)) String name) {
         EnvironmentRecord r = record(name);
         var queued = jobs.requestStop(r.origin(), r.commit(), r.environmentName(), Address.parse(r.url()), EndReason.MANUAL);
-        return Response.accepted(new StopQueued(queued.id(), r.name(), Job.Action.STOP.key)).build();
+        return Response.accepted(new StopQueued(queued.id(), r.name(), Job.Action.STOP.key())).build();
     }
 
     /** The answer to a stop. */

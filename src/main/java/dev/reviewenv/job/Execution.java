@@ -68,8 +68,8 @@ public class Execution {
             meters.counter("reviewenv.failures", "reason", Failures.kind(e)).increment();
             throw e;
         } finally {
-            sample.stop(meters.timer("reviewenv." + job.action().key + ".duration", "outcome",
-                    (outcome == null ? JobStatus.FAILED : outcome.status()).key));
+            sample.stop(meters.timer("reviewenv." + job.action().key() + ".duration", "outcome",
+                    (outcome == null ? JobStatus.FAILED : outcome.status()).key()));
         }
     }
 
@@ -109,7 +109,7 @@ public class Execution {
                 String reason = failed.getMessage() == null ? failed.toString() : failed.getMessage();
                 String firstLines = String.join("\n", reason.lines().limit(5).toList());
                 notices.send(new Notice(Notice.FAILED, name.value(), job.repository(), job.branch().name(), job.revision(), job.url(),
-                        job.id(), dev.reviewenv.engine.record.EnvironmentRecord.Status.FAILED.key, null, null, firstLines));
+                        job.id(), dev.reviewenv.engine.record.EnvironmentRecord.Status.FAILED.key(), null, null, firstLines));
                 forges.failure(job.branch(), job.revision(), job.url(), reason);
             }
             throw failed;

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.reviewenv.engine.redis.JobStatus;
 import dev.reviewenv.naming.Branch;
 import dev.reviewenv.naming.EnvironmentName;
+import dev.reviewenv.naming.Keys;
 import dev.reviewenv.teardown.EndReason;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -37,33 +37,26 @@ public record Job(
         String error,
         Long seq) {
 
-    /** What a job does; {@link #key} is what its hash and the API say. */
+    /** What a job does; {@link #key()} is what its hash and the API say. */
     public enum Action {
-        DEPLOY("deploy"),
-        STOP("stop");
-
-        public final String key;
-
-        Action(String key) {
-            this.key = key;
-        }
+        DEPLOY,
+        STOP;
 
         @JsonValue
         public String key() {
-            return key;
+            return Keys.of(this);
         }
 
         /** The key: what a log line or message says. */
         @Override
         public String toString() {
-            return key;
+            return key();
         }
 
         /** The action of a key; throws naming the keys for any other word. */
         @JsonCreator
         public static Action of(String key) {
-            return Arrays.stream(values()).filter(a -> a.key.equals(key)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                    "no job action '" + key + "' (one of " + Arrays.stream(values()).map(Action::key).toList() + ")"));
+            return Keys.parse(Action.class, key, "job action");
         }
     }
 

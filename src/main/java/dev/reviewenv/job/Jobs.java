@@ -56,13 +56,13 @@ public class Jobs {
         String id = UUID.randomUUID().toString();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("id", id);
-        fields.put("action", action.key);
+        fields.put("action", action.key());
         fields.put("repository", branch.repository());
         fields.put("ref", branch.ref());
         fields.put("revision", revision);
         fields.put("environment", name.value());
         fields.put("url", address.url());
-        fields.put("status", JobStatus.QUEUED.key);
+        fields.put("status", JobStatus.QUEUED.key());
         fields.put("output", "");
         fields.put("outputLength", "0");
         fields.put("attempts", "0");

@@ -74,7 +74,7 @@ public class PushService {
         Jobs.Queued q = jobs.requestDeploy(branch, after, env.name(), env.address(), options);
         q.superseded().ifPresent(old -> Log.infof("job %s superseded by %s", old, q.id()));
         Log.infof("job %s queued: deploy %s -> %s", q.id(), branch, env.name());
-        return new PushAccepted(q.id(), env.name().value(), env.address().url(), Job.Action.DEPLOY.key, repository);
+        return new PushAccepted(q.id(), env.name().value(), env.address().url(), Job.Action.DEPLOY.key(), repository);
     }
 
     /** A deleted branch: the stop of its environment (of one it would have, when it has none: the job says so). */
@@ -82,7 +82,7 @@ public class PushService {
         NameAllocator.Allocation env = names.allocation(branch, names.existing(branch).orElse(names.baseName(branch)));
         Jobs.Queued q = jobs.requestStop(branch, before, env.name(), env.address(), EndReason.BRANCH_DELETED);
         Log.infof("job %s queued: stop %s -> %s", q.id(), branch, env.name());
-        return new PushAccepted(q.id(), env.name().value(), env.address().url(), Job.Action.STOP.key, branch.repository());
+        return new PushAccepted(q.id(), env.name().value(), env.address().url(), Job.Action.STOP.key(), branch.repository());
     }
 
     private static Map<String, String> options(Map<String, String> given) {

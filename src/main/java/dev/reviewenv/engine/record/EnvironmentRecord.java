@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.reviewenv.naming.Branch;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
+import dev.reviewenv.naming.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,46 +38,34 @@ public record EnvironmentRecord(
         Long expiryWarned,
         List<Event> history) {
 
-    /** How an environment stands; {@link #key} is what {@code environment.json}, the API and notifications say. */
+    /** How an environment stands; {@link #key()} is what {@code environment.json}, the API and notifications say. */
     public enum Status {
-        DEPLOYING("deploying"),
-        RUNNING("running"),
-        STOPPING("stopping"),
+        DEPLOYING,
+        RUNNING,
+        STOPPING,
         /** Put to sleep for want of requests: containers stopped, volumes and images kept; a request wakes it. */
-        SLEEPING("sleeping"),
-        FAILED("failed"),
+        SLEEPING,
+        FAILED,
         /** A teardown failed; the reaper retries it (see {@code teardownFailures}). */
-        TEARDOWN_FAILED("teardown-failed"),
+        TEARDOWN_FAILED,
         /** Ended and removed: no record keeps it; its last notification says it. */
-        STOPPED("stopped");
-
-        public final String key;
-
-        Status(String key) {
-            this.key = key;
-        }
+        STOPPED;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String key() {
-            return key;
+            return Keys.of(this);
         }
 
         /** The key: what a log line or message says. */
         @Override
         public String toString() {
-            return key;
+            return key();
         }
 
         /** The status of a key; throws naming the keys for any other word. */
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Status of(String key) {
-            for (Status s : values()) {
-                if (s.key.equals(key)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("no environment status '" + key + "' (one of "
-                    + java.util.Arrays.stream(values()).map(Status::key).toList() + ")");
+            return Keys.parse(Status.class, key, "environment status");
         }
     }
 

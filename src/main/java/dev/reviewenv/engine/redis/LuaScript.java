@@ -37,8 +37,8 @@ final class LuaScript {
     /** What a {@code $word} stands for: a job status's key, or one of the queue's key names. */
     static String word(String word) {
         for (JobStatus s : JobStatus.values()) {
-            if (s.key.equals(word)) {
-                return s.key;
+            if (s.key().equals(word)) {
+                return s.key();
             }
         }
         return switch (word) {

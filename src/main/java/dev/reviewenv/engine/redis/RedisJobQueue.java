@@ -104,7 +104,7 @@ public class RedisJobQueue {
     public void finish(String id, String branchKey, JobStatus status, String url, String error, Instant now) {
         redis.run(c -> {
             c.eval(JobScripts.FINISH.text(), List.of(JOB + id, processing(), PENDING, JOB + id + LOG), JobScripts.FINISH.args(
-                    Map.of("id", id, "status", status.key, "now", now.toString(), "branch", branchKey, "keep", keep(),
+                    Map.of("id", id, "status", status.key(), "now", now.toString(), "branch", branchKey, "keep", keep(),
                             "url", url == null ? "" : url, "why", error == null ? "" : error, "limit", Integer.toString(outputLimit))));
         });
     }

@@ -38,7 +38,7 @@ class RedisJobQueueTest {
     static Map<String, String> fields(String id) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("id", id);
-        f.put("status", JobStatus.QUEUED.key);
+        f.put("status", JobStatus.QUEUED.key());
         f.put("attempts", "0");
         return f;
     }
@@ -109,8 +109,8 @@ class RedisJobQueueTest {
         for (LuaScript s : List.of(JobScripts.ENQUEUE, JobScripts.START, JobScripts.APPEND, JobScripts.FINISH, JobScripts.RECOVER,
                 JobScripts.REQUEUE, JobScripts.HAND_BACK)) {
             for (JobStatus status : JobStatus.values()) {
-                String spelled = s.text().replace("'" + status.key + "'", "");
-                assertEquals(-1, spelled.indexOf(status.key + "'"), "only Java's words: " + status.key);
+                String spelled = s.text().replace("'" + status.key() + "'", "");
+                assertEquals(-1, spelled.indexOf(status.key() + "'"), "only Java's words: " + status.key());
             }
             assertFalse(s.text().contains("$"), s.text());
         }
