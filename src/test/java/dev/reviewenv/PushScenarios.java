@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,9 +48,7 @@ abstract class PushScenarios {
 
     @BeforeEach
     void setUp() {
-        sideImage = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        Cmd.ok("docker", "tag", "reviewenv/busybox:local", sideImage);
-        sut.cleanUp("docker", "rmi", sideImage);
+        sideImage = sut.sideImage();
     }
 
     String compose(String webDir) {

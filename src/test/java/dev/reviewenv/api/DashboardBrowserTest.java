@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,9 +50,7 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        dev.reviewenv.testsupport.Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
-        sut.cleanUp("docker", "rmi", side);
+        side = sut.sideImage();
         profile = Files.createTempDirectory("chromium-profile");
         sut.cleanUp("rm", "-rf", profile.toString());
         ChromeOptions options = new ChromeOptions();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.reaper.Reaper;
 import dev.reviewenv.testsupport.Api;
-import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
 import dev.reviewenv.testsupport.Receivers;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,9 +48,7 @@ class NoticesTest {
 
     @BeforeEach
     void setUp() {
-        side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
-        sut.cleanUp("docker", "rmi", side);
+        side = sut.sideImage();
         Receivers.clear();
     }
 

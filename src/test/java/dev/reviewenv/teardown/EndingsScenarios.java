@@ -62,9 +62,7 @@ abstract class EndingsScenarios {
 
     @BeforeEach
     void setUp() {
-        sideImage = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        tagSide();
-        sut.cleanUp("docker", "rmi", sideImage);
+        sideImage = sut.sideImage();
         sut.cleanUp("docker", "rmi", sideImage + "-2"); // what the test of a deploy after a stop tags
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -81,6 +82,17 @@ public final class ServiceUnderTest implements BeforeEachCallback, AfterEachCall
      */
     public void cleanUp(String... argv) {
         cleanUps.add(argv);
+    }
+
+    /**
+     * A new tag of {@code reviewenv/busybox:local}, for a side service of a test's stack; removed
+     * after this test like a {@link #cleanUp} command (a teardown removes it earlier: tag it again).
+     */
+    public String sideImage() {
+        String tag = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
+        Cmd.ok("docker", "tag", "reviewenv/busybox:local", tag);
+        cleanUp("docker", "rmi", tag);
+        return tag;
     }
 
     @Override
