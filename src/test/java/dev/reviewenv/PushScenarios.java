@@ -12,26 +12,22 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
-import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stack;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path, for real: git push through the real hook, the HTTP API, Redis, JGit, Compose,
@@ -44,29 +40,15 @@ abstract class PushScenarios {
     /** How the job output shows the Compose command in use, e.g. {@code "$ docker compose "}. */
     abstract String composeCommand();
 
-    @TestHTTPResource("/")
-    URL service;
+    /** The tests end their own environments: none is stopped after them. */
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/shop").stopping(ServiceUnderTest.Stopping.NONE);
 
-    Path home;
-    int traefikPort;
-    GitFixture git;
     String sideImage;
 
     @BeforeEach
     void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-        Path gitRoot = Path.of(config.getValue("reviewenv.git-root", String.class));
-        git = new GitFixture(gitRoot, "team/shop", service.toString(), HostServices.TOKEN);
-        sideImage = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        Cmd.ok("docker", "tag", "reviewenv/busybox:local", sideImage);
-    }
-
-    @AfterEach
-    void tearDown() {
-        git.close();
-        Cmd.run(null, java.util.Map.of(), "docker", "rmi", sideImage);
+        sideImage = sut.sideImage();
     }
 
     String compose(String webDir) {
@@ -82,11 +64,11 @@ abstract class PushScenarios {
         String branch = "Feature/Login_Page-42";
         String name = "feature-login-page-42";
         String host = name + ".localhost";
-        git.branch(branch).file("docker-compose.yml", compose("web")).file("web/Dockerfile", dockerfile("first commit"));
-        String first = git.commit("first");
+        sut.git().branch(branch).file("docker-compose.yml", compose("web")).file("web/Dockerfile", dockerfile("first commit"));
+        String first = sut.git().commit("first");
 
         Instant before = Instant.now();
-        String output = git.push(branch);
+        String output = sut.git().push(branch);
         Matcher m = STARTED.matcher(output);
         assertTrue(m.find(), "push output names the job:\n" + output);
         assertEquals("team/shop", m.group(2));
@@ -110,7 +92,7 @@ abstract class PushScenarios {
         }
         assertEquals(1, Stacks.volumes(name).size(), "the named volume belongs to the project");
 
-        Path record = home.resolve(".reviewenv").resolve(name);
+        Path record = sut.home().resolve(".reviewenv").resolve(name);
         assertTrue(Files.isRegularFile(record.resolve("docker-compose.yml")));
         long removeAt = Long.parseLong(Files.readString(record.resolve("removeat")).trim());
         long expected = before.plus(Duration.ofDays(7)).getEpochSecond();
@@ -125,16 +107,16 @@ abstract class PushScenarios {
         String createdAt = env.get("createdAt").asText();
         assertFalse(env.get("deployedAt").isNull());
 
-        Path route = home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml");
+        Path route = sut.home().resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml");
         JsonNode routeDoc = new YAMLMapper().readTree(route.toFile());
         assertEquals("Host(`" + host + "`)", routeDoc.at("/http/routers/" + name + "/rule").asText());
         assertEquals("http://web." + name + ":8080", routeDoc.at("/http/services/" + name + "/loadBalancer/servers/0/url").asText());
         assertEquals(List.of(), dev.reviewenv.engine.traefik.SharedSchemas.traefikViolations(routeDoc));
 
-        Traefik.Answer page = Traefik.await(traefikPort, host, "first commit", Duration.ofSeconds(20));
+        Traefik.Answer page = Traefik.await(sut.traefikPort(), host, "first commit", Duration.ofSeconds(20));
         assertEquals(200, page.status(), page.body());
         assertTrue(page.body().contains("first commit"));
-        assertEquals(404, Traefik.get(traefikPort, "nobody.localhost", "/").status(), "unknown hosts are not routed");
+        assertEquals(404, Traefik.get(sut.traefikPort(), "nobody.localhost", "/").status(), "unknown hosts are not routed");
 
         given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().statusCode(200)
                 .body("name", hasItem(name));
@@ -143,15 +125,15 @@ abstract class PushScenarios {
                 .body("status", org.hamcrest.Matchers.equalTo("running"));
 
         // A new commit to the same branch updates the environment in place; the hook follows the log.
-        git.file("web/Dockerfile", dockerfile("second commit"));
-        String second = git.commit("second");
-        String followed = git.env("REVIEWENV_WAIT", "1").push(branch);
-        git.env("REVIEWENV_WAIT", "0");
+        sut.git().file("web/Dockerfile", dockerfile("second commit"));
+        String second = sut.git().commit("second");
+        String followed = sut.git().env("REVIEWENV_WAIT", "1").push(branch);
+        sut.git().env("REVIEWENV_WAIT", "0");
         assertTrue(followed.contains("--- job succeeded"), "REVIEWENV_WAIT=1 follows the log to its end:\n" + followed);
         Matcher m2 = STARTED.matcher(followed);
         assertTrue(m2.find());
         assertEquals("succeeded", awaitJob(m2.group(1)).getString("status"));
-        assertEquals(200, Traefik.await(traefikPort, host, "second commit", Duration.ofSeconds(20)).status());
+        assertEquals(200, Traefik.await(sut.traefikPort(), host, "second commit", Duration.ofSeconds(20)).status());
         JsonNode env2 = new ObjectMapper().readTree(record.resolve("environment.json").toFile());
         assertEquals(second, env2.get("commit").asText());
         assertEquals(createdAt, env2.get("createdAt").asText(), "an update keeps the environment's creation time");
@@ -188,12 +170,12 @@ abstract class PushScenarios {
             List<String> before = Cmd.lines(Cmd.ok("docker", "ps", "-aq", "--filter", "ancestor=reviewenv/busybox:local"));
             // A teardown removes every image its stack used (down --rmi all), the side image included.
             Cmd.ok("docker", "tag", "reviewenv/busybox:local", sideImage);
-            git.branch(b.branch()).delete("web").delete("docker-compose.yml").file("docker-compose.yml", b.composeFile());
+            sut.git().branch(b.branch()).delete("web").delete("docker-compose.yml").file("docker-compose.yml", b.composeFile());
             if (b.dockerfile() != null) {
-                git.file("web/Dockerfile", b.dockerfile());
+                sut.git().file("web/Dockerfile", b.dockerfile());
             }
-            git.commit(b.branch());
-            Matcher m = STARTED.matcher(git.push(b.branch()));
+            sut.git().commit(b.branch());
+            Matcher m = STARTED.matcher(sut.git().push(b.branch()));
             assertTrue(m.find(), b.branch());
             JsonPath done = awaitJob(m.group(1));
             String name = done.getString("environment");
@@ -205,8 +187,8 @@ abstract class PushScenarios {
                     .filter(c -> !before.contains(c)).toList();
             assertEquals(List.of(), left.stream().map(c -> Cmd.ok("docker", "inspect", "-f", "{{.Name}} {{.Config.Labels}}", c).trim())
                     .toList(), b.branch() + " leaves no container of a failed build step");
-            assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)), b.branch() + " leaves no record");
-            assertFalse(Files.exists(home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), b.branch() + " leaves no route");
+            assertFalse(Files.exists(sut.home().resolve(".reviewenv").resolve(name)), b.branch() + " leaves no record");
+            assertFalse(Files.exists(sut.home().resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), b.branch() + " leaves no route");
             given().auth().oauth2(HostServices.TOKEN).get("/api/environments/" + name).then().statusCode(404);
         }
     }
@@ -222,7 +204,7 @@ abstract class PushScenarios {
         JsonPath done = awaitJob(job);
         assertEquals("succeeded", done.getString("status"));
         assertEquals(List.of(), Stacks.leftovers(name));
-        assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)));
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv").resolve(name)));
         return done.getString("output");
     }
 

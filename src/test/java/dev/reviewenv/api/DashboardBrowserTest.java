@@ -5,25 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.testsupport.Api;
-import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stack;
 import dev.reviewenv.testsupport.Stacks;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -44,23 +41,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @QuarkusTest
 @WithTestResource(HostServices.class)
 class DashboardBrowserTest {
-    @TestHTTPResource("/")
-    URL service;
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/shop");
 
-    Path home;
-    GitFixture git;
     String side;
     WebDriver browser;
     Path profile;
 
     @BeforeEach
     void setUp() throws Exception {
-        home = Path.of(ConfigProvider.getConfig().getValue("reviewenv.home", String.class));
-        git = new GitFixture(Path.of(ConfigProvider.getConfig().getValue("reviewenv.git-root", String.class)), "team/shop",
-                service.toString(), HostServices.TOKEN);
-        side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        dev.reviewenv.testsupport.Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
+        side = sut.sideImage();
         profile = Files.createTempDirectory("chromium-profile");
+        sut.cleanUp("rm", "-rf", profile.toString());
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -76,12 +68,6 @@ class DashboardBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        git.close();
-        dev.reviewenv.testsupport.Cmd.run(null, java.util.Map.of(), "docker", "rmi", side);
-        dev.reviewenv.testsupport.Cmd.run(null, java.util.Map.of(), "rm", "-rf", profile.toString());
     }
 
     WebDriverWait waiting() {
@@ -90,11 +76,11 @@ class DashboardBrowserTest {
 
     @Test
     void aReviewerSignsInSeesTheEnvironmentFollowsItsLogExtendsItAndStopsIt() throws Exception {
-        git.branch("feature/board").file("docker-compose.yml", Stack.compose("web", side)).file("web/Dockerfile", Stack.dockerfile("board"));
-        git.commit("board");
-        String commit = Api.succeeded(Api.startedJob(git.push("feature/board"))).getString("revision");
+        sut.git().branch("feature/board").file("docker-compose.yml", Stack.compose("web", side)).file("web/Dockerfile", Stack.dockerfile("board"));
+        sut.git().commit("board");
+        String commit = Api.succeeded(Api.startedJob(sut.git().push("feature/board"))).getString("revision");
 
-        browser.get(service + "");
+        browser.get(sut.url());
         waiting().until(ExpectedConditions.urlContains("/login"));
         browser.findElement(By.id("token")).sendKeys(HostServices.TOKEN);
         browser.findElement(By.id("signin-button")).click();
@@ -108,7 +94,7 @@ class DashboardBrowserTest {
         row.findElement(By.cssSelector("button.log")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "is up at http://feature-board.localhost"));
 
-        Path removeat = home.resolve(".reviewenv/feature-board/removeat");
+        Path removeat = sut.home().resolve(".reviewenv/feature-board/removeat");
         String before = Files.readString(removeat).trim();
         new Select(row.findElement(By.cssSelector("select.lifetime"))).selectByValue("2d");
         row.findElement(By.cssSelector("button.extend")).click();

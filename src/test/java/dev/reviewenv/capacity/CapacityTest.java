@@ -10,29 +10,26 @@ import dev.reviewenv.reaper.Reaper;
 import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.Docker;
-import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
 import dev.reviewenv.testsupport.Registry;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.SmallDisk;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the host can hold, against the real Docker engine and a real Traefik: limits in
@@ -51,32 +48,15 @@ import org.junit.jupiter.api.Test;
         """))
 @WithTestResource(SmallDisk.class)
 class CapacityTest {
-    @TestHTTPResource("/")
-    URL service;
-
     @Inject
     Reaper reaper;
 
-    Path home;
-    int traefikPort;
-    GitFixture git;
-
-    @BeforeEach
-    void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/cap", service.toString(),
-                HostServices.TOKEN);
-    }
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/cap");
 
     @AfterEach
     void tearDown() {
         SmallDisk.fill(0);
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        git.close();
     }
 
     /** A stack that serves {@code page} on 8080 from an image that was on the host before (nothing to build). */
@@ -93,9 +73,9 @@ class CapacityTest {
 
     /** Commits {@code compose} on {@code branch} and pushes it; returns the job. */
     String push(String branch, String compose) {
-        git.branch(branch).file("docker-compose.yml", compose);
-        git.commit(branch);
-        return Api.startedJob(git.push(branch));
+        sut.git().branch(branch).file("docker-compose.yml", compose);
+        sut.git().commit(branch);
+        return Api.startedJob(sut.git().push(branch));
     }
 
     String deploy(String branch, String compose) {
@@ -108,7 +88,7 @@ class CapacityTest {
 
     /** Requests the environment through Traefik, then waits until reviewenv has read that request from Traefik's log. */
     void visit(String name) {
-        assertEquals(200, Traefik.get(traefikPort, name + ".localhost", "/").status());
+        assertEquals(200, Traefik.get(sut.traefikPort(), name + ".localhost", "/").status());
         Instant deadline = Instant.now().plusSeconds(30);
         while (environment(name).getString("lastRequest") == null) {
             assertTrue(Instant.now().isBefore(deadline), "reviewenv never saw the request to " + name + " in Traefik's access log");
@@ -117,7 +97,7 @@ class CapacityTest {
     }
 
     String endings() throws Exception {
-        Path log = home.resolve(".reviewenv/.endings.jsonl");
+        Path log = sut.home().resolve(".reviewenv/.endings.jsonl");
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
@@ -153,7 +133,7 @@ class CapacityTest {
         }
         String bombLog = Cmd.run(null, Map.of(), "docker", "logs", bomb).text();
         assertTrue(bombLog.contains("can't fork: Resource temporarily unavailable"), bombLog);
-        assertEquals(200, Traefik.get(traefikPort, name + ".localhost", "/").status(), "the neighbour keeps answering");
+        assertEquals(200, Traefik.get(sut.traefikPort(), name + ".localhost", "/").status(), "the neighbour keeps answering");
         given().get("/q/health/ready").then().statusCode(200);
         JsonPath env = environment(name);
         assertEquals(67108864L, env.getLong("resources.memoryLimitBytes"));
@@ -172,7 +152,7 @@ class CapacityTest {
         assertEquals(List.of(a, "cap-c"), Api.environments().stream().sorted().toList());
         assertEquals(List.of(), Stacks.leftovers(b), "the evicted environment is gone from Docker");
         assertTrue(endings().contains("\"name\":\"" + b + "\",\"reason\":\"evicted\""), endings());
-        assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+        assertEquals(200, Traefik.get(sut.traefikPort(), a + ".localhost", "/").status());
     }
 
     @Test
@@ -191,9 +171,9 @@ class CapacityTest {
     }
 
     String deployFor90s(String branch, String page) {
-        git.branch(branch).file("docker-compose.yml", web(page, ""));
-        git.commit(page);
-        return Api.succeeded(Api.startedJob(git.push(branch, "-o", "lifetime=90s"))).getString("environment");
+        sut.git().branch(branch).file("docker-compose.yml", web(page, ""));
+        sut.git().commit(page);
+        return Api.succeeded(Api.startedJob(sut.git().push(branch, "-o", "lifetime=90s"))).getString("environment");
     }
 
     @Test
@@ -238,10 +218,10 @@ class CapacityTest {
         assertEquals(1, Stacks.volumes(name).size(), "volumes kept");
 
         Instant asked = Instant.now();
-        Traefik.Answer first = Traefik.get(traefikPort, name + ".localhost", "/");
+        Traefik.Answer first = Traefik.get(sut.traefikPort(), name + ".localhost", "/");
         assertEquals(503, first.status(), first.body());
         assertTrue(first.body().contains("Starting " + name) && first.body().contains("http-equiv=\"refresh\""), first.body());
-        Traefik.Answer woken = Traefik.await(traefikPort, name + ".localhost", "awake", Duration.ofSeconds(60));
+        Traefik.Answer woken = Traefik.await(sut.traefikPort(), name + ".localhost", "awake", Duration.ofSeconds(60));
         long ms = Duration.between(asked, Instant.now()).toMillis();
         assertEquals(200, woken.status(), woken.body());
         System.out.println("woke " + name + " through Traefik in " + ms + " ms");
@@ -258,12 +238,12 @@ class CapacityTest {
         for (String c : Stacks.containers(name)) {
             Cmd.ok("docker", "stop", "-t", "1", c); // as a restart of the Docker daemon leaves them
         }
-        assertTrue(Traefik.get(traefikPort, name + ".localhost", "/").status() >= 502, "nothing answers behind the route");
+        assertTrue(Traefik.get(sut.traefikPort(), name + ".localhost", "/").status() >= 502, "nothing answers behind the route");
         Reaper.Report pass = reaper.reap(Instant.now(), false);
         assertTrue(pass.reaped().contains("put " + name + " to sleep: its containers had stopped without reviewenv; a request"
                 + " wakes it"), pass.lines().toString());
         assertEquals("sleeping", environment(name).getString("status"));
-        Traefik.Answer back = Traefik.await(traefikPort, name + ".localhost", "back again", Duration.ofSeconds(60));
+        Traefik.Answer back = Traefik.await(sut.traefikPort(), name + ".localhost", "back again", Duration.ofSeconds(60));
         assertEquals(200, back.status(), back.body());
         assertEquals("running", environment(name).getString("status"));
     }

@@ -7,25 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.reviewenv.reaper.Reaper;
 import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
-import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.net.URL;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sleep and wake on the swarm engine, through Traefik: an idle stack is scaled to nothing with its
@@ -36,39 +31,20 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = HostServices.class, initArgs = {@ResourceArg(name = "swarm", value = "true"),
         @ResourceArg(name = "config", value = "reviewenv.idle-after=1h")})
 class SleepWithSwarmTest {
-    @TestHTTPResource("/")
-    URL service;
-
     @Inject
     Reaper reaper;
 
-    int traefikPort;
-    GitFixture git;
-
-    @BeforeEach
-    void setUp() {
-        var config = ConfigProvider.getConfig();
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/cap", service.toString(),
-                HostServices.TOKEN);
-    }
-
-    @AfterEach
-    void tearDown() {
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        git.close();
-    }
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/cap");
 
     String deploy(String branch, String page) {
-        git.branch(branch).file("docker-compose.yml", CapacityTest.web(page, """
+        sut.git().branch(branch).file("docker-compose.yml", CapacityTest.web(page, """
                     volumes: ["data:/data"]
                 volumes:
                   data: {}
                 """));
-        git.commit(branch);
-        return Api.succeeded(Api.startedJob(git.push(branch))).getString("environment");
+        sut.git().commit(branch);
+        return Api.succeeded(Api.startedJob(sut.git().push(branch))).getString("environment");
     }
 
     JsonPath environment(String name) {
@@ -92,10 +68,10 @@ class SleepWithSwarmTest {
         assertEquals("0/0", Cmd.ok("docker", "service", "ls", "--filter", "name=" + name + "_web", "--format", "{{.Replicas}}").strip());
         assertEquals(1, Stacks.volumes(name).size(), "the volume is kept");
 
-        Traefik.Answer first = Traefik.get(traefikPort, name + ".localhost", "/");
+        Traefik.Answer first = Traefik.get(sut.traefikPort(), name + ".localhost", "/");
         assertEquals(503, first.status(), first.body());
         assertTrue(first.body().contains("Starting " + name), first.body());
-        Traefik.Answer woken = Traefik.await(traefikPort, name + ".localhost", "awake", Duration.ofSeconds(60));
+        Traefik.Answer woken = Traefik.await(sut.traefikPort(), name + ".localhost", "awake", Duration.ofSeconds(60));
         assertEquals(200, woken.status(), woken.body());
         assertEquals("running", environment(name).getString("status"));
         assertEquals("kept\n", Cmd.ok("docker", "exec", running(name).get(0), "cat", "/data/note"), "its data survived the sleep");
@@ -113,7 +89,7 @@ class SleepWithSwarmTest {
         Reaper.Report pass = reaper.reap(Instant.now(), false);
         assertTrue(pass.reaped().contains("put " + name + " to sleep: its containers had stopped without reviewenv; a request"
                 + " wakes it"), pass.lines().toString());
-        Traefik.Answer back = Traefik.await(traefikPort, name + ".localhost", "back again", Duration.ofSeconds(60));
+        Traefik.Answer back = Traefik.await(sut.traefikPort(), name + ".localhost", "back again", Duration.ofSeconds(60));
         assertEquals(200, back.status(), back.body());
         assertEquals("running", environment(name).getString("status"));
     }

@@ -5,24 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.testsupport.Api;
-import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.URL;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A full host that refuses instead of evicting, and lifetimes that count from the last request through Traefik. */
 @QuarkusTest
@@ -33,38 +28,17 @@ import org.junit.jupiter.api.Test;
         reviewenv.default-lifetime=1h
         """))
 class WhenFullRefuseTest {
-    @TestHTTPResource("/")
-    URL service;
-
-    Path home;
-    int traefikPort;
-    GitFixture git;
-
-    @BeforeEach
-    void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/full", service.toString(),
-                HostServices.TOKEN);
-    }
-
-    @AfterEach
-    void tearDown() {
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        git.close();
-    }
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/full");
 
     String push(String branch, String page) {
-        git.branch(branch).file("docker-compose.yml", CapacityTest.web(page, ""));
-        git.commit(branch);
-        return Api.startedJob(git.push(branch));
+        sut.git().branch(branch).file("docker-compose.yml", CapacityTest.web(page, ""));
+        sut.git().commit(branch);
+        return Api.startedJob(sut.git().push(branch));
     }
 
     long removeAt(String name) throws Exception {
-        return Long.parseLong(Files.readString(home.resolve(".reviewenv").resolve(name).resolve("removeat")).strip());
+        return Long.parseLong(Files.readString(sut.home().resolve(".reviewenv").resolve(name).resolve("removeat")).strip());
     }
 
     /** {@code reviewenv_failures_total} of one reason (0 before the first). */
@@ -85,7 +59,7 @@ class WhenFullRefuseTest {
                 + " or raise reviewenv.max-environments"), out);
         assertEquals(List.of(a), Api.environments());
         assertEquals(List.of(), Stacks.leftovers("full-b"), "nothing of the refused push was made");
-        assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+        assertEquals(200, Traefik.get(sut.traefikPort(), a + ".localhost", "/").status());
         assertEquals(capacityBefore + 1, failures("refused-capacity"), "counted as a capacity refusal");
         assertEquals(ownershipBefore, failures("refused-ownership"), "not as one of ownership");
     }
@@ -95,7 +69,7 @@ class WhenFullRefuseTest {
         String a = Api.succeeded(push("full/a", "a")).getString("environment");
         long deployedRemoveAt = removeAt(a);
         Api.sleep(2100);
-        assertEquals(200, Traefik.get(traefikPort, a + ".localhost", "/").status());
+        assertEquals(200, Traefik.get(sut.traefikPort(), a + ".localhost", "/").status());
         Instant deadline = Instant.now().plusSeconds(30);
         while (removeAt(a) == deployedRemoveAt) {
             assertTrue(Instant.now().isBefore(deadline), "a request through Traefik never moved removeat");

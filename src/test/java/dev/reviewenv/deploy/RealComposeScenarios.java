@@ -10,12 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.Docker;
-import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Traefik;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -24,9 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A compose file as a team writes it, deployed as it is: host ports, fixed container names, binds of
@@ -41,29 +38,8 @@ abstract class RealComposeScenarios {
     /** Another, from the operator's variables file. */
     static final String FILE_SECRET = "file-Secret-9d2e";
 
-    @TestHTTPResource("/")
-    URL service;
-
-    Path home;
-    int traefikPort;
-    GitFixture git;
-
-    @BeforeEach
-    void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/app", service.toString(),
-                HostServices.TOKEN);
-    }
-
-    @AfterEach
-    void tearDown() {
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        git.close();
-    }
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/app");
 
     static final String APP = """
             version: "3.8"
@@ -93,10 +69,10 @@ abstract class RealComposeScenarios {
             """;
 
     JsonPath push(String branch, Map<String, String> files) {
-        git.fresh(branch);
-        files.forEach(git::file);
-        git.commit(branch);
-        return Api.awaitJob(Api.startedJob(git.push(branch)));
+        sut.git().fresh(branch);
+        files.forEach(sut.git()::file);
+        sut.git().commit(branch);
+        return Api.awaitJob(Api.startedJob(sut.git().push(branch)));
     }
 
     static JsonNode container(String env, String service) {
@@ -135,7 +111,7 @@ abstract class RealComposeScenarios {
             if ("bind".equals(m.at("/Type").asText())) {
                 binds++;
                 assertFalse(m.at("/RW").asBoolean(), "read-only: " + m);
-                assertTrue(m.at("/Source").asText().startsWith(home.resolve(".reviewenv-workspaces").resolve(name).toString()),
+                assertTrue(m.at("/Source").asText().startsWith(sut.home().resolve(".reviewenv-workspaces").resolve(name).toString()),
                         "from the environment's checkout: " + m);
             }
         }
@@ -150,7 +126,7 @@ abstract class RealComposeScenarios {
         assertTrue(env.text().contains("API_KEY=" + FILE_SECRET), "the variables file's value arrived");
         assertTrue(env.text().contains("SELF=http://" + name + ".localhost"), "the environment knows its own address");
         assertTrue(env.text().contains("BRANCH=feature/real"));
-        String page = Traefik.await(traefikPort, name + ".localhost", "hello-from-dotenv", Duration.ofSeconds(20)).body();
+        String page = Traefik.await(sut.traefikPort(), name + ".localhost", "hello-from-dotenv", Duration.ofSeconds(20)).body();
         assertTrue(page.contains("real app") && page.contains("mode=review"), page);
 
         // The other service reaches the old container name, on the environment's own network.
@@ -165,7 +141,7 @@ abstract class RealComposeScenarios {
                 + given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().extract().asString()
                 + given().auth().oauth2(HostServices.TOKEN).get("/api/jobs/" + job.getString("id")).then().extract().asString();
         assertFalse(api.contains(SECRET) || api.contains(FILE_SECRET), "API answers");
-        assertNoReadableFileHolds(home);
+        assertNoReadableFileHolds(sut.home());
         String log = Files.readString(Path.of(ConfigProvider.getConfig().getValue("reviewenv-test.log", String.class)));
         assertFalse(log.contains(SECRET) || log.contains(FILE_SECRET), "service log");
     }

@@ -13,15 +13,14 @@ import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.Docker;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +28,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults against the real parts, inside one service: Redis stopped or restarted under running
@@ -48,28 +47,22 @@ import org.junit.jupiter.api.Test;
                 reviewenv.jobs.heartbeat=1s
                 """)})
 class FaultsTest {
-    @TestHTTPResource("/")
-    URL service;
-
     @Inject
     Reaper reaper;
 
     @Inject
     EnvironmentLocks locks;
 
-    Path home;
+    /** Its tests stop Redis and break jobs: the stops after them are awaited, however they end. */
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/faults").stopping(ServiceUnderTest.Stopping.ENDED);
+
     Path spool;
-    int traefikPort;
-    GitFixture git;
 
     @BeforeEach
     void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        spool = Path.of(config.getValue("reviewenv.spool.dir", String.class));
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/faults", service.toString(),
-                HostServices.TOKEN).env("REVIEWENV_SPOOL", spool.toString());
+        spool = Path.of(sut.config("reviewenv.spool.dir"));
+        sut.git().env("REVIEWENV_SPOOL", spool.toString());
     }
 
     @AfterEach
@@ -77,10 +70,6 @@ class FaultsTest {
         if (!redisAnswers()) {
             HostServices.redis().up();
         }
-        for (String name : Api.environments()) {
-            Api.awaitJob(Api.stop(name));
-        }
-        git.close();
     }
 
     static boolean redisAnswers() {
@@ -89,7 +78,7 @@ class FaultsTest {
 
     /** A web service serving {@code page} from its image, with a named volume at /data; the build takes {@code buildSeconds}. */
     GitFixture branch(String branch, String page, int buildSeconds) {
-        return git.branch(branch).file("docker-compose.yml", """
+        return sut.git().branch(branch).file("docker-compose.yml", """
                 services:
                   web:
                     build: ./web
@@ -112,8 +101,8 @@ class FaultsTest {
     }
 
     String push(String branch) {
-        git.commit(branch);
-        return Api.startedJob(git.push(branch));
+        sut.git().commit(branch);
+        return Api.startedJob(sut.git().push(branch));
     }
 
     static void awaitOutput(String job, String text) {
@@ -126,13 +115,13 @@ class FaultsTest {
 
     void assertRunning(String name, String page) {
         assertEquals(1, Docker.environment(name).size(), name + " runs");
-        assertTrue(Files.exists(home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), name + " is routed");
-        assertEquals(page, Traefik.await(traefikPort, name + ".localhost", page, Duration.ofSeconds(20)).body().trim());
+        assertTrue(Files.exists(sut.home().resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), name + " is routed");
+        assertEquals(page, Traefik.await(sut.traefikPort(), name + ".localhost", page, Duration.ofSeconds(20)).body().trim());
     }
 
     void assertNothingOf(String name) {
         assertEquals(List.of(), Stacks.leftovers(name), name + " leaves nothing in Docker");
-        assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)), name + " leaves no record");
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv").resolve(name)), name + " leaves no record");
     }
 
     @Test
@@ -141,7 +130,7 @@ class FaultsTest {
         String web = Docker.environment("keep").get(0).at("/Id").asText();
         Cmd.ok("docker", "exec", web, "sh", "-c", "echo precious > /data/mark");
 
-        git.branch("keep").file("docker-compose.yml", """
+        sut.git().branch("keep").file("docker-compose.yml", """
                 services:
                   web:
                     build: ./web
@@ -165,7 +154,7 @@ class FaultsTest {
 
     @Test
     void aStuckTeardownNeverHoldsUpTheExpiryOfAnother() throws Exception {
-        git.branch("stuck").file("docker-compose.yml", """
+        sut.git().branch("stuck").file("docker-compose.yml", """
                 services:
                   web:
                     image: reviewenv/busybox:local
@@ -176,7 +165,7 @@ class FaultsTest {
         Api.succeeded(push("stuck"));
         Api.succeeded(pushed("other", "other", 0));
         for (String name : List.of("stuck", "other")) {
-            Files.writeString(home.resolve(".reviewenv").resolve(name).resolve("removeat"), (Instant.now().getEpochSecond() - 1) + "\n");
+            Files.writeString(sut.home().resolve(".reviewenv").resolve(name).resolve("removeat"), (Instant.now().getEpochSecond() - 1) + "\n");
         }
         Instant start = Instant.now();
         String stop = Api.stop("stuck");
@@ -198,7 +187,7 @@ class FaultsTest {
         try (EnvironmentLocks.Held held = locks.hold(EnvironmentName.of("race"))) {
             deploy = pushed("race", "race", 0);
             awaitStatus(deploy, "running");
-            stop = Api.startedJob(git.push(":race"));
+            stop = Api.startedJob(sut.git().push(":race"));
             awaitStatus(stop, "running");
         }
         JsonPath d = Api.awaitJob(deploy);
@@ -236,8 +225,8 @@ class FaultsTest {
         HostServices.redis().down();
         given().get("/q/health/ready").then().statusCode(503);
         branch("later", "later", 0);
-        git.commit("later");
-        String out = git.push("later");
+        sut.git().commit("later");
+        String out = sut.git().push("later");
         assertTrue(out.contains("the push of later is queued in " + spool), out);
         HostServices.redis().up();
         given().get("/q/health/ready").then().statusCode(200);
@@ -258,9 +247,9 @@ class FaultsTest {
     void redisRestartedWithJobsQueuedRunsThemAll() {
         for (String b : List.of("q1", "q2", "q3")) {
             branch(b, b, 3);
-            git.commit(b);
+            sut.git().commit(b);
         }
-        String out = git.pushAll(List.of("q1", "q2", "q3"));
+        String out = sut.git().pushAll(List.of("q1", "q2", "q3"));
         Matcher m = Api.STARTED.matcher(out);
         List<String> jobs = new java.util.ArrayList<>();
         while (m.find()) {

@@ -7,31 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.reaper.Reaper;
 import dev.reviewenv.testsupport.Api;
-import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
 import dev.reviewenv.testsupport.Receivers;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stack;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every event reaches ntfy and the webhook as their APIs describe (stand-ins that check each
@@ -42,40 +37,23 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(HostServices.class)
 @WithTestResource(Receivers.class)
 class NoticesTest {
-    @TestHTTPResource("/")
-    URL service;
+    /** The receivers are judged once every environment is stopped (a stop sends notices too). */
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repositories().afterwards(this::everyRequestKeptToTheApi);
 
     @Inject
     Reaper reaper;
 
-    Path home;
-    Path gitRoot;
     String side;
-    final List<GitFixture> repos = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        home = Path.of(ConfigProvider.getConfig().getValue("reviewenv.home", String.class));
-        gitRoot = Path.of(ConfigProvider.getConfig().getValue("reviewenv.git-root", String.class));
-        side = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
+        side = sut.sideImage();
         Receivers.clear();
     }
 
-    @AfterEach
-    void tearDown() {
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        repos.forEach(GitFixture::close);
-        Cmd.run(null, Map.of(), "docker", "rmi", side);
+    void everyRequestKeptToTheApi() {
         assertEquals(List.of(), Receivers.violations, "every request kept to the published API");
-    }
-
-    GitFixture repo(String name) {
-        GitFixture git = new GitFixture(gitRoot, name, service.toString(), HostServices.TOKEN);
-        repos.add(git);
-        return git;
     }
 
     JsonPath deploy(GitFixture git, String branch, String page, String... options) {
@@ -98,7 +76,7 @@ class NoticesTest {
 
     @Test
     void everyEventReachesNtfyAndTheWebhookAndTheExpiryWarningExtendsOnceWithoutTheToken() throws Exception {
-        GitFixture git = repo("team/notes");
+        GitFixture git = sut.repo("team/notes");
         JsonPath done = deploy(git, "feature/n", "n", "-o", "lifetime=8m");
         assertEquals("succeeded", done.getString("status"), done.getString("output"));
         var deployed = await("webhook", r -> r.json().path("event").asText().equals("deployed"), 1).get(0).json();
@@ -110,7 +88,7 @@ class NoticesTest {
         var ntfy = await("ntfy", r -> r.header("Title").equals("feature-n is up"), 1).get(0);
         assertEquals("http://feature-n.localhost", ntfy.header("Click"));
 
-        Path removeat = home.resolve(".reviewenv/feature-n/removeat");
+        Path removeat = sut.home().resolve(".reviewenv/feature-n/removeat");
         Files.writeString(removeat, (Instant.now().getEpochSecond() + 60) + "\n");
         reaper.reap(Instant.now(), false);
         var expiring = await("webhook", r -> r.json().path("event").asText().equals("expiring"), 1).get(0).json();
@@ -156,7 +134,7 @@ class NoticesTest {
     @Test
     void eachForgeGetsItsStatusesAndOneCommentAndOneThatIsDownSlowsNothing() {
         for (String[] forge : new String[][] {{"team/fg", "gitea"}, {"team/gh", "github"}, {"team/gl", "gitlab"}}) {
-            GitFixture git = repo(forge[0]);
+            GitFixture git = sut.repo(forge[0]);
             String name = "feature-x";
             String first = deploy(git, Receivers.BRANCH, "one").getString("revision");
             String second = deploy(git, Receivers.BRANCH, "two").getString("revision");
@@ -175,7 +153,7 @@ class NoticesTest {
             assertTrue(posted.get(0).json().path("body").asText().contains("http://" + name + ".localhost"));
             Api.succeeded(Api.stop(name));
         }
-        GitFixture git = repo("team/fg");
+        GitFixture git = sut.repo("team/fg");
         String failedCommit = null;
         git.branch("feature/bad").file("docker-compose.yml", "services:\n  web:\n    image: reviewenv-it/none:2\n    expose: [\"80\"]\n");
         failedCommit = git.commit("bad");
@@ -184,7 +162,7 @@ class NoticesTest {
         await("gitea", r -> r.path().contains("/statuses/" + failedAt) && r.body().contains("failure"), 1);
 
         Instant start = Instant.now();
-        JsonPath down = deploy(repo("team/down"), "main", "down");
+        JsonPath down = deploy(sut.repo("team/down"), "main", "down");
         assertEquals("succeeded", down.getString("status"), "a forge that is down fails nothing");
         assertTrue(Duration.between(start, Instant.now()).toSeconds() < 30, "nor slows the deploy");
     }

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.Docker;
-import dev.reviewenv.testsupport.GitFixture;
-import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stacks;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,10 +19,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every case of {@link Escapes} pushed as a branch through the real hook, service, Compose and
@@ -34,23 +30,19 @@ import org.junit.jupiter.api.Test;
  * containers as they were. Run once with Compose v2 and once with v1.
  */
 abstract class EscapeSuite {
-    @TestHTTPResource("/")
-    URL service;
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/escape");
 
     /** True for the Compose v1 run, whose own reading refuses some cases before the policy does. */
     abstract boolean v1();
 
-    Path home;
     Path marker;
     String target;
     String sharedTag;
     String sharedId;
-    GitFixture git;
 
     @BeforeEach
     void host() throws Exception {
-        home = Path.of(ConfigProvider.getConfig().getValue("reviewenv.home", String.class));
-        Path gitRoot = Path.of(ConfigProvider.getConfig().getValue("reviewenv.git-root", String.class));
         String id = UUID.randomUUID().toString().substring(0, 8);
         marker = Files.createDirectories(Path.of("/tmp/reviewenv-escape-" + id));
         Files.writeString(marker.resolve("secret"), "HOST-SECRET-" + id + "\n");
@@ -59,18 +51,10 @@ abstract class EscapeSuite {
         sharedTag = "reviewenv-it/shared:" + id;
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", sharedTag);
         sharedId = Docker.imageId(sharedTag);
-        git = new GitFixture(gitRoot, "team/escape", service.toString(), HostServices.TOKEN);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        git.close();
-        Cmd.run(null, Map.of(), "docker", "rm", "-f", target);
-        Cmd.run(null, Map.of(), "docker", "rmi", sharedTag);
-        Cmd.run(null, Map.of(), "rm", "-rf", marker.toString());
+        // Removed once every environment is stopped.
+        sut.cleanUp("docker", "rm", "-f", target);
+        sut.cleanUp("docker", "rmi", sharedTag);
+        sut.cleanUp("rm", "-rf", marker.toString());
     }
 
     /** One case's verdict: its job, and what Docker holds for it. */
@@ -83,7 +67,7 @@ abstract class EscapeSuite {
             assertFalse(output.contains(" up -d"), "refused before anything ran");
             assertEquals(List.of(), Stacks.leftovers(name));
             assertEquals(List.of(), Docker.environment(name));
-            assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)), "no record");
+            assertFalse(Files.exists(sut.home().resolve(".reviewenv").resolve(name)), "no record");
         } else if (c.outcome() instanceof Escapes.Runs runs) {
             assertEquals("succeeded", job.getString("status"), "status");
             runs.check().accept(Docker.environment(name));
@@ -101,14 +85,14 @@ abstract class EscapeSuite {
         for (int i = 0; i < cases.size(); i++) {
             Escapes.Case c = cases.get(i);
             String branch = "escape/" + i;
-            git.fresh(branch);
-            c.files().forEach(git::file);
-            c.links().forEach(git::link);
-            git.commit(c.title());
+            sut.git().fresh(branch);
+            c.files().forEach(sut.git()::file);
+            c.links().forEach(sut.git()::link);
+            sut.git().commit(c.title());
             branches.add(branch);
             byRef.put("refs/heads/" + branch, c);
         }
-        String pushed = git.pushAll(branches);
+        String pushed = sut.git().pushAll(branches);
         Matcher m = Api.STARTED.matcher(pushed);
         List<JsonPath> jobs = new ArrayList<>();
         while (m.find()) {

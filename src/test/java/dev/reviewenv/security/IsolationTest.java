@@ -13,17 +13,16 @@ import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.Docker;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The channels a compose model does not show, tried as an attacker who can push would, through
@@ -58,42 +55,11 @@ import org.junit.jupiter.api.Test;
                 reviewenv.limits.log-files=2
                 """)})
 class IsolationTest {
-    @TestHTTPResource("/")
-    URL service;
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repositories();
 
     @Inject
     Reaper reaper;
-
-    Path home;
-    Path gitRoot;
-    int traefikPort;
-    final List<GitFixture> repos = new ArrayList<>();
-    final List<String[]> cleanUp = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        gitRoot = Path.of(config.getValue("reviewenv.git-root", String.class));
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-    }
-
-    @AfterEach
-    void tearDown() {
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        repos.forEach(GitFixture::close);
-        repos.clear();
-        cleanUp.forEach(argv -> Cmd.run(null, Map.of(), argv));
-        cleanUp.clear();
-    }
-
-    GitFixture repo(String name) {
-        GitFixture git = new GitFixture(gitRoot, name, service.toString(), HostServices.TOKEN);
-        repos.add(git);
-        return git;
-    }
 
     /** Pushes {@code files} as the whole tree of {@code branch}; returns the ended job. */
     static JsonPath push(GitFixture git, String branch, Map<String, String> files) {
@@ -166,8 +132,8 @@ class IsolationTest {
 
     @Test
     void aBuildReachesNeitherTheHostsLoopbackNorTheHostItself() throws Exception {
-        GitFixture git = repo("team/builds");
-        int servicePort = service.getPort();
+        GitFixture git = sut.repo("team/builds");
+        int servicePort = sut.port();
         try (Witness loopback = Witness.on("127.0.0.1"); Witness anywhere = Witness.on("0.0.0.0")) {
             JsonPath add = push(git, "b/loopback", built("FROM reviewenv/busybox:local\nADD http://127.0.0.1:"
                     + loopback.port() + "/secret /secret\n"));
@@ -188,8 +154,8 @@ class IsolationTest {
 
     @Test
     void aBuildSeesNoOtherEnvironmentsImagesAndNoOtherRepositorysCache() {
-        GitFixture a = repo("team/a");
-        GitFixture b = repo("team/b");
+        GitFixture a = sut.repo("team/a");
+        GitFixture b = sut.repo("team/b");
         JsonPath owner = push(a, "secret", built("""
                 FROM reviewenv/busybox:local
                 RUN echo A-SECRET > /secret
@@ -235,7 +201,7 @@ class IsolationTest {
 
     @Test
     void aBuildRunsWithinTheEnvironmentsLimitsAndItsTime() {
-        GitFixture small = repo("team/small");
+        GitFixture small = sut.repo("team/small");
         JsonPath limits = push(small, "limits", built("FROM reviewenv/busybox:local\n"
                 + "RUN echo pids=$(cat /sys/fs/cgroup/pids/pids.max) memory=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)\n"));
         assertStatus("succeeded", limits);
@@ -266,8 +232,8 @@ class IsolationTest {
 
     @Test
     void namesThatAreNotReviewenvsAreNeverUsedChangedOrRemoved() throws Exception {
-        GitFixture ops = repo("team/ops");
-        Path routes = home.resolve(".reviewenv-traefik/dynamic");
+        GitFixture ops = sut.repo("team/ops");
+        Path routes = sut.home().resolve(".reviewenv-traefik/dynamic");
         String stack = """
                 services:
                   web:
@@ -281,17 +247,17 @@ class IsolationTest {
                 """;
         // The operator's objects, one under each name form a deploy would create or write.
         Cmd.ok("docker", "volume", "create", "ops-volume_data");
-        cleanUp.add(new String[] {"docker", "volume", "rm", "-f", "ops-volume_data"});
+        sut.cleanUp("docker", "volume", "rm", "-f", "ops-volume_data");
         Cmd.ok("docker", "run", "--rm", "-v", "ops-volume_data:/v", "reviewenv/busybox:local", "sh", "-c", "echo OPERATOR > /v/keep");
         Cmd.ok("docker", "network", "create", "ops-network_default");
-        cleanUp.add(new String[] {"docker", "network", "rm", "ops-network_default"});
+        sut.cleanUp("docker", "network", "rm", "ops-network_default");
         Cmd.ok("docker", "run", "-d", "--init", "--name", "ops-container_web_1", "reviewenv/busybox:local", "sleep", "3600");
-        cleanUp.add(new String[] {"docker", "rm", "-f", "ops-container_web_1"});
+        sut.cleanUp("docker", "rm", "-f", "ops-container_web_1");
         String operatorRoute = "# the operator's own\nhttp:\n  routers:\n    ops-route:\n      rule: Host(`ops.example`)\n      service: x\n"
                 + "  services:\n    x:\n      loadBalancer:\n        servers:\n          - url: http://127.0.0.1:9\n";
         Files.writeString(routes.resolve("ops-route.yml"), operatorRoute);
         Cmd.ok("docker", "volume", "create", "ops-data");
-        cleanUp.add(new String[] {"docker", "volume", "rm", "-f", "ops-data"});
+        sut.cleanUp("docker", "volume", "rm", "-f", "ops-data");
 
         Map<String, String> expected = Map.of("ops/volume", "volume ops-volume_data", "ops/network", "network ops-network_default",
                 "ops/container", "container ops-container_web_1", "ops/route", "route file " + routes.resolve("ops-route.yml"));
@@ -314,12 +280,12 @@ class IsolationTest {
         String commit = ops.commit("image");
         String taken = "ops-image/web:" + commit;
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", taken);
-        cleanUp.add(new String[] {"docker", "rmi", taken});
+        sut.cleanUp("docker", "rmi", taken);
         JsonPath image = Api.awaitJob(Api.startedJob(ops.push("ops/image")));
         assertStatus("failed", image);
         assertTrue(output(image).contains("image " + taken), output(image));
         // A trusted repository may name its volume; a name the operator holds is still refused.
-        GitFixture trusted = repo("team/trusted");
+        GitFixture trusted = sut.repo("team/trusted");
         JsonPath named = push(trusted, "named", Map.of("docker-compose.yml", stack.replace("data: {}", "data: {name: ops-data}")));
         assertStatus("failed", named);
         assertTrue(output(named).contains("volume ops-data"), output(named));
@@ -372,10 +338,10 @@ class IsolationTest {
                     init: true
                     command: ["sh", "-c", "mkdir -p /a && echo admin-secret > /a/index.html && exec httpd -f -p 9000 -h /a"]
                 """;
-        assertStatus("succeeded", push(repo("team/a"), "victim", Map.of("docker-compose.yml", stack.formatted("victim"))));
-        assertStatus("succeeded", push(repo("team/b"), "attacker", Map.of("docker-compose.yml", stack.formatted("attacker"))));
-        assertStatus("succeeded", push(repo("team/trusted"), "raw", Map.of("docker-compose.yml", stack.formatted("raw"))));
-        assertTrue(Traefik.await(traefikPort, "victim.localhost", "victim-page", Duration.ofSeconds(20)).body().contains("victim-page"));
+        assertStatus("succeeded", push(sut.repo("team/a"), "victim", Map.of("docker-compose.yml", stack.formatted("victim"))));
+        assertStatus("succeeded", push(sut.repo("team/b"), "attacker", Map.of("docker-compose.yml", stack.formatted("attacker"))));
+        assertStatus("succeeded", push(sut.repo("team/trusted"), "raw", Map.of("docker-compose.yml", stack.formatted("raw"))));
+        assertTrue(Traefik.await(sut.traefikPort(), "victim.localhost", "victim-page", Duration.ofSeconds(20)).body().contains("victim-page"));
 
         JsonNode attacker = container("attacker", "web");
         JsonNode victimWeb = container("victim", "web");
@@ -388,7 +354,7 @@ class IsolationTest {
         for (String ip : addresses(victimAdmin)) {
             assertFalse(fetchFrom(attacker, ip, 9000).contains("HTTP"), "the attacker reached the victim's admin port at " + ip);
         }
-        int servicePort = service.getPort();
+        int servicePort = sut.port();
         List<String> hostSide = new ArrayList<>(List.of(hostAddress(), "172.17.0.1"));
         attacker.at("/NetworkSettings/Networks").forEach(n -> hostSide.add(n.at("/Gateway").asText()));
         for (String ip : hostSide) {
@@ -430,7 +396,7 @@ class IsolationTest {
         assertTrue(java.util.Arrays.stream(neighbourNeigh.split("\\s+")).anyMatch(w -> w.contains(":") && forgerMacs.contains(w)),
                 "the forged replies do work on the forger's own network (the test can see them): " + neighbourNeigh);
         for (int i = 0; i < 5; i++) {
-            assertTrue(Traefik.get(traefikPort, "victim.localhost", "/").body().contains("victim-page"), "Traefik still reaches the victim");
+            assertTrue(Traefik.get(sut.traefikPort(), "victim.localhost", "/").body().contains("victim-page"), "Traefik still reaches the victim");
         }
     }
 
@@ -455,7 +421,7 @@ class IsolationTest {
 
     @Test
     void everyContainersLogIsRotatedWhateverItWrites() throws Exception {
-        JsonPath flood = push(repo("team/logs"), "flood", Map.of("docker-compose.yml", """
+        JsonPath flood = push(sut.repo("team/logs"), "flood", Map.of("docker-compose.yml", """
                 services:
                   web:
                     image: reviewenv/busybox:local
@@ -484,7 +450,7 @@ class IsolationTest {
 
     @Test
     void namesThatOnceCollidedNoLongerDo() {
-        GitFixture git = repo("team/sq");
+        GitFixture git = sut.repo("team/sq");
         String dockerfile = "FROM reviewenv/busybox:local\nARG PAGE\nRUN mkdir -p /w && echo $PAGE > /w/index.html\n";
         JsonPath first = push(git, "sq", Map.of("Dockerfile", dockerfile, "docker-compose.yml", """
                 services:
@@ -504,8 +470,8 @@ class IsolationTest {
                     expose: ["8080"]
                 """));
         assertStatus("succeeded", second);
-        assertEquals("sq-b-web-page", Traefik.await(traefikPort, "sq.localhost", "sq-b-web-page", Duration.ofSeconds(20)).body().trim());
-        assertEquals("sq-b-page", Traefik.await(traefikPort, "sq-b.localhost", "sq-b-page", Duration.ofSeconds(20)).body().trim());
+        assertEquals("sq-b-web-page", Traefik.await(sut.traefikPort(), "sq.localhost", "sq-b-web-page", Duration.ofSeconds(20)).body().trim());
+        assertEquals("sq-b-page", Traefik.await(sut.traefikPort(), "sq-b.localhost", "sq-b-page", Duration.ofSeconds(20)).body().trim());
         String a = container("sq", "b-web").at("/Config/Image").asText();
         String b = container("sq-b", "web").at("/Config/Image").asText();
         assertTrue(a.startsWith("sq/b-web:") && b.startsWith("sq-b/web:"), a + " " + b);

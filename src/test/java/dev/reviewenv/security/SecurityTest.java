@@ -11,17 +11,16 @@ import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stack;
 import dev.reviewenv.testsupport.Stacks;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +33,8 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile requests, webhooks and branch names against the running service, the real Docker
@@ -52,62 +50,30 @@ import org.junit.jupiter.api.Test;
 class SecurityTest {
     static final String SECRET = "hook-secret-0123456789";
 
-    @TestHTTPResource("/")
-    URL service;
-
-    Path home;
-    Path gitRoot;
-    int traefikPort;
-    final List<GitFixture> repos = new java.util.ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        gitRoot = Path.of(config.getValue("reviewenv.git-root", String.class));
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-    }
-
-    @AfterEach
-    void tearDown() {
-        for (String name : given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().extract().jsonPath()
-                .<String>getList("name")) {
-            Api.succeeded(Api.stop(name));
-        }
-        repos.forEach(GitFixture::close);
-        sideTags.forEach(t -> Cmd.run(null, Map.of(), "docker", "rmi", t));
-    }
-
-    final List<String> sideTags = new java.util.ArrayList<>();
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repositories();
 
     /** A tag of the busybox image for a side service, removed after the test. */
     String sideTag() {
         String tag = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        sideTags.add(tag);
+        sut.cleanUp("docker", "rmi", tag);
         return tag;
     }
 
+    /** A repository of a name no other test uses: {@code name} and a random suffix. */
     GitFixture repo(String name) {
-        GitFixture git = new GitFixture(gitRoot, name + "-" + UUID.randomUUID().toString().substring(0, 4), service.toString(), HostServices.TOKEN);
-        repos.add(git);
-        return git;
-    }
-
-    GitFixture repoNamed(String name) {
-        GitFixture git = new GitFixture(gitRoot, name, service.toString(), HostServices.TOKEN);
-        repos.add(git);
-        return git;
+        return sut.repo(name + "-" + UUID.randomUUID().toString().substring(0, 4));
     }
 
     void assertNothingOf(String name) {
         assertEquals(List.of(), Stacks.leftovers(name), name);
-        assertFalse(Files.exists(home.resolve(".reviewenv").resolve(name)), name + " has no record");
-        assertFalse(Files.exists(home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), name + " has no route");
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv").resolve(name)), name + " has no record");
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), name + " has no route");
     }
 
     @Test
     void aTrustedRepositoryGetsOnlyWhatItIsAllowedAndTheRelaxationIsLogged() throws Exception {
-        GitFixture git = repoNamed("team/trusted");
+        GitFixture git = sut.repo("team/trusted");
         String image = "reviewenv-it/trusted:" + UUID.randomUUID().toString().substring(0, 6);
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", image);
         git.branch("main").file("docker-compose.yml", """
@@ -123,7 +89,7 @@ class SecurityTest {
         var job = Api.succeeded(Api.startedJob(git.push("main")));
         assertTrue(job.getString("output").contains("policy: allowed because team/trusted is trusted with 'ports'"), job.getString("output"));
         assertTrue(job.getString("output").contains("services.web.restart: 'always' rewritten to \"no\""), job.getString("output"));
-        String recorded = Files.readString(home.resolve(".reviewenv/main/docker-compose.yml"));
+        String recorded = Files.readString(sut.home().resolve(".reviewenv/main/docker-compose.yml"));
         assertTrue(recorded.contains("restart: 'no'") || recorded.contains("restart: \"no\""), recorded);
         assertTrue(Files.readString(Path.of(ConfigProvider.getConfig().getValue("reviewenv-test.log", String.class)))
                 .contains("policy relaxed for team/trusted (ports)"));
@@ -134,25 +100,25 @@ class SecurityTest {
 
     @Test
     void reviewUrlsCanBeProtectedWithBasicAuth() {
-        GitFixture git = repoNamed("team/locked");
+        GitFixture git = sut.repo("team/locked");
         String side = sideTag();
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
         git.branch("locked").file("docker-compose.yml", Stack.compose("web", side)).file("web/Dockerfile", Stack.dockerfile("secret page"));
         git.commit("locked");
         Api.succeeded(Api.startedJob(git.push("locked")));
         String host = "locked.localhost";
-        var denied = Traefik.get(traefikPort, host, "/");
+        var denied = Traefik.get(sut.traefikPort(), host, "/");
         for (int i = 0; i < 40 && denied.status() == 404; i++) {
             Api.sleep(250);
-            denied = Traefik.get(traefikPort, host, "/");
+            denied = Traefik.get(sut.traefikPort(), host, "/");
         }
         assertEquals(401, denied.status(), "without credentials: " + denied.body());
         String basic = Base64.getEncoder().encodeToString("review:s3cret-pass".getBytes(StandardCharsets.UTF_8));
-        var ok = Traefik.getWith(traefikPort, host, "/", "Authorization: Basic " + basic);
+        var ok = Traefik.getWith(sut.traefikPort(), host, "/", "Authorization: Basic " + basic);
         assertEquals(200, ok.status(), ok.body());
         assertTrue(ok.body().contains("secret page"));
         String wrong = Base64.getEncoder().encodeToString("review:guess".getBytes(StandardCharsets.UTF_8));
-        assertEquals(401, Traefik.getWith(traefikPort, host, "/", "Authorization: Basic " + wrong).status());
+        assertEquals(401, Traefik.getWith(sut.traefikPort(), host, "/", "Authorization: Basic " + wrong).status());
     }
 
     // --- webhooks
@@ -177,7 +143,7 @@ class SecurityTest {
 
     @Test
     void webhooksNeedTheRepositorysSignatureAndABadOneChangesNothing() throws Exception {
-        GitFixture git = repoNamed("team/hooks");
+        GitFixture git = sut.repo("team/hooks");
         git.env("REVIEWENV_TOKEN", "");
         String side = sideTag();
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", side);
@@ -191,7 +157,7 @@ class SecurityTest {
         webhook("github", Map.of("X-GitHub-Event", "push"), body).then().statusCode(401).body("detail", containsString("missing"));
         webhook("github", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + hmac(SECRET, body + " ")), body)
                 .then().statusCode(401);
-        assertFalse(Files.exists(home.resolve(".reviewenv/hooked")), "a refused delivery starts nothing");
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv/hooked")), "a refused delivery starts nothing");
         given().auth().oauth2(HostServices.TOKEN).get("/api/environments/hooked").then().statusCode(404);
 
         String job = webhook("github", Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + hmac(SECRET, body)), body)
@@ -273,7 +239,7 @@ class SecurityTest {
                 .then().statusCode(422).body("detail", containsString("push option lifetime"));
         push("{\"repository\":\"" + name + "\",\"ref\":\"refs/heads/a\",\"after\":\"" + sha + "\",\"options\":{\"privileged\":\"1\"}}")
                 .then().statusCode(422).body("detail", containsString("not known"));
-        push("{\"repository\":\"" + gitRoot + "/../../etc\",\"ref\":\"refs/heads/a\",\"after\":\"" + sha + "\"}").then().statusCode(404);
+        push("{\"repository\":\"" + sut.gitRoot() + "/../../etc\",\"ref\":\"refs/heads/a\",\"after\":\"" + sha + "\"}").then().statusCode(404);
         push("{\"repository\":\"" + name + "\",\"ref\":\"refs/heads/a\\u0000b\",\"after\":\"" + sha + "\"}").then().statusCode(422);
 
         given().header("Authorization", "Bearer " + HostServices.TOKEN + "x").get("/api/environments").then().statusCode(401);
@@ -286,7 +252,7 @@ class SecurityTest {
     @Test
     void aBranchWhoseNameIsTakenGetsASuffixAndNeverReplacesTheOther() {
         GitFixture git = repo("team/twins");
-        String repository = gitRoot.relativize(git.bare()).toString().replaceFirst("\\.git$", "");
+        String repository = sut.gitRoot().relativize(git.bare()).toString().replaceFirst("\\.git$", "");
         String side = sideTag();
         List<String> names = new java.util.ArrayList<>();
         for (String branch : List.of("twin/foo", "twin.foo")) {
@@ -297,8 +263,8 @@ class SecurityTest {
         }
         assertEquals("twin-foo", names.get(0));
         assertTrue(names.get(1).matches("twin-foo-[0-9a-f]{6}"), names.toString());
-        assertEquals(200, Traefik.await(traefikPort, "twin-foo.localhost", "twin/foo", Duration.ofSeconds(20)).status());
-        assertEquals(200, Traefik.await(traefikPort, names.get(1) + ".localhost", "twin.foo", Duration.ofSeconds(20)).status());
+        assertEquals(200, Traefik.await(sut.traefikPort(), "twin-foo.localhost", "twin/foo", Duration.ofSeconds(20)).status());
+        assertEquals(200, Traefik.await(sut.traefikPort(), names.get(1) + ".localhost", "twin.foo", Duration.ofSeconds(20)).status());
         given().auth().oauth2(HostServices.TOKEN).get("/api/environments/" + names.get(1)).then().statusCode(200)
                 .body("branch", equalTo("twin.foo")).body("repository", equalTo(repository));
     }
@@ -314,9 +280,9 @@ class SecurityTest {
             var job = Api.succeeded(Api.startedJob(git.push(branch)));
             String name = job.getString("environment");
             assertTrue(name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"), name);
-            String route = Cmd.ok("cat", home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml").toString());
+            String route = Cmd.ok("cat", sut.home().resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml").toString());
             assertFalse(route.contains("{{"), route);
-            assertEquals(200, Traefik.await(traefikPort, name + ".localhost", "", Duration.ofSeconds(20)).status());
+            assertEquals(200, Traefik.await(sut.traefikPort(), name + ".localhost", "", Duration.ofSeconds(20)).status());
             Api.succeeded(Api.stop(name));
             assertNothingOf(name);
         }

@@ -13,14 +13,12 @@ import dev.reviewenv.testsupport.Api;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.Docker;
 import dev.reviewenv.testsupport.Registry;
-import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stack;
 import dev.reviewenv.testsupport.Stacks;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +26,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every way an environment ends, against the real Docker engine, Redis, git and Compose: each
@@ -40,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * each engine: {@link EndingsTest} (Compose on this host), {@link EndingsWithSwarmTest}.
  */
 abstract class EndingsScenarios {
-    @TestHTTPResource("/")
-    URL service;
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repository("team/app");
 
     @Inject
     Reaper reaper;
@@ -49,8 +47,6 @@ abstract class EndingsScenarios {
     @Inject
     ImageOwnership images;
 
-    Path home;
-    GitFixture git;
     String sideImage;
     /** What a test made outside reviewenv, to remove after it: argv lists. */
     final List<List<String>> extra = new java.util.ArrayList<>();
@@ -66,31 +62,17 @@ abstract class EndingsScenarios {
 
     @BeforeEach
     void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        git = new GitFixture(Path.of(config.getValue("reviewenv.git-root", String.class)), "team/app", service.toString(),
-                HostServices.TOKEN);
-        sideImage = "reviewenv-it/side:" + UUID.randomUUID().toString().substring(0, 8);
-        tagSide();
+        sideImage = sut.sideImage();
+        sut.cleanUp("docker", "rmi", sideImage + "-2"); // what the test of a deploy after a stop tags
     }
 
     @AfterEach
     void tearDown() {
         extra.forEach(argv -> Cmd.run(null, Map.of(), argv.toArray(String[]::new)));
         for (String name : List.of("ends-a", "ends-b")) {
-            Cmd.run(null, Map.of(), "chattr", "-i", home.resolve(".reviewenv").resolve(name).resolve("pin").toString());
+            Cmd.run(null, Map.of(), "chattr", "-i", sut.home().resolve(".reviewenv").resolve(name).resolve("pin").toString());
         }
         reaper.reap(Instant.now().plus(Duration.ofDays(36500)), false);
-        for (var r : reaperRecords()) {
-            Api.succeeded(Api.stop(r));
-        }
-        git.close();
-        Cmd.run(null, Map.of(), "docker", "rmi", sideImage);
-        Cmd.run(null, Map.of(), "docker", "rmi", sideImage + "-2"); // what the test of a deploy after a stop tags
-    }
-
-    List<String> reaperRecords() {
-        return given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().extract().jsonPath().getList("name");
     }
 
     void tagSide() {
@@ -99,23 +81,23 @@ abstract class EndingsScenarios {
 
     /** Pushes a branch holding the test stack; returns the environment name once it runs. */
     String deploy(String branch, String page, String... pushArgs) {
-        git.branch(branch).file("docker-compose.yml", Stack.compose("web", sideImage)).file("web/Dockerfile", Stack.dockerfile(page));
-        git.commit(page);
-        return Api.succeeded(Api.startedJob(git.push(branch, pushArgs))).getString("environment");
+        sut.git().branch(branch).file("docker-compose.yml", Stack.compose("web", sideImage)).file("web/Dockerfile", Stack.dockerfile(page));
+        sut.git().commit(page);
+        return Api.succeeded(Api.startedJob(sut.git().push(branch, pushArgs))).getString("environment");
     }
 
     Path record(String name) {
-        return home.resolve(".reviewenv").resolve(name);
+        return sut.home().resolve(".reviewenv").resolve(name);
     }
 
     void assertGone(String name) {
         assertEquals(List.of(), Stacks.leftovers(name), name + " leaves nothing in Docker");
         assertFalse(Files.exists(record(name)), name + " leaves no record");
-        assertFalse(Files.exists(home.resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), name + " leaves no route");
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv-traefik/dynamic").resolve(name + ".yml")), name + " leaves no route");
     }
 
     String endings() throws Exception {
-        Path log = home.resolve(".reviewenv/.endings.jsonl");
+        Path log = sut.home().resolve(".reviewenv/.endings.jsonl");
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
@@ -128,7 +110,7 @@ abstract class EndingsScenarios {
         String name = deploy("ends/a", "a");
         assertEquals("ends-a", name);
         assertFalse(Stacks.builtImages(name).isEmpty());
-        String out = git.push("ends/a", "--delete");
+        String out = sut.git().push("ends/a", "--delete");
         JsonNode stop = new ObjectMapper().readTree(Api.succeeded(Api.startedJob(out)).prettify());
         assertEquals("stop", stop.get("action").asText());
         assertGone(name);
@@ -159,10 +141,10 @@ abstract class EndingsScenarios {
         String a = deploy("ends/a", "a", "-o", "lifetime=2d");
         assertTrue(Math.abs(removeAt(a) - (now + 2 * 86400)) < 120, "push option 2d");
 
-        git.branch("ends/b").file("docker-compose.yml", "x-reviewenv: {lifetime: 3h}\n" + Stack.compose("web", sideImage))
+        sut.git().branch("ends/b").file("docker-compose.yml", "x-reviewenv: {lifetime: 3h}\n" + Stack.compose("web", sideImage))
                 .file("web/Dockerfile", Stack.dockerfile("b"));
-        git.commit("b");
-        String b = Api.succeeded(Api.startedJob(git.push("ends/b"))).getString("environment");
+        sut.git().commit("b");
+        String b = Api.succeeded(Api.startedJob(sut.git().push("ends/b"))).getString("environment");
         assertTrue(Math.abs(removeAt(b) - (now + 3 * 3600)) < 120, "x-reviewenv lifetime 3h");
 
         given().auth().oauth2(HostServices.TOKEN).contentType(ContentType.JSON).body("{\"lifetime\":\"30m\"}")
@@ -175,9 +157,9 @@ abstract class EndingsScenarios {
                 .post("/api/environments/nope/extend").then().statusCode(404);
 
         tagSide();
-        git.branch("ends/a").file("web/Dockerfile", Stack.dockerfile("a2"));
-        git.commit("a2");
-        Api.succeeded(Api.startedJob(git.push("ends/a")));
+        sut.git().branch("ends/a").file("web/Dockerfile", Stack.dockerfile("a2"));
+        sut.git().commit("a2");
+        Api.succeeded(Api.startedJob(sut.git().push("ends/a")));
         assertTrue(Math.abs(removeAt(a) - (now + 7 * 86400)) < 120, "a redeploy restarts the default lifetime");
     }
 
@@ -226,13 +208,13 @@ abstract class EndingsScenarios {
             String pulled = registry.push("reviewenv/busybox:local", "it/pulled:" + UUID.randomUUID().toString().substring(0, 6));
             assertEquals("", Docker.imageId(pulled), "not on the host: a deploy must pull it");
             String stack = Stack.compose("web", pulled);
-            git.branch("ends/a").file("docker-compose.yml", stack).file("web/Dockerfile", Stack.dockerfile("a"));
-            git.commit("a");
-            var first = Api.succeeded(Api.startedJob(git.push("ends/a")));
+            sut.git().branch("ends/a").file("docker-compose.yml", stack).file("web/Dockerfile", Stack.dockerfile("a"));
+            sut.git().commit("a");
+            var first = Api.succeeded(Api.startedJob(sut.git().push("ends/a")));
             assertTrue(first.getString("output").contains("images to pull (reviewenv's from now on): " + pulled), first.getString("output"));
-            git.branch("ends/b").file("docker-compose.yml", stack).file("web/Dockerfile", Stack.dockerfile("b"));
-            git.commit("b");
-            Api.succeeded(Api.startedJob(git.push("ends/b")));
+            sut.git().branch("ends/b").file("docker-compose.yml", stack).file("web/Dockerfile", Stack.dockerfile("b"));
+            sut.git().commit("b");
+            Api.succeeded(Api.startedJob(sut.git().push("ends/b")));
 
             String out = Api.succeeded(Api.stop("ends-a")).getString("output");
             assertTrue(out.contains("left image " + pulled + ": still used by ends-b"), out);
@@ -243,9 +225,9 @@ abstract class EndingsScenarios {
             assertGone("ends-a");
             assertGone("ends-b");
 
-            git.branch("ends/a").file("docker-compose.yml", stack + "# again\n");
-            git.commit("a again");
-            out = Api.succeeded(Api.startedJob(git.push("ends/a"))).getString("output");
+            sut.git().branch("ends/a").file("docker-compose.yml", stack + "# again\n");
+            sut.git().commit("a again");
+            out = Api.succeeded(Api.startedJob(sut.git().push("ends/a"))).getString("output");
             assertFalse(out.contains("images to pull"), "the next deploy finds it in the cache:\n" + out);
             Api.succeeded(Api.stop("ends-a"));
             List<String> trimmed = new java.util.ArrayList<>();
@@ -300,9 +282,9 @@ abstract class EndingsScenarios {
         }
         String side2 = sideImage + "-2";
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", side2);
-        git.branch("ends/a").file("web/Dockerfile", Stack.dockerfile("second")).file("docker-compose.yml", Stack.compose("web", side2));
-        String second = git.commit("second");
-        String deployJob = Api.startedJob(git.push("ends/a"));
+        sut.git().branch("ends/a").file("web/Dockerfile", Stack.dockerfile("second")).file("docker-compose.yml", Stack.compose("web", side2));
+        String second = sut.git().commit("second");
+        String deployJob = Api.startedJob(sut.git().push("ends/a"));
         assertEquals("succeeded", Api.awaitJob(stop).getString("status"));
         var deployed = Api.succeeded(deployJob);
         assertTrue(Instant.parse(deployed.getString("startedAt")).compareTo(Instant.parse(Api.job(stop).getString("finishedAt"))) <= 0

@@ -1,4 +1,4 @@
-package dev.reviewenv.security;
+package dev.reviewenv.deploy;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,24 +11,20 @@ import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.Docker;
 import dev.reviewenv.testsupport.GitFixture;
 import dev.reviewenv.testsupport.HostServices;
+import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * reviewenv touches only what it made, against real projects, images and containers that are not
@@ -37,42 +33,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(HostServices.class)
 class OwnershipTest {
-    @TestHTTPResource("/")
-    URL service;
+    @RegisterExtension
+    final ServiceUnderTest sut = ServiceUnderTest.repositories();
 
     @Inject
     Reaper reaper;
-
-    Path home;
-    Path gitRoot;
-    String network;
-    int traefikPort;
-    final List<GitFixture> repos = new ArrayList<>();
-    final List<String[]> cleanup = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        var config = ConfigProvider.getConfig();
-        home = Path.of(config.getValue("reviewenv.home", String.class));
-        gitRoot = Path.of(config.getValue("reviewenv.git-root", String.class));
-        network = config.getValue("reviewenv.network", String.class);
-        traefikPort = config.getValue("reviewenv-test.traefik-port", Integer.class);
-    }
-
-    @AfterEach
-    void tearDown() {
-        for (String name : Api.environments()) {
-            Api.succeeded(Api.stop(name));
-        }
-        repos.forEach(GitFixture::close);
-        cleanup.forEach(argv -> Cmd.run(null, Map.of(), argv));
-    }
-
-    GitFixture repo(String name) {
-        GitFixture git = new GitFixture(gitRoot, name, service.toString(), HostServices.TOKEN);
-        repos.add(git);
-        return git;
-    }
 
     static String page(String service, String text) {
         return """
@@ -107,7 +72,7 @@ class OwnershipTest {
                 volumes:
                   keep: {}
                 """);
-        cleanup.add(new String[] {"docker", "compose", "-p", project, "-f", dir.resolve("compose.yml").toString(), "down", "--volumes"});
+        sut.cleanUp("docker", "compose", "-p", project, "-f", dir.resolve("compose.yml").toString(), "down", "--volumes");
         Cmd.ok("docker", "compose", "-p", project, "-f", dir.resolve("compose.yml").toString(), "up", "-d");
         Cmd.ok("docker", "volume", "create", "--label", "com.docker.compose.project=" + project, project + "_keep");
         return Cmd.lines(Cmd.ok("docker", "ps", "-q", "--filter", "label=com.docker.compose.project=" + project));
@@ -117,12 +82,12 @@ class OwnershipTest {
     void aProjectOfTheSameNameThatIsNotReviewenvsIsNeverDeployedIntoNorRemoved() throws Exception {
         List<String> theirs = foreignProject("monitoring");
         assertEquals(1, theirs.size());
-        GitFixture git = repo("team/ops");
+        GitFixture git = sut.repo("team/ops");
         JsonPath job = push(git, "monitoring", page("web", "mine"));
         assertEquals("failed", job.getString("status"), job.getString("output"));
         assertTrue(job.getString("output").contains("a compose project named monitoring that reviewenv did not make"),
                 job.getString("output"));
-        assertFalse(Files.exists(home.resolve(".reviewenv/monitoring")), "no record");
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv/monitoring")), "no record");
 
         String out = delete(git, "monitoring");
         assertTrue(out.contains("no environment of team/ops monitoring to stop"), out);
@@ -135,8 +100,8 @@ class OwnershipTest {
 
     @Test
     void aBranchDeletedInOneRepositoryNeverEndsTheSameBranchOfAnother() {
-        GitFixture a = repo("team/a");
-        GitFixture b = repo("team/b");
+        GitFixture a = sut.repo("team/a");
+        GitFixture b = sut.repo("team/b");
         JsonPath first = push(a, "feature/foo", page("web", "from-a"));
         assertEquals("succeeded", first.getString("status"), first.getString("output"));
         assertEquals("feature-foo", first.getString("environment"));
@@ -149,7 +114,7 @@ class OwnershipTest {
         String out = delete(b, "feature/foo");
         assertTrue(out.contains("no environment of team/b feature/foo to stop"), out);
         assertEquals(1, Docker.environment("feature-foo").size(), "team/a's environment runs on");
-        assertEquals("from-a", Traefik.await(traefikPort, "feature-foo.localhost", "from-a", Duration.ofSeconds(20)).body().trim());
+        assertEquals("from-a", Traefik.await(sut.traefikPort(), "feature-foo.localhost", "from-a", Duration.ofSeconds(20)).body().trim());
 
         out = delete(a, "feature/foo");
         assertTrue(out.contains("environment feature-foo removed (branch-deleted)"), out);
@@ -160,15 +125,15 @@ class OwnershipTest {
     void anImageNamedLikeTheBuildThatIsNotTheEnvironmentsIsNeverReplaced() {
         String old = "ops-web";
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", old);
-        cleanup.add(new String[] {"docker", "rmi", old});
+        sut.cleanUp("docker", "rmi", old);
         String before = Docker.imageId(old);
-        GitFixture git = repo("team/img");
+        GitFixture git = sut.repo("team/img");
         git.branch("ops").file("web/Dockerfile", "FROM reviewenv/busybox:local\nCMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/\"]\n")
                 .file("docker-compose.yml", "services:\n  web:\n    build: ./web\n    init: true\n    expose: [\"8080\"]\n");
         String commit = git.commit("ops");
         String tag = "ops/web:" + commit;
         Cmd.ok("docker", "tag", "reviewenv/busybox:local", tag);
-        cleanup.add(new String[] {"docker", "rmi", tag});
+        sut.cleanUp("docker", "rmi", tag);
         JsonPath job = Api.awaitJob(Api.startedJob(git.push("ops")));
         assertEquals("failed", job.getString("status"), job.getString("output"));
         assertTrue(job.getString("output").contains("image " + tag + " (not built for ops)"), job.getString("output"));
@@ -178,28 +143,28 @@ class OwnershipTest {
 
     @Test
     void routesThatOnceAnsweredToTheSameNameNowEachReachOnlyTheirOwn() {
-        GitFixture git = repo("team/net");
+        GitFixture git = sut.repo("team/net");
         JsonPath first = push(git, "feature", page("login-web", "first"));
         assertEquals("succeeded", first.getString("status"), first.getString("output"));
         JsonPath second = push(git, "feature-login", page("web", "second"));
         assertEquals("succeeded", second.getString("status"), second.getString("output"));
         for (int i = 0; i < 5; i++) {
-            assertEquals("first", Traefik.await(traefikPort, "feature.localhost", "first", Duration.ofSeconds(20)).body().trim());
-            assertEquals("second", Traefik.await(traefikPort, "feature-login.localhost", "second", Duration.ofSeconds(20)).body().trim());
+            assertEquals("first", Traefik.await(sut.traefikPort(), "feature.localhost", "first", Duration.ofSeconds(20)).body().trim());
+            assertEquals("second", Traefik.await(sut.traefikPort(), "feature-login.localhost", "second", Duration.ofSeconds(20)).body().trim());
         }
     }
 
     @Test
     void aContainerOfSomeoneElseOnTheSharedNetworkUnderTheUpstreamNameFailsTheDeployAndIsLeftAlone() {
         String squatter = "web.squat";
-        Cmd.ok("docker", "run", "-d", "--init", "--name", squatter, "--network", network, "reviewenv/busybox:local", "sleep", "3600");
-        cleanup.add(new String[] {"docker", "rm", "-f", squatter});
-        GitFixture git = repo("team/squat");
+        Cmd.ok("docker", "run", "-d", "--init", "--name", squatter, "--network", sut.config("reviewenv.network"), "reviewenv/busybox:local", "sleep", "3600");
+        sut.cleanUp("docker", "rm", "-f", squatter);
+        GitFixture git = sut.repo("team/squat");
         JsonPath job = push(git, "squat", page("web", "mine"));
         assertEquals("failed", job.getString("status"), job.getString("output"));
         assertTrue(job.getString("output").contains("web.squat is also a name of container"), job.getString("output"));
         assertEquals(List.of(), Docker.environment("squat"), "rolled back");
-        assertFalse(Files.exists(home.resolve(".reviewenv-traefik/dynamic/squat.yml")), "no route to the squatter");
+        assertFalse(Files.exists(sut.home().resolve(".reviewenv-traefik/dynamic/squat.yml")), "no route to the squatter");
         assertEquals("running", Cmd.ok("docker", "inspect", "-f", "{{.State.Status}}", squatter).trim());
     }
 }
