@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -34,10 +35,10 @@ public class Readiness {
 
     public void await(EnvironmentName name, Consumer<String> out) {
         Duration timeout = config.compose().readyTimeout();
-        List<List<StackEngine.Unit>> seen = new java.util.ArrayList<>(List.of(List.of()));
+        AtomicReference<List<StackEngine.Unit>> seen = new AtomicReference<>(List.of());
         boolean ready = poller.until(timeout, () -> {
             List<StackEngine.Unit> containers = engine.units(name);
-            seen.set(0, containers);
+            seen.set(containers);
             if (containers.isEmpty()) {
                 throw new IllegalStateException(engine.kind() + " started no container for " + name);
             }
@@ -48,7 +49,7 @@ public class Readiness {
             }
             return containers.stream().allMatch(c -> c.ready() || "exited".equals(c.state()));
         });
-        List<StackEngine.Unit> containers = seen.get(0);
+        List<StackEngine.Unit> containers = seen.get();
         if (!ready) {
             throw new IllegalStateException("containers not ready within " + timeout.toSeconds() + " s: "
                     + containers.stream().map(c -> c.name() + " " + c.state() + (c.health() == null ? "" : "/" + c.health())).toList());

@@ -147,7 +147,8 @@ public class Teardown {
             Log.warnf("could not release the name %s in Redis (%s); the next push of its branch takes it again", name, e.getMessage());
         }
         if (reason != EndReason.FAILED) {
-            record.ifPresent(r -> notices.send(Notice.STOPPED, r.withStatus(EnvironmentRecord.Status.STOPPED), Optional.empty(), job, reason.key(), null));
+            record.ifPresent(r -> notices.send(Notice.STOPPED, r.withStatus(EnvironmentRecord.Status.STOPPED), Optional.empty(), job,
+                    reason.key(), null));
         }
         Log.infof("environment %s removed (%s)", name, reason);
         out.accept("environment " + name + " removed (" + reason + ")");

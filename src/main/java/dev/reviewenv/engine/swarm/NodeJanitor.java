@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,16 +68,17 @@ public class NodeJanitor {
             String id = swarm.services(Map.of(LABEL, purpose)).stream().filter(s -> s.name().equals(service)).findFirst()
                     .map(SwarmApi.SwarmService::id).orElseThrow(() -> new IllegalStateException("the janitor job " + service
                             + " is not there after its creation"));
-            List<List<SwarmApi.SwarmTask>> last = new ArrayList<>(List.of(List.of()));
+            AtomicReference<List<SwarmApi.SwarmTask>> last = new AtomicReference<>(List.of());
             boolean ended = poller.until(JOB_TIMEOUT, () -> {
-                last.set(0, swarm.tasks(List.of(id)));
-                return !last.get(0).isEmpty() && last.get(0).stream().allMatch(t -> DONE.contains(t.state()));
+                List<SwarmApi.SwarmTask> tasks = swarm.tasks(List.of(id));
+                last.set(tasks);
+                return !tasks.isEmpty() && tasks.stream().allMatch(t -> DONE.contains(t.state()));
             });
             if (!ended) {
                 out.accept("the janitor job " + service + " did not end on every node within " + JOB_TIMEOUT.toSeconds()
                         + " s; what it did not reach stays there");
             }
-            List<SwarmApi.SwarmTask> tasks = last.get(0);
+            List<SwarmApi.SwarmTask> tasks = last.get();
             Map<String, SwarmApi.SwarmNodeInfo> nodes = swarm.nodes();
             List<String> notDone = tasks.stream().filter(t -> !"complete".equals(t.state()))
                     .map(t -> (nodes.containsKey(t.nodeId()) ? nodes.get(t.nodeId()).hostname() : t.nodeId()) + " (" + t.state()
