@@ -107,20 +107,33 @@ public class SwarmStacks implements StackEngine {
     }
 
     /**
-     * Deploys the recorded file, then waits (briefly) until Swarm has taken up the change: each
-     * service made or its rolling update begun since, so the tasks read next are the new ones. A
-     * deploy that changes nothing begins no update; the wait ends after {@link #TAKE_UP} then.
+     * Deploys the recorded file, then waits until Swarm has taken up the change, so the tasks read
+     * next are the new ones: each service it made has its first task (up to the timeout: every such
+     * service gets one), and each other service has begun its rolling update or started a new task.
+     * A deploy that changes a service not at all begins nothing for it; that wait ends after
+     * {@link #TAKE_UP}.
      */
     private void deploy(Stack stack, Consumer<String> out) {
         Instant since = clock.instant().minusSeconds(1);
         run("docker stack deploy", SwarmCommands.deploy(stack.file(), stack.name().value()), out);
+        poller.until(settings.timeout(), () -> tasks.services(stack.name()).stream()
+                .allMatch(s -> !made(s, since) || newTask(s, since)));
         poller.until(TAKE_UP, () -> tasks.services(stack.name()).stream().allMatch(s -> takenUp(s, since)));
+    }
+
+    /** Whether Swarm made the service since {@code since}, to run at least one task. */
+    private static boolean made(SwarmApi.SwarmService s, Instant since) {
+        return s.createdAt().isAfter(since) && !Long.valueOf(0).equals(s.replicas());
+    }
+
+    private boolean newTask(SwarmApi.SwarmService s, Instant since) {
+        return swarm.tasks(List.of(s.id())).stream().anyMatch(t -> t.createdAt().isAfter(since));
     }
 
     /** Whether Swarm acted on a service since {@code since}: made it, began updating it, or started a task of it. */
     private boolean takenUp(SwarmApi.SwarmService s, Instant since) {
         return s.createdAt().isAfter(since) || s.updateStartedAt() != null && s.updateStartedAt().isAfter(since)
-                || swarm.tasks(List.of(s.id())).stream().anyMatch(t -> t.createdAt().isAfter(since));
+                || newTask(s, since);
     }
 
     @Override
