@@ -90,7 +90,7 @@ class ArchitectureTest {
     @Test
     void noStageAboveTheEngineNamesAConcreteEngineOrTheDockerAdapter() {
         List<String> named = new ArrayList<>(new TreeSet<>(classes.stream()
-                .filter(c -> floor(stage(c.getPackageName())) < floor("engine") && floor(stage(c.getPackageName())) > 0)
+                .filter(c -> floor(stage(c.getPackageName())) < floor("engine") && floor(stage(c.getPackageName())) >= 0)
                 .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
                 .filter(d -> concreteEngine(d.getTargetClass().getName()))
                 .map(d -> d.getOriginClass().getName() + " -> " + d.getTargetClass().getName()).toList()));
