@@ -125,6 +125,17 @@ public class ConfigCheck {
                 }
             });
             repo.forgeUrl().ifPresent(u -> checkUrl(p, key + ".forge-url", u));
+            repo.cloneUrl().ifPresent(u -> {
+                try {
+                    CloneUrl.parse(u, repo.cloneToken().isPresent());
+                } catch (IllegalArgumentException e) {
+                    p.add(key + ".clone-url: " + e.getMessage());
+                }
+            });
+            if (repo.cloneUrl().isEmpty() && (repo.cloneToken().isPresent() || repo.cloneUser().isPresent())) {
+                p.add(key + ".clone-token: set without clone-url; write where the repository is fetched from, e.g."
+                        + " https://git.example.com/team/shop.git");
+            }
             p.addAll(Variables.problems(key, repo));
             repo.template().ifPresent(t -> {
                 if (t.contains("/") || t.startsWith(".")) {

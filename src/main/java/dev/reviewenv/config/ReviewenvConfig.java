@@ -499,5 +499,24 @@ public interface ReviewenvConfig {
         /** The repository's path on the forge ({@code owner/name}); default: its path under the git root. */
         @WithName("forge-repository")
         Optional<String> forgeRepository();
+
+        /**
+         * Where reviewenv fetches the repository from ({@code https://git.example.com/team/shop.git}):
+         * such a repository needs no bare repository under the git root; reviewenv keeps a mirror of
+         * its own and fetches each delivered commit into it before the deploy.
+         */
+        @WithName("clone-url")
+        Optional<String> cloneUrl();
+
+        /** The token sent with each fetch from {@code clone-url}, as HTTP basic auth (see {@code clone-user}). Never logged. */
+        @WithName("clone-token")
+        Optional<String> cloneToken();
+
+        /**
+         * The user name sent with {@code clone-token}; default: {@code x-access-token} for github.com,
+         * {@code oauth2} for a host named gitlab, else the token is sent as the user name (Gitea).
+         */
+        @WithName("clone-user")
+        Optional<String> cloneUser();
     }
 }

@@ -82,6 +82,7 @@ public class Secrets {
             }
             r.webhookSecret().ifPresent(all::add);
             r.forgeToken().ifPresent(all::add);
+            r.cloneToken().ifPresent(all::add);
         });
         return sorted(new ArrayList<>(all));
     }

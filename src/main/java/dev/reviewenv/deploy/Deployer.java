@@ -3,7 +3,6 @@ package dev.reviewenv.deploy;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.build.Sandbox;
 import dev.reviewenv.engine.git.GitCheckout;
-import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
@@ -13,6 +12,7 @@ import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.engine.traefik.TraefikContainer;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.Recorded;
+import dev.reviewenv.environment.Sources;
 import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.EnvironmentName;
 import io.quarkus.logging.Log;
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
 public class Deployer {
     private final ReviewenvConfig config;
     private final NameAllocator names;
-    private final GitRepositories repositories;
+    private final Sources sources;
     private final Workspaces workspaces;
     private final Admission admission;
     private final RecordStore records;
@@ -50,13 +50,13 @@ public class Deployer {
     private final Recorded recorded;
     private final Clock clock;
 
-    public Deployer(ReviewenvConfig config, NameAllocator names, GitRepositories repositories, Workspaces workspaces,
+    public Deployer(ReviewenvConfig config, NameAllocator names, Sources sources, Workspaces workspaces,
             Admission admission, RecordStore records, StackEngine engine, Images store, Readiness readiness,
             Ownership ownership, ImageOwnership images, RouteFiles routes, Sandbox builder, TraefikContainer traefik,
             Recorded recorded, Clock clock) {
         this.config = config;
         this.names = names;
-        this.repositories = repositories;
+        this.sources = sources;
         this.workspaces = workspaces;
         this.admission = admission;
         this.records = records;
@@ -79,7 +79,7 @@ public class Deployer {
     public Deployed deploy(DeployRequest request, Consumer<String> out) {
         EnvironmentName name = request.name();
         names.reclaim(name, request.branch());
-        Path bare = repositories.locate(request.branch().repository());
+        Path bare = sources.fetched(request.branch(), request.revision(), out);
         out.accept("checking out " + request.revision() + " of " + request.branch());
         GitCheckout.Checkout checkout = workspaces.checkout(bare, request.revision(), name);
         out.accept("commit " + checkout.commit() + ": " + checkout.subject());

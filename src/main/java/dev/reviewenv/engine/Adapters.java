@@ -9,6 +9,7 @@ import dev.reviewenv.engine.compose.ComposeStacks;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitRepositories;
+import dev.reviewenv.engine.git.Mirrors;
 import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.http.Http;
 import dev.reviewenv.engine.process.CommandRunner;
@@ -86,6 +87,13 @@ public class Adapters {
     @Singleton
     GitRepositories repositories(ReviewenvConfig config) {
         return new GitRepositories(config.gitRoot());
+    }
+
+    @Produces
+    @Singleton
+    Mirrors mirrors(ReviewenvConfig config) {
+        return new Mirrors(config.home().resolve(".reviewenv-mirrors"), config.checkout().maxSize().bytes(),
+                config.compose().timeout());
     }
 
     @Produces

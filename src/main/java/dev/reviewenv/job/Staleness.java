@@ -2,7 +2,7 @@ package dev.reviewenv.job;
 
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitException;
-import dev.reviewenv.engine.git.GitRepositories;
+import dev.reviewenv.environment.Sources;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.teardown.EndReason;
@@ -21,13 +21,13 @@ import java.util.Optional;
 @Singleton
 public class Staleness {
     private final Jobs jobs;
-    private final GitRepositories repositories;
+    private final Sources sources;
     private final GitCheckout git;
     private final RecordStore records;
 
-    public Staleness(Jobs jobs, GitRepositories repositories, GitCheckout git, RecordStore records) {
+    public Staleness(Jobs jobs, Sources sources, GitCheckout git, RecordStore records) {
         this.jobs = jobs;
-        this.repositories = repositories;
+        this.sources = sources;
         this.git = git;
         this.records = records;
     }
@@ -44,8 +44,12 @@ public class Staleness {
         Path bare;
         Map<String, String> branches;
         try {
-            bare = repositories.locate(job.repository());
-            branches = git.branches(bare);
+            bare = sources.bare(job.repository());
+            Optional<Map<String, String>> now = sources.branches(job.repository());
+            if (now.isEmpty()) {
+                return Optional.empty(); // a forge that cannot be asked proves nothing; the deploy's fetch says what is wrong
+            }
+            branches = now.get();
         } catch (GitException gone) {
             return job.action() == Job.Action.DEPLOY ? Optional.of(gone.getMessage()) : Optional.empty();
         }

@@ -2,8 +2,8 @@ package dev.reviewenv.push;
 
 import dev.reviewenv.config.Lifetime;
 import dev.reviewenv.engine.git.GitException;
-import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.environment.NameAllocator;
+import dev.reviewenv.environment.Sources;
 import dev.reviewenv.environment.NameTaken;
 import dev.reviewenv.job.Job;
 import dev.reviewenv.job.Jobs;
@@ -28,12 +28,12 @@ public class PushService {
     /** Push options the service understands; others are refused so a typo is not silently ignored. */
     public static final Set<String> OPTIONS = Set.of("lifetime");
 
-    private final GitRepositories repositories;
+    private final Sources sources;
     private final NameAllocator names;
     private final Jobs jobs;
 
-    public PushService(GitRepositories repositories, NameAllocator names, Jobs jobs) {
-        this.repositories = repositories;
+    public PushService(Sources sources, NameAllocator names, Jobs jobs) {
+        this.sources = sources;
         this.names = names;
         this.jobs = jobs;
     }
@@ -46,8 +46,7 @@ public class PushService {
         }
         String repository;
         try {
-            repository = repositories.nameOf(push.repository());
-            repositories.locate(repository);
+            repository = sources.known(push.repository());
         } catch (GitException e) {
             throw new PushRefused(404, "unknown repository", e.getMessage());
         }

@@ -1,11 +1,9 @@
 package dev.reviewenv.reaper;
 
-import dev.reviewenv.engine.git.GitCheckout;
-import dev.reviewenv.engine.git.GitException;
-import dev.reviewenv.engine.git.GitRepositories;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.stack.StackEngine;
+import dev.reviewenv.environment.Sources;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.teardown.EndReason;
 import dev.reviewenv.teardown.Teardown;
@@ -29,14 +27,12 @@ import java.util.Set;
 public class Dues {
     private final RecordStore records;
     private final StackEngine engine;
-    private final GitRepositories repositories;
-    private final GitCheckout git;
+    private final Sources sources;
 
-    public Dues(RecordStore records, StackEngine engine, GitRepositories repositories, GitCheckout git) {
+    public Dues(RecordStore records, StackEngine engine, Sources sources) {
         this.records = records;
         this.engine = engine;
-        this.repositories = repositories;
-        this.git = git;
+        this.sources = sources;
     }
 
     /** An environment due to end and why. */
@@ -101,11 +97,7 @@ public class Dues {
         /** Whether the record's branch is gone from a repository that is there (an unreadable one proves nothing). */
         boolean gone(EnvironmentRecord record) {
             return byRepository.computeIfAbsent(record.repository(), repo -> {
-                try {
-                    return Optional.of(git.branches(repositories.locate(repo)).keySet());
-                } catch (GitException missingOrUnreadable) {
-                    return Optional.empty();
-                }
+                return sources.branches(repo).map(Map::keySet);
             }).map(refs -> !refs.contains(record.ref())).orElse(false);
         }
     }

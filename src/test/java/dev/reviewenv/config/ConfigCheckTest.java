@@ -108,4 +108,20 @@ class ConfigCheckTest {
         Exception e = assertThrows(Exception.class, () -> builder().build());
         assertTrue(e.getMessage().contains("reviewenv.api-token"), e.getMessage());
     }
+
+    @Test
+    void aCloneUrlIsCheckedAtStartAndItsTokenIsMasked() {
+        String key = "reviewenv.repositories.\"team/shop\"";
+        ReviewenvConfig ok = config(Map.of(key + ".clone-url", "https://gitlab.example.com/team/shop.git",
+                key + ".clone-token", "glpat-0123456789abcdef"));
+        assertEquals(List.of(), ConfigCheck.problems(ok));
+        assertEquals("clone ******", new Secrets(ok).mask("clone glpat-0123456789abcdef"));
+        List<String> problems = ConfigCheck.problems(config(Map.of(key + ".clone-url", "http://gitlab.example.com/team/shop.git",
+                key + ".clone-token", "glpat-0123456789abcdef", "reviewenv.repositories.\"team/other\".clone-token", "tok-123456")));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.contains(key + ".clone-url: 'http://gitlab.example.com/team/shop.git': a token is never sent over"
+                + " plain http:// to another host; use https://"), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("reviewenv.repositories.\"team/other\".clone-token: set without"
+                + " clone-url")), problems.toString());
+    }
 }

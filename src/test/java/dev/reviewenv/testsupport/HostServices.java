@@ -59,6 +59,21 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
         reaperEvery = initArgs.getOrDefault("reaper-every", "1h");
         extra = initArgs.getOrDefault("config", "");
         variablesFile = initArgs.get("variables-file");
+        forge = initArgs.get("forge");
+    }
+
+    /**
+     * {@code <repo>|<user>|<token>}: a forge for the test ({@link GitHttpServer}) serving a bare
+     * repository {@code <repo>.git} to that user and token only, and the repository configured to be
+     * fetched from it (clone-url, clone-user, clone-token); nothing of it is under the git root.
+     */
+    private String forge;
+    private GitHttpServer forgeServer;
+    private static volatile Path currentForge;
+
+    /** The bare repository of the running test class's forge: push to it as to the forge. */
+    public static Path forgeRepository() {
+        return currentForge;
     }
 
     /** {@code <repo>|<content>}: a variables file of the operator's for that repository (mode 600), made for the test. */
@@ -138,6 +153,17 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
                 Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
                 config.put("reviewenv.repositories.\"" + variablesFile.substring(0, bar) + "\".variables-file", file.toString());
             }
+            if (forge != null) {
+                String[] f = forge.split("\\|", 3);
+                Path served = Files.createDirectories(root.resolve("forge"));
+                currentForge = served.resolve(f[0] + ".git");
+                Cmd.ok("git", "init", "-q", "--bare", currentForge.toString());
+                forgeServer = GitHttpServer.start(served, f[1], f[2]);
+                String key = "reviewenv.repositories.\"" + f[0] + "\"";
+                config.put(key + ".clone-url", forgeServer.url(f[0]));
+                config.put(key + ".clone-user", f[1]);
+                config.put(key + ".clone-token", f[2]);
+            }
             if (swarm) {
                 config.put("reviewenv.engine", "swarm");
                 config.put("reviewenv.swarm.registry", registry.address());
@@ -172,6 +198,9 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
         }
         if (traefik != null) {
             Cmd.run(null, Map.of(), "docker", "rm", "-f", traefik);
+        }
+        if (forgeServer != null) {
+            forgeServer.close();
         }
         if (swarm && network != null) {
             // What a failed test left as services of its stacks goes first (their tasks hold the network).

@@ -1,0 +1,188 @@
+package dev.reviewenv.engine.git;
+
+import dev.reviewenv.config.CloneUrl;
+import dev.reviewenv.time.Poller;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * reviewenv's own bare mirrors of the repositories it fetches from a forge,
+ * {@code <home>/.reviewenv-mirrors/<repo>.git}: JGit fetches the delivered branch into it (never the
+ * {@code git} CLI, so no credential is ever on a command line), one fetch of a repository at a time,
+ * bounded by a read timeout and the checkout's size limit, tried again after a pause when the forge
+ * does not answer. Every message names the URL, never the token.
+ */
+public class Mirrors {
+    /** The pauses before the second and third try of a fetch the forge did not answer. */
+    private static final Duration[] PAUSES = {Duration.ofSeconds(1), Duration.ofSeconds(3)};
+
+    /** Where a repository is fetched from, and the credentials sent: a token, with a user name or as one. */
+    public record Remote(CloneUrl url, Optional<String> user, Optional<String> token) {
+        @Override
+        public String toString() {
+            return url.toString(); // never the token
+        }
+
+        CredentialsProvider credentials() {
+            if (token.isEmpty()) {
+                return CredentialsProvider.getDefault();
+            }
+            return user.isPresent() ? new UsernamePasswordCredentialsProvider(user.get(), token.get())
+                    : new UsernamePasswordCredentialsProvider(token.get(), "");
+        }
+    }
+
+    private final Path root;
+    private final long maxBytes;
+    private final Duration timeout;
+    private final Map<String, Object> fetching = new ConcurrentHashMap<>();
+
+    /** {@code maxBytes}: the most a mirror may hold after a fetch; {@code timeout}: how long the forge may be silent. */
+    public Mirrors(Path root, long maxBytes, Duration timeout) {
+        this.root = root.toAbsolutePath().normalize();
+        this.maxBytes = maxBytes;
+        this.timeout = timeout;
+    }
+
+    /** The mirror of {@code repository} (a name {@link GitRepositories#nameOf} made valid), made empty if it is not there yet. */
+    public Path mirror(String repository) {
+        Path dir = root.resolve(repository + ".git").normalize();
+        if (!dir.startsWith(root)) {
+            throw new GitException("repository " + repository + " is not a name under " + root);
+        }
+        if (!Files.isDirectory(dir.resolve("objects"))) {
+            try {
+                Files.createDirectories(dir.getParent());
+                Git.init().setBare(true).setDirectory(dir.toFile()).call().close();
+            } catch (IOException | GitAPIException e) {
+                throw new GitException("cannot make the mirror " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return dir;
+    }
+
+    /**
+     * Fetches {@code ref} (a full ref, {@code refs/heads/...}) of {@code repository} from {@code remote}
+     * into its mirror and returns the mirror once it holds {@code commit}. Throws {@link GitException}
+     * naming the URL when the forge refuses the credentials, does not answer after three tries, sent
+     * more than the size limit, or does not have the commit on that ref.
+     */
+    public Path fetch(String repository, Remote remote, String ref, String commit, Consumer<String> out) {
+        Path dir = mirror(repository);
+        synchronized (fetching.computeIfAbsent(repository, r -> new Object())) {
+            out.accept("fetching " + ref + " of " + repository + " from " + remote);
+            for (int attempt = 1; ; attempt++) {
+                try (Git git = Git.open(dir.toFile())) {
+                    git.fetch().setRemote(remote.url().toString()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+                            .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(remote.credentials())
+                            .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+                    break;
+                } catch (TransportException e) {
+                    if (refused(e)) {
+                        throw new GitException(remote + " refused the credentials reviewenv sent for " + repository
+                                + " (clone-token, clone-user of reviewenv.repositories.\"" + repository + "\"): check the token, its"
+                                + " scopes (read access to the repository's contents) and that it has not expired", e);
+                    }
+                    if (attempt > PAUSES.length) {
+                        throw new GitException("cannot fetch " + ref + " from " + remote + " (tried " + attempt + " times): "
+                                + e.getMessage(), e);
+                    }
+                    out.accept("fetch from " + remote + " failed (" + e.getMessage() + "); trying again in "
+                            + PAUSES[attempt - 1].toSeconds() + " s");
+                    Poller.pause(PAUSES[attempt - 1]);
+                } catch (IOException | GitAPIException e) {
+                    throw new GitException("cannot fetch " + ref + " from " + remote + " into " + dir + ": " + e.getMessage(), e);
+                }
+            }
+            long size = size(dir);
+            if (size > maxBytes) {
+                delete(dir);
+                throw new GitException("what " + remote + " sent for " + repository + " is " + size + " bytes, over"
+                        + " reviewenv.checkout.max-size (" + maxBytes + " bytes); the mirror was removed");
+            }
+            try (Repository repo = Git.open(dir.toFile()).getRepository()) {
+                ObjectId found;
+                try {
+                    found = repo.resolve(commit + "^{commit}");
+                } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException notThere) {
+                    found = null;
+                }
+                if (found == null) {
+                    throw new GitException("commit " + commit + " is not at " + remote + " (fetched " + ref + "); push it,"
+                            + " or check that the webhook belongs to this repository");
+                }
+            } catch (IOException e) {
+                throw new GitException("cannot read the mirror " + dir + ": " + e.getMessage(), e);
+            }
+            return dir;
+        }
+    }
+
+    /**
+     * The branches at {@code remote} (full refs to commit ids), as the forge says now; empty when it
+     * cannot be asked (an unreachable forge proves nothing about its branches).
+     */
+    public Optional<Map<String, String>> branches(Remote remote) {
+        try {
+            Map<String, String> heads = new HashMap<>();
+            for (Ref ref : Git.lsRemoteRepository().setRemote(remote.url().toString()).setHeads(true)
+                    .setCredentialsProvider(remote.credentials()).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
+                if (ref.getName().startsWith(Constants.R_HEADS) && ref.getObjectId() != null) {
+                    heads.put(ref.getName(), ref.getObjectId().name());
+                }
+            }
+            return Optional.of(heads);
+        } catch (GitAPIException | RuntimeException unreachable) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the forge answered that the credentials are not accepted (401, 403), not that it is away. */
+    private static boolean refused(TransportException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("not authorized") || m.contains("authentication is required") || m.contains("403")
+                || m.contains("forbidden");
+    }
+
+    private static long size(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException gone) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure " + dir, e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try {
+            GitCheckout.deleteTree(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+}

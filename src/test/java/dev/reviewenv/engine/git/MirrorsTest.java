@@ -1,0 +1,134 @@
+package dev.reviewenv.engine.git;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reviewenv.config.CloneUrl;
+import dev.reviewenv.testsupport.Cmd;
+import dev.reviewenv.testsupport.GitHttpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fetching from a forge over real smart HTTP: {@code git http-backend} behind a server that checks the token. */
+class MirrorsTest {
+    static final String TOKEN = "glpat-Zq8-forge-token-5k2";
+
+    @TempDir
+    Path dir;
+    Path forge;
+    Path work;
+    GitHttpServer server;
+    Mirrors mirrors;
+    final List<String> out = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        forge = dir.resolve("forge");
+        work = dir.resolve("work");
+        Cmd.ok("git", "init", "-q", "--bare", forge.resolve("team/shop.git").toString());
+        Cmd.ok("git", "init", "-q", "-b", "main", work.toString());
+        server = GitHttpServer.start(forge, "oauth2", TOKEN);
+        mirrors = new Mirrors(dir.resolve("mirrors"), 50L << 20, Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    /** Commits a file on {@code branch} of the work tree and pushes it to the forge; the commit id. */
+    String commit(String branch, String file, String text) throws Exception {
+        Cmd.ok(work, Map.of(), "git", "checkout", "-q", "-B", branch);
+        Files.writeString(work.resolve(file), text);
+        Cmd.ok(work, Map.of(), "git", "add", file);
+        Cmd.ok(work, Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@x", "GIT_COMMITTER_NAME", "t",
+                "GIT_COMMITTER_EMAIL", "t@x"), "git", "commit", "-q", "-m", file);
+        Cmd.ok(work, Map.of(), "git", "push", "-q", "-f", forge.resolve("team/shop.git").toString(), branch);
+        return Cmd.ok(work, Map.of(), "git", "rev-parse", "HEAD").strip();
+    }
+
+    Mirrors.Remote remote(String token) {
+        CloneUrl url = CloneUrl.parse(server.url("team/shop"), true);
+        return new Mirrors.Remote(url, Optional.of("oauth2"), Optional.of(token));
+    }
+
+    @Test
+    void aDeliveredCommitIsFetchedIntoTheMirrorWithTheTokenAndTheNextOneUpdatesIt() throws Exception {
+        String first = commit("feature/login", "a.txt", "one");
+        Path mirror = mirrors.fetch("team/shop", remote(TOKEN), "refs/heads/feature/login", first, out::add);
+        assertEquals(dir.resolve("mirrors/team/shop.git"), mirror);
+        GitCheckout git = new GitCheckout(1 << 20, 100);
+        assertEquals(first, git.branches(mirror).get("refs/heads/feature/login"));
+        String second = commit("feature/login", "b.txt", "two");
+        mirrors.fetch("team/shop", remote(TOKEN), "refs/heads/feature/login", second, out::add);
+        assertEquals(second, git.branches(mirror).get("refs/heads/feature/login"));
+        assertTrue(git.isAncestor(mirror, first, second));
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("oauth2:" + TOKEN).getBytes());
+        assertTrue(server.authorizations().contains(basic), "the token went as basic auth: " + server.authorizations());
+        assertTrue(out.contains("fetching refs/heads/feature/login of team/shop from " + server.url("team/shop")), out.toString());
+        assertFalse(String.join("\n", out).contains(TOKEN));
+    }
+
+    @Test
+    void aRefusedTokenIsSaidWithTheUrlNeverTheTokenAndIsNotTriedAgain() throws Exception {
+        String commit = commit("main", "a.txt", "one");
+        long started = System.nanoTime();
+        GitException refused = assertThrows(GitException.class,
+                () -> mirrors.fetch("team/shop", remote("wrong-token-7f3"), "refs/heads/main", commit, out::add));
+        assertTrue(refused.getMessage().startsWith(server.url("team/shop") + " refused the credentials"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("wrong-token-7f3"));
+        assertFalse(String.join("\n", out).contains("wrong-token-7f3"));
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(1)) < 0, "no pause to try again");
+    }
+
+    @Test
+    void aCommitTheForgeDoesNotHaveOnThatRefFailsNamingTheUrl() throws Exception {
+        commit("main", "a.txt", "one");
+        String missing = "0123456789abcdef0123456789abcdef01234567";
+        GitException e = assertThrows(GitException.class,
+                () -> mirrors.fetch("team/shop", remote(TOKEN), "refs/heads/main", missing, out::add));
+        assertTrue(e.getMessage().startsWith("commit " + missing + " is not at " + server.url("team/shop")), e.getMessage());
+    }
+
+    @Test
+    void aForgeThatDoesNotAnswerIsTriedThreeTimesAndItsBranchesProveNothing() throws Exception {
+        String commit = commit("main", "a.txt", "one");
+        Mirrors.Remote away = remote(TOKEN);
+        server.close();
+        GitException e = assertThrows(GitException.class, () -> mirrors.fetch("team/shop", away, "refs/heads/main", commit, out::add));
+        assertTrue(e.getMessage().startsWith("cannot fetch refs/heads/main from " + server.url("team/shop") + " (tried 3 times)"),
+                e.getMessage());
+        assertEquals(2, out.stream().filter(l -> l.contains("trying again")).count(), out.toString());
+        assertEquals(Optional.empty(), mirrors.branches(away));
+    }
+
+    @Test
+    void theForgesBranchesAreAskedAtOnceAndWhatIsOverTheSizeLimitIsNotKept() throws Exception {
+        String main = commit("main", "a.txt", "one");
+        String other = commit("other", "b.txt", "two");
+        assertEquals(Map.of("refs/heads/main", main, "refs/heads/other", other), mirrors.branches(remote(TOKEN)).orElseThrow());
+        Mirrors small = new Mirrors(dir.resolve("small"), 1024, Duration.ofSeconds(20));
+        Files.writeString(work.resolve("big.bin"), "x".repeat(1 << 20) + Math.random());
+        String big = commit("other", "big.bin", Files.readString(work.resolve("big.bin")));
+        GitException e = assertThrows(GitException.class,
+                () -> small.fetch("team/shop", remote(TOKEN), "refs/heads/other", big, out::add));
+        assertTrue(e.getMessage().contains("over reviewenv.checkout.max-size (1024 bytes)"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("small/team/shop.git")), "the mirror was removed");
+    }
+
+    @Test
+    void aRepositoryNameCannotLeaveTheMirrorsDirectory() {
+        assertThrows(GitException.class, () -> mirrors.mirror("../../etc"));
+    }
+}
