@@ -43,7 +43,7 @@ public class CheckCommand implements QuarkusApplication {
         }
         Branch b = new Branch(repository, "refs/heads/" + branch);
         EnvironmentName name = names.baseName(b);
-        DeployRequest request = new DeployRequest(name, b, "HEAD", names.allocation(b, name).address(), Map.of(), "check");
+        DeployRequest request = new DeployRequest(name, b, "HEAD", names.allocation(b, name).address(), Map.of(), "check", true);
         try {
             Admission.Admitted admitted = admission.admit(request, Path.of(rest.get(0)), "0".repeat(40), System.out::println);
             System.out.println("admitted: " + admitted.rendered().service() + " is routed on port " + admitted.rendered().port()

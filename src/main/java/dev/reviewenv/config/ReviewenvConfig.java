@@ -518,5 +518,31 @@ public interface ReviewenvConfig {
          */
         @WithName("clone-user")
         Optional<String> cloneUser();
+
+        /** What gets an environment: pushed branches (default), open pull/merge requests ({@code pr-<n>}), or both. */
+        @WithName("environments-for")
+        @WithDefault("branches")
+        EnvironmentsFor environmentsFor();
+
+        /**
+         * The label a pull request from a fork must carry to be deployed (only someone with write
+         * access to the repository can set it); taking it off ends the environment.
+         */
+        @WithName("fork-label")
+        @WithDefault("preview")
+        String forkLabel();
+    }
+
+    /** {@code reviewenv.repositories.<repo>.environments-for}. */
+    enum EnvironmentsFor {
+        BRANCHES, PULL_REQUESTS, BOTH;
+
+        public boolean branches() {
+            return this != PULL_REQUESTS;
+        }
+
+        public boolean pullRequests() {
+            return this != BRANCHES;
+        }
     }
 }

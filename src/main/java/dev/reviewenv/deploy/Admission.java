@@ -69,7 +69,9 @@ public class Admission {
         String repository = request.branch().repository();
         String project = request.name().value();
         Optional<ReviewenvConfig.Repository> settings = config.repository(repository);
-        Set<PolicyRule> trusted = ComposePolicy.rules(settings.flatMap(ReviewenvConfig.Repository::allow).orElse(List.of()));
+        // A fork's code is judged as any untrusted branch's: none of the rules the repository is trusted with.
+        Set<PolicyRule> trusted = request.trusted()
+                ? ComposePolicy.rules(settings.flatMap(ReviewenvConfig.Repository::allow).orElse(List.of())) : Set.of();
         ComposeSource.Found found = ComposeSource.locate(checkout, settings.flatMap(ReviewenvConfig.Repository::composeFile),
                 settings.flatMap(ReviewenvConfig.Repository::template), config.composeTemplates());
         out.accept("compose file: " + found.label());
@@ -164,14 +166,17 @@ public class Admission {
      * which win over the {@code .env}.
      */
     private Map<String, String> variables(DeployRequest request, String commit) {
-        Map<String, String> vars = new java.util.LinkedHashMap<>(Variables.of(config, request.branch().repository()));
+        // A fork's code never gets the repository's variables: only reviewenv's own.
+        Map<String, String> vars = new java.util.LinkedHashMap<>(request.trusted()
+                ? Variables.of(config, request.branch().repository()) : Map.of());
         vars.put("REVIEWENV_NAME", request.name().value());
         vars.put("REVIEWENV_URL", request.address().url());
         vars.put("REVIEWENV_HOST", request.address().host());
         vars.put("REVIEWENV_BRANCH", request.branch().name());
         vars.put("REVIEWENV_COMMIT", commit);
         vars.put("REVIEWENV_REPOSITORY", request.branch().repository());
-        vars.put("REVIEWENV_PULL_REQUEST", "");
+        vars.put("REVIEWENV_PULL_REQUEST", request.branch().pullRequest().isPresent()
+                ? Long.toString(request.branch().pullRequest().getAsLong()) : "");
         return vars;
     }
 

@@ -91,7 +91,7 @@ public class Execution {
     private String deploy(Job job, Consumer<String> out, BooleanSupplier running) {
         EnvironmentName name = job.environmentName();
         DeployRequest request = new DeployRequest(name, job.branch(), job.revision(), Address.parse(job.url()),
-                job.options(), job.id());
+                job.options(), job.id(), job.trusted());
         forges.pending(job.branch(), job.revision(), job.url());
         try {
             Deployer.Deployed deployed;

@@ -60,8 +60,20 @@ public record Job(
         }
     }
 
-    /** The reason of every deploy job. */
+    /** The reason of a deploy job of a pushed branch. */
     public static final String PUSH = "push";
+    /** The reason of a deploy job of a pull request of the repository itself. */
+    public static final String PULL_REQUEST = "pull-request";
+    /** The reason of a deploy job of a pull request from a fork that carries the fork label: untrusted code. */
+    public static final String FORK = "fork";
+    /** The reason of a deploy job of a pull request from a fork without the label: it ends cancelled, saying which label. */
+    public static final String FORK_UNLABELED = "fork-unlabeled";
+
+    /** Whether the job runs code the repository's people vouch for: not a fork's (it gets no variables, no trusted rules). */
+    @JsonIgnore
+    public boolean trusted() {
+        return !FORK.equals(reason) && !FORK_UNLABELED.equals(reason);
+    }
 
     /** Whether a job with this status has ended (null: the job is gone, which ends a reader too). */
     public static boolean ended(JobStatus status) {

@@ -43,7 +43,13 @@ public class Jobs {
 
     /** Queues a deploy of {@code commit} of {@code branch} as environment {@code name} at {@code address}. */
     public Queued requestDeploy(Branch branch, String commit, EnvironmentName name, Address address, Map<String, String> options) {
-        return enqueue(Job.Action.DEPLOY, branch, commit, name, address, options, Job.PUSH);
+        return requestDeploy(branch, commit, name, address, options, Job.PUSH);
+    }
+
+    /** The same, for {@code reason} ({@link Job#PUSH}, {@link Job#PULL_REQUEST}, {@link Job#FORK}, {@link Job#FORK_UNLABELED}). */
+    public Queued requestDeploy(Branch branch, String commit, EnvironmentName name, Address address, Map<String, String> options,
+            String reason) {
+        return enqueue(Job.Action.DEPLOY, branch, commit, name, address, options, reason);
     }
 
     /** Queues the stop of an environment, for {@code reason}; {@code commit} is the one it runs, if known. */

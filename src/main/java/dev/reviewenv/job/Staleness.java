@@ -1,5 +1,6 @@
 package dev.reviewenv.job;
 
+import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.git.GitCheckout;
 import dev.reviewenv.engine.git.GitException;
 import dev.reviewenv.environment.Sources;
@@ -24,8 +25,10 @@ public class Staleness {
     private final Sources sources;
     private final GitCheckout git;
     private final RecordStore records;
+    private final ReviewenvConfig config;
 
-    public Staleness(Jobs jobs, Sources sources, GitCheckout git, RecordStore records) {
+    public Staleness(Jobs jobs, Sources sources, GitCheckout git, RecordStore records, ReviewenvConfig config) {
+        this.config = config;
         this.jobs = jobs;
         this.sources = sources;
         this.git = git;
@@ -34,6 +37,11 @@ public class Staleness {
 
     /** Why the job must not run any more, or empty when it must. */
     public Optional<String> of(Job job) {
+        if (Job.FORK_UNLABELED.equals(job.reason())) {
+            String label = config.repository(job.repository()).map(ReviewenvConfig.Repository::forkLabel).orElse("preview");
+            return Optional.of("pull request " + job.branch().name() + " comes from a fork: it is deployed once someone with write"
+                    + " access adds the label '" + label + "' to it");
+        }
         try {
             if (!jobs.isNewest(job)) {
                 return Optional.of("a newer push or stop of " + job.branch() + " came after it");

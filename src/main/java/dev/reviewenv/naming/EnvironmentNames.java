@@ -19,6 +19,7 @@ public final class EnvironmentNames {
     public static final Pattern VALID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private static final String HEADS = "refs/heads/";
+    private static final Pattern REQUEST = Pattern.compile("refs/(?:pull|merge-requests)/([1-9][0-9]{0,9})/head");
     private static final Pattern OUTSIDE = Pattern.compile("[^a-z0-9]+");
     private static final int HASH_LENGTH = 6;
     /** One path component of an image reference, as Docker's reference grammar has it. */
@@ -27,9 +28,22 @@ public final class EnvironmentNames {
     private EnvironmentNames() {
     }
 
-    /** The branch of a full ref: {@code refs/heads/feature/x} is {@code feature/x}. */
+    /**
+     * The branch of a full ref: {@code refs/heads/feature/x} is {@code feature/x}; the head of pull
+     * (merge) request 7, {@code refs/pull/7/head} or {@code refs/merge-requests/7/head}, is {@code pr-7}.
+     */
     public static String branchOf(String ref) {
+        java.util.OptionalLong request = pullRequestOf(ref);
+        if (request.isPresent()) {
+            return "pr-" + request.getAsLong();
+        }
         return ref.startsWith(HEADS) ? ref.substring(HEADS.length()) : ref;
+    }
+
+    /** The number of the pull (merge) request whose head {@code ref} is ({@code refs/pull/<n>/head}, {@code refs/merge-requests/<n>/head}). */
+    public static java.util.OptionalLong pullRequestOf(String ref) {
+        java.util.regex.Matcher m = REQUEST.matcher(ref);
+        return m.matches() ? java.util.OptionalLong.of(Long.parseLong(m.group(1))) : java.util.OptionalLong.empty();
     }
 
     /** The slug of a branch, at most 63 characters (see {@link #name}). */

@@ -16,7 +16,11 @@ public enum EndReason {
     /** A stack without a record, or a record without a stack. */
     ORPHAN("orphan"),
     /** Removed to make room for another environment. */
-    EVICTED("evicted");
+    EVICTED("evicted"),
+    /** Its pull (merge) request was closed or merged. */
+    PR_CLOSED("pr-closed"),
+    /** Its pull request comes from a fork, and the label that lets a fork deploy was taken off. */
+    LABEL_REMOVED("label-removed");
 
     private final String key;
 

@@ -124,4 +124,18 @@ class EnvironmentNamesTest {
     void theBranchOfARefDropsRefsHeads() {
         assertEquals("feature/x", EnvironmentNames.branchOf("refs/heads/feature/x"));
     }
+
+    @Test
+    void aPullRequestsHeadIsNamedPrAndItsNumberAfterThePrefix() {
+        assertEquals("pr-7", EnvironmentNames.name("", "refs/pull/7/head"));
+        assertEquals("shop-pr-12", EnvironmentNames.name("shop-", "refs/merge-requests/12/head"));
+        Branch request = Branch.pullRequest("team/shop", 7, false);
+        assertEquals("refs/pull/7/head", request.ref());
+        assertEquals(7, request.pullRequest().getAsLong());
+        assertEquals("pr-7", request.name());
+        assertTrue(new Branch("team/shop", "refs/heads/pr-7").pullRequest().isEmpty(), "a branch named pr-7 is a branch");
+        for (String ref : new String[] {"refs/pull/0/head", "refs/pull/7/merge", "refs/pull/x/head", "refs/tags/v1"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Branch("team/shop", ref), ref);
+        }
+    }
 }

@@ -139,15 +139,16 @@ public class Mirrors {
     }
 
     /**
-     * The branches at {@code remote} (full refs to commit ids), as the forge says now; empty when it
-     * cannot be asked (an unreachable forge proves nothing about its branches).
+     * The branches and pull (merge) request heads at {@code remote} (full refs to commit ids), as the
+     * forge says now; empty when it cannot be asked (an unreachable forge proves nothing about them).
      */
     public Optional<Map<String, String>> branches(Remote remote) {
         try {
             Map<String, String> heads = new HashMap<>();
-            for (Ref ref : Git.lsRemoteRepository().setRemote(remote.url().toString()).setHeads(true)
+            for (Ref ref : Git.lsRemoteRepository().setRemote(remote.url().toString())
                     .setCredentialsProvider(remote.credentials()).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
-                if (ref.getName().startsWith(Constants.R_HEADS) && ref.getObjectId() != null) {
+                if ((ref.getName().startsWith(Constants.R_HEADS) || ref.getName().matches("refs/(pull|merge-requests)/[0-9]+/head"))
+                        && ref.getObjectId() != null) {
                     heads.put(ref.getName(), ref.getObjectId().name());
                 }
             }

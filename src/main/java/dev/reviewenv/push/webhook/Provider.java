@@ -93,6 +93,9 @@ public enum Provider {
             return WebhookEvent.of(new PushRequest(repository, "refs/heads/" + payload.path("ref").asText(),
                     null, PushService.ZERO, Map.of()));
         }
+        if (PullRequests.is(this, kind)) {
+            return PullRequests.event(this, payload, repository);
+        }
         if (!(kind.equals("push") || kind.equals("push hook"))) {
             return WebhookEvent.ignore("event " + event + " is not a push");
         }

@@ -54,11 +54,19 @@ public class Webhooks {
                     + " is signed with another repository's secret); set reviewenv.repositories.\"" + repository + "\".webhook-secret");
         }
         WebhookEvent event = provider.event(payload, headers, repository);
-        if (event.push().isEmpty()) {
-            Log.infof("%s webhook for %s ignored: %s", provider, repository, event.ignored());
-            return Optional.empty();
+        ReviewenvConfig.EnvironmentsFor wanted = config.repository(repository).map(ReviewenvConfig.Repository::environmentsFor)
+                .orElse(ReviewenvConfig.EnvironmentsFor.BRANCHES);
+        if (event.push().isPresent() && wanted.branches()) {
+            return Optional.of(pushes.push(event.push().get()));
         }
-        return Optional.of(pushes.push(event.push().get()));
+        if (event.pullRequest().isPresent() && wanted.pullRequests()) {
+            return pushes.pullRequest(event.pullRequest().get());
+        }
+        String why = event.ignored() != null ? event.ignored() : (event.push().isPresent() ? "a push" : "a pull request event")
+                + ", and " + repository + " has environments for " + wanted.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                + " (reviewenv.repositories.\"" + repository + "\".environments-for)";
+        Log.infof("%s webhook for %s ignored: %s", provider, repository, why);
+        return Optional.empty();
     }
 
     /** The repositories whose webhook secret signed the body; 401 when none did. */
