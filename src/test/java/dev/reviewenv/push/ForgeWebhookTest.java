@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reviewenv.testsupport.Api;
-import dev.reviewenv.testsupport.Cmd;
+import dev.reviewenv.testsupport.Forge;
 import dev.reviewenv.testsupport.HostServices;
 import dev.reviewenv.testsupport.ServiceUnderTest;
 import dev.reviewenv.testsupport.Stack;
@@ -15,15 +15,11 @@ import dev.reviewenv.testsupport.Traefik;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
                 """)})
 class ForgeWebhookTest {
     static final String TOKEN = "glpat-forge-7Hq2-token";
-    static final String SECRET = "forge-hook-secret-42";
 
     @RegisterExtension
     final ServiceUnderTest sut = ServiceUnderTest.repositories();
@@ -50,38 +45,21 @@ class ForgeWebhookTest {
     @TempDir
     Path work;
 
-    static String hmac(String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
-
     static String push(String ref, String before, String after) {
         return """
                 {"ref":"%s","before":"%s","after":"%s","deleted":%s,"repository":{"full_name":"team/forge"}}"""
                 .formatted(ref, before, after, after.equals("0".repeat(40)));
     }
 
-    String deliver(String body) throws Exception {
-        return given().contentType(ContentType.JSON).header("X-GitHub-Event", "push").header("X-Hub-Signature-256",
-                "sha256=" + hmac(body)).body(body).post("/api/webhooks/github").then().statusCode(202)
-                .extract().jsonPath().getString("job");
-    }
-
     @Test
     void aCommitOnTheForgeAnnouncedByItsWebhookIsFetchedDeployedAndServed() throws Exception {
-        Map<String, String> who = Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@x", "GIT_COMMITTER_NAME", "t",
-                "GIT_COMMITTER_EMAIL", "t@x");
-        Cmd.ok("git", "init", "-q", "-b", "from-forge", work.toString());
-        Files.writeString(work.resolve("docker-compose.yml"), Stack.compose("web", "reviewenv/busybox:local"));
-        Files.createDirectories(work.resolve("web"));
-        Files.writeString(work.resolve("web/Dockerfile"), Stack.dockerfile("fetched from the forge"));
-        Cmd.ok(work, Map.of(), "git", "add", ".");
-        Cmd.ok(work, who, "git", "commit", "-q", "-m", "first");
-        Cmd.ok(work, Map.of(), "git", "push", "-q", HostServices.forgeRepository().toString(), "from-forge");
-        String sha = Cmd.ok(work, Map.of(), "git", "rev-parse", "HEAD").strip();
+        Forge forge = new Forge(work, "forge-hook-secret-42");
+        String sha = forge.commit(Map.of("docker-compose.yml", Stack.compose("web", "reviewenv/busybox:local"),
+                "web/Dockerfile", Stack.dockerfile("fetched from the forge")));
+        forge.push("refs/heads/from-forge");
 
-        String job = deliver(push("refs/heads/from-forge", "0".repeat(40), sha));
+        String job = forge.github("push", push("refs/heads/from-forge", "0".repeat(40), sha)).then().statusCode(202)
+                .extract().jsonPath().getString("job");
         Api.succeeded(job);
         String log = Api.job(job).getString("output");
         assertTrue(log.contains("fetching refs/heads/from-forge of team/forge from http://127.0.0.1:"), log);
@@ -92,10 +70,11 @@ class ForgeWebhookTest {
         assertFalse(Files.exists(sut.gitRoot().resolve("team/forge.git")), "nothing of it is under the git root");
         assertFalse(Files.readString(Path.of(sut.config("reviewenv-test.log"))).contains(TOKEN), "the token is in no service log");
 
-        Cmd.ok(work, Map.of(), "git", "push", "-q", HostServices.forgeRepository().toString(), ":from-forge");
-        String stop = deliver(push("refs/heads/from-forge", sha, "0".repeat(40)));
+        forge.delete("refs/heads/from-forge");
+        String stop = forge.github("push", push("refs/heads/from-forge", sha, "0".repeat(40))).then().statusCode(202)
+                .extract().jsonPath().getString("job");
         given().auth().oauth2(HostServices.TOKEN).get("/api/jobs/" + stop).then().statusCode(200).body("action", equalTo("stop"));
         Api.succeeded(stop);
-        assertEquals(java.util.List.of(), Api.environments());
+        assertEquals(List.of(), Api.environments());
     }
 }

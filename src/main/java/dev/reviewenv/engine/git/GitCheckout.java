@@ -69,12 +69,17 @@ public class GitCheckout {
         }
     }
 
-    /** Whether {@code older} is {@code newer} or one of its ancestors (both full commit ids of the repository). */
+    /**
+     * Whether {@code older} is {@code newer} or one of its ancestors (both full commit ids); false
+     * when either is not in the repository (a mirror not fetched yet cannot tell).
+     */
     public boolean isAncestor(Path bareRepository, String older, String newer) {
         try (Repository repo = open(bareRepository); RevWalk walk = new RevWalk(repo)) {
             ObjectId a = repo.resolve(older + "^{commit}");
             ObjectId b = repo.resolve(newer + "^{commit}");
             return a != null && b != null && walk.isMergedInto(walk.parseCommit(a), walk.parseCommit(b));
+        } catch (org.eclipse.jgit.errors.MissingObjectException notThere) {
+            return false;
         } catch (IOException e) {
             throw new GitException("cannot compare " + older + " and " + newer + ": " + e.getMessage(), e);
         }
