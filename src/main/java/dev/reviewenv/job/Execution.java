@@ -99,7 +99,7 @@ public class Execution {
                 deployed = deployer.deploy(request, out);
             }
             records.read(name).ifPresent(r -> notices.send(Notice.DEPLOYED, r, records.removeAt(name), job.id(), null, null));
-            forges.success(job.branch(), deployed.commit(), name.value(), deployed.url());
+            forges.success(job.branch(), deployed.commit(), name.value(), deployed.url(), records.removeAt(name));
             return deployed.url();
         } catch (RuntimeException failed) {
             if (failed instanceof DeployException d && d.changedSomething() && running.getAsBoolean()) {
@@ -110,7 +110,7 @@ public class Execution {
                 String firstLines = String.join("\n", reason.lines().limit(5).toList());
                 notices.send(new Notice(Notice.FAILED, name.value(), job.repository(), job.branch().name(), job.revision(), job.url(),
                         job.id(), dev.reviewenv.engine.record.EnvironmentRecord.Status.FAILED.key(), null, null, firstLines));
-                forges.failure(job.branch(), job.revision(), job.url(), reason);
+                forges.failure(job.branch(), job.revision(), name.value(), job.url(), reason);
             }
             throw failed;
         }

@@ -12,18 +12,22 @@ import java.util.Optional;
 /**
  * Tells a repository's forge ({@code reviewenv.repositories.<repo>.forge}) how each pushed commit
  * deploys: a {@code reviewenv} commit status ({@code pending}, then {@code success} with the
- * environment's URL as its target, or {@code failure}), and one comment with the URL on the open
- * pull or merge request of the branch. In the background and in order, retried a few times: a
- * forge that is down never fails or slows a deploy.
+ * environment's URL as its target, or {@code failure}), and one living comment on the pull or merge
+ * request (the environment's own, or the open one of its branch): made at the first deploy, then
+ * edited on every deploy, failure and ending (URL, commit, status, expires-in, the reason), never
+ * posted twice. In the background and in order, retried a few times: a forge that is down never
+ * fails or slows a deploy.
  */
 @Singleton
 public class Forges {
     private final ReviewenvConfig config;
     private final Http http;
     private final Outbox outbox;
+    private final java.time.Clock clock;
 
     public Forges(ReviewenvConfig config, Http http, java.time.Clock clock) {
         this.outbox = new Outbox("reviewenv-forges", clock);
+        this.clock = clock;
         this.config = config;
         this.http = http;
     }
@@ -32,21 +36,39 @@ public class Forges {
         status(branch, commit, Forge.State.PENDING, url, "deploying " + branch.name());
     }
 
-    public void failure(Branch branch, String commit, String url, String reason) {
+    /** The failure status, and the comment saying so with the reason's first line. */
+    public void failure(Branch branch, String commit, String environment, String url, String reason) {
         status(branch, commit, Forge.State.FAILURE, url, shorten(reason));
+        comment(branch, environment, "failed", url, commit, Optional.empty(), shorten(reason));
     }
 
-    /** The success status, and the comment with the URL on the branch's open request if it has none yet. */
-    public void success(Branch branch, String commit, String environment, String url) {
+    /** The success status, and the comment with the URL, the commit and when the environment expires. */
+    public void success(Branch branch, String commit, String environment, String url, Optional<java.time.Instant> removeAt) {
         status(branch, commit, Forge.State.SUCCESS, url, "running at " + url);
+        comment(branch, environment, "running", url, commit, removeAt, null);
+    }
+
+    /** The comment, when the environment ended, with the reason ({@code pr-closed}, {@code expired}, ...). */
+    public void ended(Branch branch, String commit, String environment, String url, String reason) {
+        comment(branch, environment, "ended", url, commit, Optional.empty(), reason);
+    }
+
+    /**
+     * Edits reviewenv's comment on the request (found by the environment's marker), or makes it the
+     * first time: the request is the environment's own (a pull request's head), or the open request
+     * of its branch, if there is one.
+     */
+    private void comment(Branch branch, String environment, String state, String url, String commit,
+            Optional<java.time.Instant> removeAt, String reason) {
+        String marker = "<!-- reviewenv:" + environment + " -->";
+        String body = marker + "\n" + CommentText.of(environment, state, url, commit, removeAt.map(at ->
+                java.time.Duration.between(clock.instant(), at)), reason);
         forge(branch.repository()).ifPresent(f -> outbox.post("comment on the request of " + branch, () -> {
             String repo = path(branch.repository());
-            f.openRequest(repo, branch.name()).ifPresent(request -> {
-                String marker = "<!-- reviewenv:" + environment + " -->";
-                if (!f.hasComment(repo, request, marker)) {
-                    f.comment(repo, request, marker + "\nThe review environment of this branch runs at " + url + " (reviewenv).");
-                }
-            });
+            Optional<Long> request = branch.pullRequest().isPresent() ? Optional.of(branch.pullRequest().getAsLong())
+                    : f.openRequest(repo, branch.name());
+            request.ifPresent(r -> f.commentWith(repo, r, marker).ifPresentOrElse(id -> f.editComment(repo, r, id, body),
+                    () -> f.comment(repo, r, body)));
         }));
     }
 

@@ -13,6 +13,7 @@ import dev.reviewenv.environment.NameAllocator;
 import dev.reviewenv.naming.EnvironmentName;
 import dev.reviewenv.naming.EnvironmentNames;
 import dev.reviewenv.notice.Notice;
+import dev.reviewenv.notice.Forges;
 import dev.reviewenv.notice.Notices;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,12 +47,13 @@ public class Teardown {
     private final NameAllocator names;
     private final EndingsLog audit;
     private final Notices notices;
+    private final Forges forges;
     private final MeterRegistry meters;
     private final Recorded recorded;
     private final Clock clock;
 
     public Teardown(RecordStore records, RouteFiles routes, TraefikContainer traefik, StackEngine engine, ImageOwnership images,
-            Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, MeterRegistry meters, Recorded recorded,
+            Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, Forges forges, MeterRegistry meters, Recorded recorded,
             Clock clock) {
         this.records = records;
         this.routes = routes;
@@ -62,6 +64,7 @@ public class Teardown {
         this.names = names;
         this.audit = audit;
         this.notices = notices;
+        this.forges = forges;
         this.meters = meters;
         this.recorded = recorded;
         this.clock = clock;
@@ -147,8 +150,10 @@ public class Teardown {
             Log.warnf("could not release the name %s in Redis (%s); the next push of its branch takes it again", name, e.getMessage());
         }
         if (reason != EndReason.FAILED) {
-            record.ifPresent(r -> notices.send(Notice.STOPPED, r.withStatus(EnvironmentRecord.Status.STOPPED), Optional.empty(), job,
-                    reason.key(), null));
+            record.ifPresent(r -> {
+                notices.send(Notice.STOPPED, r.withStatus(EnvironmentRecord.Status.STOPPED), Optional.empty(), job, reason.key(), null);
+                forges.ended(r.origin(), r.commit(), name.value(), r.url(), reason.key());
+            });
         }
         Log.infof("environment %s removed (%s)", name, reason);
         out.accept("environment " + name + " removed (" + reason + ")");

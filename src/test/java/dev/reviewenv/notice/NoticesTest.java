@@ -131,6 +131,11 @@ class NoticesTest {
                 .contains(Receivers.FORGE_TOKEN), "no token in the log");
     }
 
+    /** An edit of a comment: PATCH (GitHub, Gitea) or PUT (GitLab) of one comment or note. */
+    static boolean edit(Receivers.Received r) {
+        return (r.method().equals("PATCH") || r.method().equals("PUT")) && r.path().matches(".*/(comments|notes)/\\d+");
+    }
+
     @Test
     void eachForgeGetsItsStatusesAndOneCommentAndOneThatIsDownSlowsNothing() {
         for (String[] forge : new String[][] {{"team/fg", "gitea"}, {"team/gh", "github"}, {"team/gl", "gitlab"}}) {
@@ -147,11 +152,18 @@ class NoticesTest {
                 assertEquals("http://" + name + ".localhost", target);
             }
             await(forge[1], r -> r.method().equals("GET") && (r.path().contains("/comments") || r.path().contains("/notes")), 2);
+            // The second deploy edits the comment the first one made: it names the new commit.
+            await(forge[1], r -> edit(r) && r.body().contains(second.substring(0, 12)), 1);
             List<Receivers.Received> posted = Receivers.of(forge[1]).stream()
                     .filter(r -> r.method().equals("POST") && (r.path().contains("/comments") || r.path().contains("/notes"))).toList();
             assertEquals(1, posted.size(), forge[1] + ": one comment for two deploys: " + posted);
             assertTrue(posted.get(0).json().path("body").asText().contains("http://" + name + ".localhost"));
+            assertTrue(posted.get(0).json().path("body").asText().contains("expires in"), posted.get(0).body());
             Api.succeeded(Api.stop(name));
+            await(forge[1], r -> edit(r) && r.body().contains("ended (manual)"), 1);
+            List<String> now = Receivers.comments(forge[1]);
+            assertEquals(1, now.size(), forge[1] + ": still one comment: " + now);
+            assertTrue(now.get(0).contains("ended (manual)"), now.get(0));
         }
         GitFixture git = sut.repo("team/fg");
         String failedCommit = null;

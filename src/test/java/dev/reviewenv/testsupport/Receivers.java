@@ -98,9 +98,12 @@ public class Receivers implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static final Pattern GITEA = Pattern.compile("/gitea/api/v1/repos/([^/]+/[^/]+)/(statuses/([0-9a-f]{40})|pulls|issues/(\\d+)/comments)");
-    private static final Pattern GITHUB = Pattern.compile("/github/repos/([^/]+/[^/]+)/(statuses/([0-9a-f]{40})|pulls|issues/(\\d+)/comments)");
-    private static final Pattern GITLAB = Pattern.compile("/gitlab/api/v4/projects/([^/]+)/(statuses/([0-9a-f]{40})|merge_requests|merge_requests/(\\d+)/notes)");
+    private static final Pattern GITEA = Pattern.compile(
+            "/gitea/api/v1/repos/([^/]+/[^/]+)/(statuses/([0-9a-f]{40})|pulls|issues/(\\d+)/comments|issues/comments/(\\d+))");
+    private static final Pattern GITHUB = Pattern.compile(
+            "/github/repos/([^/]+/[^/]+)/(statuses/([0-9a-f]{40})|pulls|issues/(\\d+)/comments|issues/comments/(\\d+))");
+    private static final Pattern GITLAB = Pattern.compile(
+            "/gitlab/api/v4/projects/([^/]+)/(statuses/([0-9a-f]{40})|merge_requests|merge_requests/(\\d+)/notes(?:/(\\d+))?)");
 
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
@@ -192,7 +195,7 @@ public class Receivers implements QuarkusTestResourceLifecycleManager {
             }
             return pulls;
         }
-        return comments(r);
+        return comments(r, m.group(5), "PATCH");
     }
 
     private static String gitlab(Received r, Matcher m, String query) {
@@ -217,7 +220,7 @@ public class Receivers implements QuarkusTestResourceLifecycleManager {
             return query.contains("source_branch=" + java.net.URLEncoder.encode(BRANCH, StandardCharsets.UTF_8).replace("+", "%20"))
                     ? "[{\"iid\":5}]" : "[]";
         }
-        return comments(r);
+        return comments(r, m.group(5), "PUT");
     }
 
     private static void status(Received r, Set<String> states, String contextField) {
@@ -236,22 +239,48 @@ public class Receivers implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static String comments(Received r) {
+    /**
+     * The comments (notes) of a request: a POST makes one with the next id, {@code editMethod} to
+     * {@code comment} (its id) replaces its body, a GET lists them with their ids.
+     */
+    private static String comments(Received r, String comment, String editMethod) {
+        if (comment != null) {
+            if (!editMethod.equals(r.method())) {
+                violations.add(r.kind() + ": a comment is edited with " + editMethod + ", not " + r.method());
+            }
+            int id = Integer.parseInt(comment);
+            String prefix = r.kind() + "|" + id + "|";
+            for (int i = 0; i < comments.size(); i++) {
+                if (comments.get(i).startsWith(prefix)) {
+                    comments.set(i, prefix + r.json().path("body").asText());
+                    return "{\"id\":" + id + "}";
+                }
+            }
+            violations.add(r.kind() + ": no comment " + id + " to edit");
+            return null;
+        }
         if ("POST".equals(r.method())) {
             String body = r.json().path("body").asText();
             if (body.isBlank()) {
                 violations.add(r.kind() + ": a comment without body");
             }
-            comments.add(r.kind() + "|" + body);
-            return "{\"id\":1}";
+            int id = comments.size() + 1;
+            comments.add(r.kind() + "|" + id + "|" + body);
+            return "{\"id\":" + id + "}";
         }
         List<String> mine = new ArrayList<>();
         for (String c : comments) {
-            if (c.startsWith(r.kind() + "|")) {
-                mine.add("{\"body\":" + quote(c.substring(c.indexOf('|') + 1)) + "}");
+            String[] parts = c.split("\\|", 3);
+            if (parts[0].equals(r.kind())) {
+                mine.add("{\"id\":" + parts[1] + ",\"body\":" + quote(parts[2]) + "}");
             }
         }
         return "[" + String.join(",", mine) + "]";
+    }
+
+    /** The body of each comment of {@code forge} as it stands now (edits applied), oldest first. */
+    public static List<String> comments(String forge) {
+        return comments.stream().map(c -> c.split("\\|", 3)).filter(p -> p[0].equals(forge)).map(p -> p[2]).toList();
     }
 
     private static String quote(String s) {

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * A forge's API as reviewenv uses it: a commit status with context {@code reviewenv}, the open
- * pull or merge request of a branch, and a comment on it. Each call throws when the forge does
+ * pull or merge request of a branch, and reviewenv's one comment on it, made once and then edited. Each call throws when the forge does
  * not take it; the message never holds the token.
  */
 public interface Forge {
@@ -31,8 +31,12 @@ public interface Forge {
     /** The number of the open pull (merge) request whose source is {@code branch}, if there is one. */
     Optional<Long> openRequest(String repository, String branch);
 
-    /** Whether a comment on that request already holds {@code marker}. */
-    boolean hasComment(String repository, long request, String marker);
+    /** The id of the comment on that request that holds {@code marker}, if there is one. */
+    Optional<Long> commentWith(String repository, long request, String marker);
 
+    /** Adds a comment to the request. */
     void comment(String repository, long request, String body);
+
+    /** Replaces the body of comment {@code comment} of the request. */
+    void editComment(String repository, long request, long comment, String body);
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewenv.engine.http.Http;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the three forges' adapters share: JSON over HTTP with a token header that is never logged. */
 abstract class ForgeApi implements Forge {
@@ -44,14 +45,14 @@ abstract class ForgeApi implements Forge {
         }
     }
 
-    /** Whether any item (comment, note) that {@code path} lists has {@code marker} in its body. */
-    boolean anyBodyContains(String path, String marker) {
+    /** The id of the first item (comment, note) that {@code path} lists with {@code marker} in its body. */
+    Optional<Long> idOfBodyWith(String path, String marker) {
         for (JsonNode item : call("GET", path, null)) {
-            if (item.path("body").asText().contains(marker)) {
-                return true;
+            if (item.path("body").asText().contains(marker) && item.path("id").canConvertToLong()) {
+                return Optional.of(item.path("id").asLong());
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     static String encode(String s) {

@@ -32,8 +32,13 @@ public class GitHub extends ForgeApi {
     }
 
     @Override
-    public boolean hasComment(String repository, long request, String marker) {
-        return anyBodyContains("/repos/" + repository + "/issues/" + request + "/comments?per_page=100", marker);
+    public Optional<Long> commentWith(String repository, long request, String marker) {
+        return idOfBodyWith("/repos/" + repository + "/issues/" + request + "/comments?per_page=100", marker);
+    }
+
+    @Override
+    public void editComment(String repository, long request, long comment, String body) {
+        call("PATCH", "/repos/" + repository + "/issues/comments/" + comment, Map.of("body", body));
     }
 
     @Override

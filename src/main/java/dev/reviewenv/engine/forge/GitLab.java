@@ -35,8 +35,13 @@ public class GitLab extends ForgeApi {
     }
 
     @Override
-    public boolean hasComment(String repository, long request, String marker) {
-        return anyBodyContains("/projects/" + encode(repository) + "/merge_requests/" + request + "/notes?per_page=100", marker);
+    public Optional<Long> commentWith(String repository, long request, String marker) {
+        return idOfBodyWith("/projects/" + encode(repository) + "/merge_requests/" + request + "/notes?per_page=100", marker);
+    }
+
+    @Override
+    public void editComment(String repository, long request, long comment, String body) {
+        call("PUT", "/projects/" + encode(repository) + "/merge_requests/" + request + "/notes/" + comment, Map.of("body", body));
     }
 
     @Override

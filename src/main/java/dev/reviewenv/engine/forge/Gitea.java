@@ -25,7 +25,7 @@ public class Gitea extends GitHub {
     }
 
     @Override
-    public boolean hasComment(String repository, long request, String marker) {
-        return anyBodyContains("/repos/" + repository + "/issues/" + request + "/comments", marker);
+    public Optional<Long> commentWith(String repository, long request, String marker) {
+        return idOfBodyWith("/repos/" + repository + "/issues/" + request + "/comments", marker);
     }
 }
