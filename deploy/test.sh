@@ -24,9 +24,11 @@ if [ ! -x /opt/reviewenv/tools/bin/st ]; then
   /opt/reviewenv/tools/bin/pip install -q schemathesis==4.32.5
 fi
 # Chromium for the dashboard test; debootstrap, openssl, shellcheck for the installer's tests (InstallIT, TlsTest, ScriptsTest);
-# gcc and libc6-dev build the raw-socket tool of the isolation test (IsolationTest).
-for p in chromium chromium-driver debootstrap openssl shellcheck gcc libc6-dev; do
+# gcc and libc6-dev build the raw-socket tool of the isolation test (IsolationTest); openssh-server is the
+# forge a test fetches from over SSH (MirrorsTest: an sshd of its own on a loopback port, never the system's).
+for p in chromium chromium-driver debootstrap openssl shellcheck gcc libc6-dev openssh-server; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
-    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver debootstrap openssl shellcheck gcc libc6-dev >/dev/null
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver debootstrap openssl shellcheck gcc libc6-dev \
+      openssh-server >/dev/null
 done
 exec ./mvnw -B verify "$@"

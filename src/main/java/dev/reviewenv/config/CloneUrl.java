@@ -8,43 +8,58 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A repository's {@code clone-url}, made valid once: {@code https://}, or plain {@code http://} only
+ * A repository's {@code clone-url}, made valid once: {@code https://}, plain {@code http://} only
  * where no token would cross a network (no token, or a loopback host: a forge on this host, and the
- * tests). No credentials in the URL itself (they belong in {@code clone-token}, which is masked), and
- * no other scheme ({@code file://} would read this host's disk).
+ * tests), or SSH ({@code ssh://git@host/team/shop.git}, or {@code git@host:team/shop.git}, kept as
+ * {@code ssh://}) with a {@code clone-key}. No password in the URL (a token belongs in
+ * {@code clone-token}, which is masked), and no other scheme ({@code file://} would read this
+ * host's disk).
  */
 public record CloneUrl(URI uri) {
-    /** The URL of {@code text}, or throws {@link IllegalArgumentException} saying what is wrong and what to write. */
-    public static CloneUrl parse(String text, boolean withToken) {
-        if (text.strip().matches("[\\w.-]+@[\\w.-]+:.*")) {
-            throw new IllegalArgumentException("'" + text + "': fetching over SSH (clone-key) is not there yet; use the forge's"
-                    + " https:// URL with clone-token");
+    /**
+     * The URL of {@code text}, or throws {@link IllegalArgumentException} saying what is wrong and
+     * what to write; {@code withToken}, {@code withKey}: a token or an SSH key is configured for it.
+     */
+    public static CloneUrl parse(String text, boolean withToken, boolean withKey) {
+        String given = text.strip();
+        java.util.regex.Matcher scp = java.util.regex.Pattern.compile("([\\w.-]+)@([\\w.-]+):(?!//)(.+)").matcher(given);
+        if (scp.matches()) {
+            given = "ssh://" + scp.group(1) + "@" + scp.group(2) + "/" + scp.group(3);
         }
         URI uri;
         try {
-            uri = new URI(text.strip());
+            uri = new URI(given);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("'" + text + "' is not a URL; write it as https://git.example.com/team/shop.git");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("ssh")) {
-            throw new IllegalArgumentException("'" + text + "': fetching over SSH (clone-key) is not there yet; use the forge's"
-                    + " https:// URL with clone-token");
-        }
-        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            throw new IllegalArgumentException("'" + text + "' is not an https:// URL of a repository; write it as"
+        if (!(scheme.equals("https") || scheme.equals("http") || scheme.equals("ssh"))
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("'" + text + "' is not an https:// or ssh:// URL of a repository; write it as"
                     + " https://git.example.com/team/shop.git");
         }
-        if (uri.getRawUserInfo() != null) {
+        if (uri.getRawUserInfo() != null && (!scheme.equals("ssh") || uri.getRawUserInfo().contains(":"))) {
             throw new IllegalArgumentException("the URL carries credentials; write it without them and put the token in"
                     + " clone-token (which is never shown)");
         }
         CloneUrl url = new CloneUrl(uri);
+        if (url.ssh() && !withKey) {
+            throw new IllegalArgumentException("'" + text + "' is fetched over SSH: set clone-key (the private key's path) and"
+                    + " clone-known-hosts (the forge's host key; it is never accepted unseen)");
+        }
+        if (url.ssh() && withToken) {
+            throw new IllegalArgumentException("'" + text + "' is fetched over SSH with clone-key; clone-token is for https://");
+        }
         if (scheme.equals("http") && withToken && !url.loopback()) {
             throw new IllegalArgumentException("'" + text + "': a token is never sent over plain http:// to another host; use"
                     + " https://");
         }
         return url;
+    }
+
+    /** Whether it is fetched over SSH (with a key, against known host keys). */
+    public boolean ssh() {
+        return "ssh".equalsIgnoreCase(uri.getScheme());
     }
 
     /** Whether the host is this one (a loopback address, or localhost). */

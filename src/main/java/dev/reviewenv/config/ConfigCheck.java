@@ -127,12 +127,22 @@ public class ConfigCheck {
             repo.forgeUrl().ifPresent(u -> checkUrl(p, key + ".forge-url", u));
             repo.cloneUrl().ifPresent(u -> {
                 try {
-                    CloneUrl.parse(u, repo.cloneToken().isPresent());
+                    CloneUrl url = CloneUrl.parse(u, repo.cloneToken().isPresent(), repo.cloneKey().isPresent());
+                    if (url.ssh()) {
+                        readable(p, key + ".clone-key", repo.cloneKey());
+                        if (repo.cloneKnownHosts().isEmpty()) {
+                            p.add(key + ".clone-known-hosts: missing; an SSH forge's host key is never accepted unseen: write its"
+                                    + " known_hosts line (ssh-keyscan, checked against what the forge publishes) into a file and"
+                                    + " name it here");
+                        }
+                        readable(p, key + ".clone-known-hosts", repo.cloneKnownHosts());
+                    }
                 } catch (IllegalArgumentException e) {
                     p.add(key + ".clone-url: " + e.getMessage());
                 }
             });
-            if (repo.cloneUrl().isEmpty() && (repo.cloneToken().isPresent() || repo.cloneUser().isPresent())) {
+            if (repo.cloneUrl().isEmpty() && (repo.cloneToken().isPresent() || repo.cloneUser().isPresent()
+                    || repo.cloneKey().isPresent())) {
                 p.add(key + ".clone-token: set without clone-url; write where the repository is fetched from, e.g."
                         + " https://git.example.com/team/shop.git");
             }
@@ -185,5 +195,11 @@ public class ConfigCheck {
         if (!DNS_NAME.matcher(domain).matches()) {
             p.add(key + ": '" + domain + "' is not a lowercase DNS name; write e.g. review.example.com or localhost");
         }
+    }
+
+    /** A file the service must read: there, and readable. */
+    private static void readable(List<String> p, String key, java.util.Optional<java.nio.file.Path> file) {
+        file.filter(f -> !java.nio.file.Files.isReadable(f)).ifPresent(f -> p.add(key + ": " + f + " is not a file reviewenv can"
+                + " read"));
     }
 }

@@ -519,6 +519,17 @@ public interface ReviewenvConfig {
         @WithName("clone-user")
         Optional<String> cloneUser();
 
+        /** For an SSH {@code clone-url}: the private key reviewenv fetches with (unencrypted, readable by the service only). */
+        @WithName("clone-key")
+        Optional<Path> cloneKey();
+
+        /**
+         * For an SSH {@code clone-url}: the forge's host key, as {@code known_hosts} lines (plain or
+         * hashed); a host whose key is not in it is refused, never added.
+         */
+        @WithName("clone-known-hosts")
+        Optional<Path> cloneKnownHosts();
+
         /** What gets an environment: pushed branches (default), open pull/merge requests ({@code pr-<n>}), or both. */
         @WithName("environments-for")
         @WithDefault("branches")

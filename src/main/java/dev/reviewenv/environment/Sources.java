@@ -44,8 +44,8 @@ public class Sources {
     /** The forge a repository is fetched from, if it is configured with one (the URL was checked at start). */
     public Optional<Mirrors.Remote> remote(String name) {
         return config.repository(name).flatMap(r -> r.cloneUrl().map(u -> {
-            CloneUrl url = CloneUrl.parse(u, r.cloneToken().isPresent());
-            return new Mirrors.Remote(url, url.tokenUser(r.cloneUser()), r.cloneToken());
+            CloneUrl url = CloneUrl.parse(u, r.cloneToken().isPresent(), r.cloneKey().isPresent());
+            return new Mirrors.Remote(url, url.tokenUser(r.cloneUser()), r.cloneToken(), r.cloneKey(), r.cloneKnownHosts());
         }));
     }
 

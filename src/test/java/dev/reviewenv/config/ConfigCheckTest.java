@@ -123,5 +123,10 @@ class ConfigCheckTest {
                 + " plain http:// to another host; use https://"), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("reviewenv.repositories.\"team/other\".clone-token: set without"
                 + " clone-url")), problems.toString());
+        List<String> ssh = ConfigCheck.problems(config(Map.of(key + ".clone-url", "git@github.com:team/shop.git",
+                key + ".clone-key", "/nonexistent/key")));
+        assertTrue(ssh.contains(key + ".clone-key: /nonexistent/key is not a file reviewenv can read"), ssh.toString());
+        assertTrue(ssh.stream().anyMatch(p -> p.startsWith(key + ".clone-known-hosts: missing; an SSH forge's host key is never"
+                + " accepted unseen")), ssh.toString());
     }
 }

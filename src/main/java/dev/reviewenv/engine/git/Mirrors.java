@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,12 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
@@ -36,11 +42,28 @@ public class Mirrors {
     /** The pauses before the second and third try of a fetch the forge did not answer. */
     private static final Duration[] PAUSES = {Duration.ofSeconds(1), Duration.ofSeconds(3)};
 
-    /** Where a repository is fetched from, and the credentials sent: a token, with a user name or as one. */
-    public record Remote(CloneUrl url, Optional<String> user, Optional<String> token) {
+    /**
+     * Where a repository is fetched from, and the credentials sent: over HTTPS a token, with a user
+     * name or as one; over SSH a private key, the forge's key checked against {@code knownHosts}.
+     */
+    public record Remote(CloneUrl url, Optional<String> user, Optional<String> token, Optional<Path> key,
+            Optional<Path> knownHosts) {
         @Override
         public String toString() {
             return url.toString(); // never the token
+        }
+
+        /**
+         * The SSH sessions of a fetch: this key only, this known-hosts file only (strictly), no
+         * {@code ~/.ssh} of the service's user (its config, keys and agent are never read).
+         */
+        SshdSessionFactory sessions(Path home) {
+            return new SshdSessionFactoryBuilder().setHomeDirectory(home.toFile()).setSshDirectory(home.resolve("ssh").toFile())
+                    .setConfigStoreFactory((homeDir, configFile, localUser) -> null)
+                    .setDefaultIdentities(dir -> List.of(key.orElseThrow()))
+                    .setDefaultKnownHostsFiles(dir -> List.of(knownHosts.orElseThrow()))
+                    .setServerKeyDatabase((homeDir, sshDir) -> new KnownHosts(knownHosts.orElseThrow()))
+                    .setPreferredAuthentications("publickey").build(null);
         }
 
         CredentialsProvider credentials() {
@@ -92,12 +115,17 @@ public class Mirrors {
         synchronized (fetching.computeIfAbsent(repository, r -> new Object())) {
             out.accept("fetching " + ref + " of " + repository + " from " + remote);
             for (int attempt = 1; ; attempt++) {
-                try (Git git = Git.open(dir.toFile())) {
+                try (Git git = Git.open(dir.toFile()); Transports t = transports(remote)) {
                     git.fetch().setRemote(remote.url().toString()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
-                            .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(remote.credentials())
+                            .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(remote.credentials()).setTransportConfigCallback(t)
                             .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
                     break;
                 } catch (TransportException e) {
+                    if (unknownHost(e)) {
+                        throw new GitException(remote + ": the host key of " + remote.url().host() + " is not the one in"
+                                + " clone-known-hosts (" + remote.knownHosts().map(Path::toString).orElse("none") + "); reviewenv"
+                                + " never accepts a host key it has not been given: add the forge's published key there", e);
+                    }
                     if (refused(e)) {
                         throw new GitException(remote + " refused the credentials reviewenv sent for " + repository
                                 + " (clone-token, clone-user of reviewenv.repositories.\"" + repository + "\"): check the token, its"
@@ -143,9 +171,9 @@ public class Mirrors {
      * forge says now; empty when it cannot be asked (an unreachable forge proves nothing about them).
      */
     public Optional<Map<String, String>> branches(Remote remote) {
-        try {
+        try (Transports t = transports(remote)) {
             Map<String, String> heads = new HashMap<>();
-            for (Ref ref : Git.lsRemoteRepository().setRemote(remote.url().toString())
+            for (Ref ref : Git.lsRemoteRepository().setRemote(remote.url().toString()).setTransportConfigCallback(t)
                     .setCredentialsProvider(remote.credentials()).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
                 if ((ref.getName().startsWith(Constants.R_HEADS) || ref.getName().matches("refs/(pull|merge-requests)/[0-9]+/head"))
                         && ref.getObjectId() != null) {
@@ -158,9 +186,51 @@ public class Mirrors {
         }
     }
 
+    /** What a fetch's transports are set up with: over SSH, sessions of {@link Remote#sessions}, closed with it. */
+    private static final class Transports implements TransportConfigCallback, AutoCloseable {
+        private final SshdSessionFactory sessions;
+
+        Transports(SshdSessionFactory sessions) {
+            this.sessions = sessions;
+        }
+
+        @Override
+        public void configure(Transport transport) {
+            if (transport instanceof SshTransport ssh) {
+                if (sessions == null) {
+                    throw new GitException("an SSH transport for a repository that has no clone-key");
+                }
+                ssh.setSshSessionFactory(sessions);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (sessions != null) {
+                sessions.close();
+            }
+        }
+    }
+
+    private Transports transports(Remote remote) {
+        return new Transports(remote.url().ssh() ? remote.sessions(root.resolve(".ssh-home")) : null);
+    }
+
+    /** Whether SSH refused the forge's host key (not in the known hosts, or another one). */
+    private static boolean unknownHost(TransportException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            m += " " + String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        }
+        return m.contains("server key did not validate") || m.contains("no known keys") || m.contains("host key");
+    }
+
     /** Whether the forge answered that the credentials are not accepted (401, 403), not that it is away. */
     private static boolean refused(TransportException e) {
         String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("auth fail") || m.contains("no more authentication methods")) {
+            return true; // SSH: the key was not taken
+        }
         return m.contains("not authorized") || m.contains("authentication is required") || m.contains("403")
                 || m.contains("forbidden");
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.reviewenv.config.CloneUrl;
 import dev.reviewenv.testsupport.Cmd;
 import dev.reviewenv.testsupport.GitHttpServer;
+import dev.reviewenv.testsupport.SshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,8 +60,8 @@ class MirrorsTest {
     }
 
     Mirrors.Remote remote(String token) {
-        CloneUrl url = CloneUrl.parse(server.url("team/shop"), true);
-        return new Mirrors.Remote(url, Optional.of("oauth2"), Optional.of(token));
+        CloneUrl url = CloneUrl.parse(server.url("team/shop"), true, false);
+        return new Mirrors.Remote(url, Optional.of("oauth2"), Optional.of(token), Optional.empty(), Optional.empty());
     }
 
     @Test
@@ -130,5 +131,39 @@ class MirrorsTest {
     @Test
     void aRepositoryNameCannotLeaveTheMirrorsDirectory() {
         assertThrows(GitException.class, () -> mirrors.mirror("../../etc"));
+    }
+
+    @Test
+    void overSshTheForgesHostKeyMustBeTheKnownOneAndTheKeyGetsTheCommit() throws Exception {
+        String commit = commit("main", "a.txt", "over ssh");
+        try (SshServer ssh = SshServer.start(dir.resolve("sshd"))) {
+            Path knownHosts = Files.writeString(dir.resolve("known_hosts"), ssh.knownHosts());
+            String url = ssh.url(forge.resolve("team/shop.git"));
+            Mirrors.Remote remote = new Mirrors.Remote(CloneUrl.parse(url, false, true), Optional.empty(), Optional.empty(),
+                    Optional.of(ssh.clientKey()), Optional.of(knownHosts));
+            Path mirror = mirrors.fetch("team/shop", remote, "refs/heads/main", commit, out::add);
+            assertEquals(commit, new GitCheckout(1 << 20, 100).branches(mirror).get("refs/heads/main"));
+            assertEquals(Optional.of(Map.of("refs/heads/main", commit)), mirrors.branches(remote));
+
+            // Hashed as ssh-keygen -H writes them, the line still names the host.
+            Cmd.ok("ssh-keygen", "-q", "-H", "-f", knownHosts.toString());
+            assertTrue(Files.readString(knownHosts).startsWith("|1|"), Files.readString(knownHosts));
+            assertEquals(Optional.of(Map.of("refs/heads/main", commit)), mirrors.branches(remote));
+
+            // Another host key: refused at once, never added.
+            Cmd.ok("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", dir.resolve("other_key").toString());
+            String[] other = Files.readString(dir.resolve("other_key.pub")).strip().split("\\s+");
+            Path wrong = Files.writeString(dir.resolve("wrong_hosts"), ssh.knownHosts().replaceFirst(" \\S+ \\S+\n$",
+                    " " + other[0] + " " + other[1] + "\n"));
+            String before = Files.readString(wrong);
+            Mirrors.Remote spoofed = new Mirrors.Remote(CloneUrl.parse(url, false, true), Optional.empty(), Optional.empty(),
+                    Optional.of(ssh.clientKey()), Optional.of(wrong));
+            GitException e = assertThrows(GitException.class,
+                    () -> new Mirrors(dir.resolve("m2"), 50L << 20, Duration.ofSeconds(20)).fetch("team/shop", spoofed,
+                            "refs/heads/main", commit, out::add));
+            assertTrue(e.getMessage().contains("the host key of 127.0.0.1 is not the one in clone-known-hosts"), e.getMessage());
+            assertEquals(before, Files.readString(wrong), "nothing was added to the known hosts");
+            assertEquals(Optional.empty(), mirrors.branches(spoofed), "nor does ls-remote get past it");
+        }
     }
 }
