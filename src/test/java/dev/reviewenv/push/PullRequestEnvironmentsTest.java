@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A preview per pull request, from GitHub's documented {@code pull_request} payloads against a real
  * smart-HTTP forge: opened runs {@code pr-<n>}, synchronize updates it in place, closed ends it
  * ({@code pr-closed}); a fork's request is cancelled until it carries the fork label, then runs
- * without the repository's variables (as {@code docker inspect} shows), and ends when the label goes.
+ * without the repository's variables or trusted rules (as {@code docker inspect} shows), and ends
+ * when the label goes. Gitea's and GitLab's events run the same lifecycle.
  */
 @QuarkusTest
 @WithTestResource(value = HostServices.class, initArgs = {
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
                 reviewenv.repositories."team/prs".webhook-secret=pr-hook-secret-17
                 reviewenv.repositories."team/prs".environments-for=pull-requests
                 reviewenv.repositories."team/prs".variables.SHOP_SECRET=Operator-Only-Value-58
+                reviewenv.repositories."team/prs".allow=net-raw
                 """)})
 class PullRequestEnvironmentsTest {
     static final String SECRET_VALUE = "Operator-Only-Value-58";
@@ -100,6 +102,18 @@ class PullRequestEnvironmentsTest {
         throw new AssertionError("no container of " + environment + " has SEEN");
     }
 
+    /** Whether the environment's containers run without NET_RAW (what the repository's trusted net-raw rule keeps). */
+    static boolean netRawDropped(String environment) {
+        for (JsonNode c : Docker.environment(environment)) {
+            for (JsonNode cap : c.path("HostConfig").path("CapDrop")) {
+                if (cap.asText().equals("NET_RAW") || cap.asText().equals("CAP_NET_RAW")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Test
     void aRequestOfTheRepositoryRunsAsPrNIsUpdatedByNewCommitsAndEndsWhenClosed() throws Exception {
         String first = forge.commit(app("first of seven"));
@@ -109,6 +123,7 @@ class PullRequestEnvironmentsTest {
         Api.succeeded(opened.getString("job"));
         assertEquals(200, Traefik.await(sut.traefikPort(), "pr-7.localhost", "first of seven", Duration.ofSeconds(20)).status());
         assertEquals(SECRET_VALUE, seen("pr-7"), "the repository's own request gets its variables");
+        assertTrue(!netRawDropped("pr-7"), "and its trusted rules (net-raw)");
 
         String second = forge.commit(app("second of seven"));
         forge.push("refs/pull/7/head");
@@ -143,6 +158,7 @@ class PullRequestEnvironmentsTest {
         Api.succeeded(deliver(event("labeled", 8, sha, "stranger/prs", "preview")).getString("job"));
         assertEquals(200, Traefik.await(sut.traefikPort(), "pr-8.localhost", "from a fork", Duration.ofSeconds(20)).status());
         assertEquals("none", seen("pr-8"), "a fork's code never gets the repository's variables");
+        assertTrue(netRawDropped("pr-8"), "nor its trusted rules: NET_RAW is dropped as for any branch");
 
         JsonPath unlabeled = deliver(event("unlabeled", 8, sha, "stranger/prs"));
         assertEquals("stop", unlabeled.getString("action"));
@@ -151,5 +167,42 @@ class PullRequestEnvironmentsTest {
         assertEquals(List.of(), Docker.environment("pr-8"));
         forge.github("pull_request", event("opened", 9, sha, "team/prs").replace("\"number\":9", "\"number\":0")).then()
                 .statusCode(400).body("detail", containsString("number"));
+    }
+
+    @Test
+    void giteaAndGitLabRequestsLiveTheSameLife() throws Exception {
+        String one = forge.commit(app("gitea request"));
+        forge.push("refs/pull/21/head");
+        String gitea = event("opened", 21, one, "team/prs");
+        JsonPath opened = forge.gitea("pull_request", gitea).then().statusCode(202).extract().jsonPath();
+        assertEquals("pr-21", opened.getString("environment"));
+        Api.succeeded(opened.getString("job"));
+        assertEquals(200, Traefik.await(sut.traefikPort(), "pr-21.localhost", "gitea request", Duration.ofSeconds(20)).status());
+        Api.succeeded(forge.gitea("pull_request", event("closed", 21, one, "team/prs")).then().statusCode(202).extract()
+                .jsonPath().getString("job"));
+
+        String two = forge.commit(app("gitlab request"));
+        forge.push("refs/merge-requests/22/head");
+        JsonPath mr = forge.gitlab("Merge Request Hook", gitlab("open", "opened", two, "")).then().statusCode(202).extract()
+                .jsonPath();
+        assertEquals("pr-22", mr.getString("environment"));
+        Api.succeeded(mr.getString("job"));
+        String three = forge.commit(app("gitlab update"));
+        forge.push("refs/merge-requests/22/head");
+        Api.succeeded(forge.gitlab("Merge Request Hook", gitlab("update", "opened", three, ",\"oldrev\":\"" + two + "\""))
+                .then().statusCode(202).extract().jsonPath().getString("job"));
+        assertEquals(200, Traefik.await(sut.traefikPort(), "pr-22.localhost", "gitlab update", Duration.ofSeconds(20)).status());
+        JsonPath merged = forge.gitlab("Merge Request Hook", gitlab("merge", "merged", three, "")).then().statusCode(202).extract()
+                .jsonPath();
+        assertEquals("stop", merged.getString("action"));
+        Api.succeeded(merged.getString("job"));
+        assertEquals(List.of(), Api.environments());
+    }
+
+    static String gitlab(String action, String state, String sha, String extra) {
+        return """
+                {"object_kind":"merge_request","project":{"path_with_namespace":"team/prs"},
+                 "object_attributes":{"iid":22,"action":"%s","state":"%s","source_project_id":5,"target_project_id":5,
+                  "last_commit":{"id":"%s"}%s},"labels":[]}""".formatted(action, state, sha, extra);
     }
 }

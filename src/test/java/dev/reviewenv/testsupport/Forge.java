@@ -64,6 +64,18 @@ public final class Forge {
                 .header("X-Hub-Signature-256", "sha256=" + hmac(secret, body)).body(body).post("/api/webhooks/github");
     }
 
+    /** Delivers a Gitea webhook of {@code event}, signed as Gitea signs it. */
+    public Response gitea(String event, String body) {
+        return given().contentType(ContentType.JSON).header("X-Gitea-Event", event).header("X-Gitea-Signature", hmac(secret, body))
+                .body(body).post("/api/webhooks/gitea");
+    }
+
+    /** Delivers a GitLab webhook of {@code event}, with the secret token GitLab sends. */
+    public Response gitlab(String event, String body) {
+        return given().contentType(ContentType.JSON).header("X-Gitlab-Event", event).header("X-Gitlab-Token", secret).body(body)
+                .post("/api/webhooks/gitlab");
+    }
+
     public static String hmac(String secret, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
