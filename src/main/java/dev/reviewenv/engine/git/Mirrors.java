@@ -39,6 +39,12 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * does not answer. Every message names the URL, never the token.
  */
 public class Mirrors {
+    /**
+     * How much history a fetch takes: enough to tell an older commit of a branch from a newer one
+     * (the staleness check), far less than a whole repository's. A forge that cannot fetch shallow
+     * is fetched in full.
+     */
+    static final int DEPTH = 50;
     /** The pauses before the second and third try of a fetch the forge did not answer. */
     private static final Duration[] PAUSES = {Duration.ofSeconds(1), Duration.ofSeconds(3)};
 
@@ -114,13 +120,23 @@ public class Mirrors {
         Path dir = mirror(repository);
         synchronized (fetching.computeIfAbsent(repository, r -> new Object())) {
             out.accept("fetching " + ref + " of " + repository + " from " + remote);
+            boolean shallow = true;
             for (int attempt = 1; ; attempt++) {
                 try (Git git = Git.open(dir.toFile()); Transports t = transports(remote)) {
-                    git.fetch().setRemote(remote.url().toString()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+                    var fetch = git.fetch().setRemote(remote.url().toString()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
                             .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(remote.credentials()).setTransportConfigCallback(t)
-                            .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+                            .setTimeout((int) Math.max(1, timeout.toSeconds()));
+                    if (shallow) {
+                        fetch.setDepth(DEPTH);
+                    }
+                    fetch.call();
                     break;
                 } catch (TransportException e) {
+                    if (shallow && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("shallow")) {
+                        shallow = false; // a forge that does not serve shallow fetches: the whole branch, then
+                        attempt--;
+                        continue;
+                    }
                     if (unknownHost(e)) {
                         throw new GitException(remote + ": the host key of " + remote.url().host() + " is not the one in"
                                 + " clone-known-hosts (" + remote.knownHosts().map(Path::toString).orElse("none") + "); reviewenv"

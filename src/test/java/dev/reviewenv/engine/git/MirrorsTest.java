@@ -166,4 +166,21 @@ class MirrorsTest {
             assertEquals(Optional.empty(), mirrors.branches(spoofed), "nor does ls-remote get past it");
         }
     }
+
+    @Test
+    void aFetchIsShallowYetDeepEnoughToTellAnOlderCommitFromANewerOne() throws Exception {
+        String older = null;
+        for (int i = 0; i < Mirrors.DEPTH + 5; i++) {
+            String c = commit("main", "n.txt", "commit " + i);
+            if (i == Mirrors.DEPTH) {
+                older = c;
+            }
+        }
+        String tip = Cmd.ok(work, Map.of(), "git", "rev-parse", "HEAD").strip();
+        Path mirror = mirrors.fetch("team/shop", remote(TOKEN), "refs/heads/main", tip, out::add);
+        assertTrue(Files.isRegularFile(mirror.resolve("shallow")), "a shallow mirror");
+        assertEquals(String.valueOf(Mirrors.DEPTH), Cmd.ok("git", "-C", mirror.toString(), "rev-list", "--count", "refs/heads/main")
+                .strip(), "the branch's newest commits only");
+        assertTrue(new GitCheckout(1 << 20, 100).isAncestor(mirror, older, tip), "a recent older commit is still known as older");
+    }
 }
