@@ -1,12 +1,11 @@
 package dev.reviewenv.push;
 
-import java.util.Optional;
-import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.config.Lifetime;
+import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.git.GitException;
 import dev.reviewenv.environment.NameAllocator;
-import dev.reviewenv.environment.Sources;
 import dev.reviewenv.environment.NameTaken;
+import dev.reviewenv.environment.Sources;
 import dev.reviewenv.job.Job;
 import dev.reviewenv.job.Jobs;
 import dev.reviewenv.naming.Branch;
@@ -97,7 +96,7 @@ public class PushService {
      * only while it carries the repository's fork label (as untrusted code); without it the job
      * ends cancelled saying which label, and taking the label off ends the environment.
      */
-    public Optional<PushAccepted> pullRequest(PullRequestEvent pr) {
+    public PushAccepted pullRequest(PullRequestEvent pr) {
         String repository = known(pr.repository());
         if (sources.remote(repository).isEmpty()) {
             throw new PushRefused(422, "no clone-url", "pull requests are fetched from their forge; set reviewenv.repositories.\""
@@ -105,17 +104,17 @@ public class PushService {
         }
         Branch branch = Branch.pullRequest(repository, pr.number(), pr.gitlab());
         if (!pr.open()) {
-            return Optional.of(stop(branch, null, EndReason.PR_CLOSED));
+            return stop(branch, null, EndReason.PR_CLOSED);
         }
         String label = config.repository(repository).map(ReviewenvConfig.Repository::forkLabel).orElse("preview");
         String reason = pr.fork() ? Job.FORK : Job.PULL_REQUEST;
         if (pr.fork() && !pr.labels().contains(label)) {
             if (names.existing(branch).isPresent()) {
-                return Optional.of(stop(branch, null, EndReason.LABEL_REMOVED));
+                return stop(branch, null, EndReason.LABEL_REMOVED);
             }
             reason = Job.FORK_UNLABELED;
         }
-        return Optional.of(deploy(branch, pr.head().toLowerCase(Locale.ROOT), Map.of(), reason));
+        return deploy(branch, pr.head().toLowerCase(Locale.ROOT), Map.of(), reason);
     }
 
     /** A deleted branch: the stop of its environment (of one it would have, when it has none: the job says so). */

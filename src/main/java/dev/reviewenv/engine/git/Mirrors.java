@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,8 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -111,14 +114,14 @@ public class Mirrors {
     }
 
     /**
-     * Fetches {@code ref} (a full ref, {@code refs/heads/...}) of {@code repository} from {@code remote}
-     * into its mirror and returns the mirror once it holds {@code commit}. Throws {@link GitException}
+     * Fetches {@code ref} (a full ref: {@code refs/heads/...}, or a request's {@code refs/pull/<n>/head})
+     * of {@code repository} from {@code remote} into its mirror and returns the mirror once it holds {@code commit}. Throws {@link GitException}
      * naming the URL when the forge refuses the credentials, does not answer after three tries, sent
      * more than the size limit, or does not have the commit on that ref.
      */
     public Path fetch(String repository, Remote remote, String ref, String commit, Consumer<String> out) {
-        Path dir = mirror(repository);
         synchronized (fetching.computeIfAbsent(repository, r -> new Object())) {
+            Path dir = mirror(repository);
             out.accept("fetching " + ref + " of " + repository + " from " + remote);
             boolean shallow = true;
             for (int attempt = 1; ; attempt++) {
@@ -132,7 +135,7 @@ public class Mirrors {
                     fetch.call();
                     break;
                 } catch (TransportException e) {
-                    if (shallow && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("shallow")) {
+                    if (shallow && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("shallow")) {
                         shallow = false; // a forge that does not serve shallow fetches: the whole branch, then
                         attempt--;
                         continue;
@@ -168,7 +171,7 @@ public class Mirrors {
                 ObjectId found;
                 try {
                     found = repo.resolve(commit + "^{commit}");
-                } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException notThere) {
+                } catch (MissingObjectException | IncorrectObjectTypeException notThere) {
                     found = null;
                 }
                 if (found == null) {
@@ -234,16 +237,16 @@ public class Mirrors {
 
     /** Whether SSH refused the forge's host key (not in the known hosts, or another one). */
     private static boolean unknownHost(TransportException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         for (Throwable c = e; c != null; c = c.getCause()) {
-            m += " " + String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            m += " " + String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
         }
         return m.contains("server key did not validate") || m.contains("no known keys") || m.contains("host key");
     }
 
     /** Whether the forge answered that the credentials are not accepted (401, 403), not that it is away. */
     private static boolean refused(TransportException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (m.contains("auth fail") || m.contains("no more authentication methods")) {
             return true; // SSH: the key was not taken
         }

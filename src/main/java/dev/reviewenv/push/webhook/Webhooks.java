@@ -60,7 +60,7 @@ public class Webhooks {
             return Optional.of(pushes.push(event.push().get()));
         }
         if (event.pullRequest().isPresent() && wanted.pullRequests()) {
-            return pushes.pullRequest(event.pullRequest().get());
+            return Optional.of(pushes.pullRequest(event.pullRequest().get()));
         }
         String why = event.ignored() != null ? event.ignored() : (event.push().isPresent() ? "a push" : "a pull request event")
                 + ", and " + repository + " has environments for " + wanted.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
