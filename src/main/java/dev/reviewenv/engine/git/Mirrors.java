@@ -115,7 +115,8 @@ public class Mirrors {
 
     /**
      * Fetches {@code ref} (a full ref: {@code refs/heads/...}, or a request's {@code refs/pull/<n>/head})
-     * of {@code repository} from {@code remote} into its mirror and returns the mirror once it holds {@code commit}. Throws {@link GitException}
+     * of {@code repository} from {@code remote} into its mirror and returns the mirror once it holds
+     * {@code commit}. Throws {@link GitException}
      * naming the URL when the forge refuses the credentials, does not answer after three tries, sent
      * more than the size limit, or does not have the commit on that ref.
      */
@@ -147,7 +148,8 @@ public class Mirrors {
                     }
                     if (refused(e)) {
                         throw new GitException(remote + " refused the credentials reviewenv sent for " + repository
-                                + " (clone-token, clone-user of reviewenv.repositories.\"" + repository + "\"): check the token, its"
+                                + " (clone-token, clone-user of reviewenv.repositories.\"" + repository + "\"): check the token,"
+                                + " its"
                                 + " scopes (read access to the repository's contents) and that it has not expired", e);
                     }
                     if (attempt > PAUSES.length) {
