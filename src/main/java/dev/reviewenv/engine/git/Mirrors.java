@@ -125,17 +125,21 @@ public class Mirrors {
             Path dir = mirror(repository);
             out.accept("fetching " + ref + " of " + repository + " from " + remote);
             boolean shallow = true;
+            Bounded bound = new Bounded(dir, maxBytes);
             for (int attempt = 1; ; attempt++) {
                 try (Git git = Git.open(dir.toFile()); Transports t = transports(remote)) {
                     var fetch = git.fetch().setRemote(remote.url().toString()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
                             .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(remote.credentials()).setTransportConfigCallback(t)
-                            .setTimeout((int) Math.max(1, timeout.toSeconds()));
+                            .setTimeout((int) Math.max(1, timeout.toSeconds())).setProgressMonitor(bound);
                     if (shallow) {
                         fetch.setDepth(DEPTH);
                     }
                     fetch.call();
                     break;
                 } catch (TransportException e) {
+                    if (bound.over()) {
+                        break; // ended for its size: said below
+                    }
                     if (shallow && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("shallow")) {
                         shallow = false; // a forge that does not serve shallow fetches: the whole branch, then
                         attempt--;
@@ -160,10 +164,13 @@ public class Mirrors {
                             + PAUSES[attempt - 1].toSeconds() + " s");
                     Poller.pause(PAUSES[attempt - 1]);
                 } catch (IOException | GitAPIException e) {
+                    if (bound.over()) {
+                        break; // said below
+                    }
                     throw new GitException("cannot fetch " + ref + " from " + remote + " into " + dir + ": " + e.getMessage(), e);
                 }
             }
-            long size = size(dir);
+            long size = bound.over() ? bound.seen() : size(dir);
             if (size > maxBytes) {
                 delete(dir);
                 throw new GitException("what " + remote + " sent for " + repository + " is " + size + " bytes, over"
@@ -204,6 +211,43 @@ public class Mirrors {
             return Optional.of(heads);
         } catch (GitAPIException | RuntimeException unreachable) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Ends a fetch while it runs once the mirror holds more than the size limit (the pack being
+     * received counts): JGit asks {@link #isCancelled} as it receives, and this looks at the disk at
+     * most every 200 ms.
+     */
+    private static final class Bounded extends org.eclipse.jgit.lib.EmptyProgressMonitor {
+        private final Path dir;
+        private final long maxBytes;
+        private long lookedAt;
+        private long seen;
+        private boolean over;
+
+        Bounded(Path dir, long maxBytes) {
+            this.dir = dir;
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            long now = System.nanoTime();
+            if (!over && now - lookedAt > 200_000_000L) {
+                lookedAt = now;
+                seen = size(dir);
+                over = seen > maxBytes;
+            }
+            return over;
+        }
+
+        boolean over() {
+            return over;
+        }
+
+        long seen() {
+            return seen;
         }
     }
 

@@ -119,12 +119,24 @@ class MirrorsTest {
         String main = commit("main", "a.txt", "one");
         String other = commit("other", "b.txt", "two");
         assertEquals(Map.of("refs/heads/main", main, "refs/heads/other", other), mirrors.branches(remote(TOKEN)).orElseThrow());
-        Mirrors small = new Mirrors(dir.resolve("small"), 1024, Duration.ofSeconds(20));
-        Files.writeString(work.resolve("big.bin"), "x".repeat(1 << 20) + Math.random());
-        String big = commit("other", "big.bin", Files.readString(work.resolve("big.bin")));
+        Mirrors small = new Mirrors(dir.resolve("small"), 1 << 20, Duration.ofSeconds(20));
+        // 24 files of 1 MiB that do not compress: the fetch is ended while it receives, long before all of it came.
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 24; i++) {
+            byte[] noise = new byte[1 << 20];
+            random.nextBytes(noise);
+            Files.write(work.resolve("big-" + i + ".bin"), noise);
+        }
+        Cmd.ok(work, Map.of(), "git", "add", ".");
+        Cmd.ok(work, Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@x", "GIT_COMMITTER_NAME", "t",
+                "GIT_COMMITTER_EMAIL", "t@x"), "git", "commit", "-q", "-m", "big");
+        Cmd.ok(work, Map.of(), "git", "push", "-q", "-f", forge.resolve("team/shop.git").toString(), "other");
+        String big = Cmd.ok(work, Map.of(), "git", "rev-parse", "HEAD").strip();
         GitException e = assertThrows(GitException.class,
                 () -> small.fetch("team/shop", remote(TOKEN), "refs/heads/other", big, out::add));
-        assertTrue(e.getMessage().contains("over reviewenv.checkout.max-size (1024 bytes)"), e.getMessage());
+        assertTrue(e.getMessage().contains("over reviewenv.checkout.max-size (1048576 bytes)"), e.getMessage());
+        long seen = Long.parseLong(e.getMessage().replaceAll(".* is (\\d+) bytes, over.*", "$1"));
+        assertTrue(seen < 12L << 20, "ended while it received, at " + seen + " bytes");
         assertFalse(Files.exists(dir.resolve("small/team/shop.git")), "the mirror was removed");
     }
 
