@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.TransportException;
@@ -216,13 +215,16 @@ public class Mirrors {
 
     /**
      * Ends a fetch while it runs once the mirror holds more than the size limit (the pack being
-     * received counts): JGit asks {@link #isCancelled} as it receives, and this looks at the disk at
-     * most every 200 ms.
+     * received counts): JGit asks {@link #isCancelled} as it receives each object, and this looks at
+     * the disk (a bare mirror's few pack files) every {@link #EVERY} objects.
      */
     private static final class Bounded extends org.eclipse.jgit.lib.EmptyProgressMonitor {
+        /** How many objects come between two looks at the disk. */
+        static final int EVERY = 4;
         private final Path dir;
         private final long maxBytes;
-        private long lookedAt;
+        private long objects;
+        private long lookedAt = -EVERY;
         private long seen;
         private boolean over;
 
@@ -232,10 +234,14 @@ public class Mirrors {
         }
 
         @Override
+        public void update(int completed) {
+            objects += completed;
+        }
+
+        @Override
         public boolean isCancelled() {
-            long now = System.nanoTime();
-            if (!over && now - lookedAt > 200_000_000L) {
-                lookedAt = now;
+            if (!over && objects - lookedAt >= EVERY) {
+                lookedAt = objects;
                 seen = size(dir);
                 over = seen > maxBytes;
             }
@@ -300,18 +306,31 @@ public class Mirrors {
                 || m.contains("forbidden");
     }
 
+    /** The bytes the mirror holds now; a file that comes and goes meanwhile (a lock, a pack being written) is skipped. */
     private static long size(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException gone) {
-                    return 0;
+        long[] total = {0};
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    total[0] += attrs.isRegularFile() ? attrs.size() : 0;
+                    return java.nio.file.FileVisitResult.CONTINUE;
                 }
-            }).sum();
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException gone) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException gone) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot measure " + dir, e);
         }
+        return total[0];
     }
 
     private static void delete(Path dir) {
