@@ -212,6 +212,11 @@ public interface ReviewenvConfig {
         return repository(repository).flatMap(Repository::basicAuth).or(this::basicAuth).orElse(List.of());
     }
 
+    /** The label a fork's pull request of the repository must carry to be deployed. */
+    default String forkLabelFor(String repository) {
+        return repository(repository).map(Repository::forkLabel).orElse(Repository.FORK_LABEL);
+    }
+
     /** The settings of one repository, if the configuration names it. */
     default Optional<Repository> repository(String path) {
         return Optional.ofNullable(repositories().get(path));
@@ -540,8 +545,11 @@ public interface ReviewenvConfig {
          * access to the repository can set it); taking it off ends the environment.
          */
         @WithName("fork-label")
-        @WithDefault("preview")
+        @WithDefault(FORK_LABEL)
         String forkLabel();
+
+        /** The fork label of a repository that sets none. */
+        String FORK_LABEL = "preview";
     }
 
     /** {@code reviewenv.repositories.<repo>.environments-for}. */

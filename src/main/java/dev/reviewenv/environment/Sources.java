@@ -23,13 +23,18 @@ public class Sources {
     private final GitRepositories repositories;
     private final Mirrors mirrors;
     private final GitCheckout git;
-    private final ReviewenvConfig config;
+    /** The forge of each repository configured with a clone-url, made once (the URLs were checked at start). */
+    private final Map<String, Mirrors.Remote> remotes = new java.util.HashMap<>();
 
     public Sources(GitRepositories repositories, Mirrors mirrors, GitCheckout git, ReviewenvConfig config) {
         this.repositories = repositories;
         this.mirrors = mirrors;
         this.git = git;
-        this.config = config;
+        config.repositories().forEach((name, r) -> r.cloneUrl().ifPresent(u -> {
+            CloneUrl url = CloneUrl.parse(u, r.cloneToken().isPresent(), r.cloneKey().isPresent());
+            remotes.put(name, new Mirrors.Remote(url, url.tokenUser(r.cloneUser()), r.cloneToken(), r.cloneKey(),
+                    r.cloneKnownHosts()));
+        }));
     }
 
     /** The repository's name, once it is known: configured with a clone-url, or a bare repository under the git root. */
@@ -41,12 +46,9 @@ public class Sources {
         return name;
     }
 
-    /** The forge a repository is fetched from, if it is configured with one (the URL was checked at start). */
+    /** The forge a repository is fetched from, if it is configured with one. */
     public Optional<Mirrors.Remote> remote(String name) {
-        return config.repository(name).flatMap(r -> r.cloneUrl().map(u -> {
-            CloneUrl url = CloneUrl.parse(u, r.cloneToken().isPresent(), r.cloneKey().isPresent());
-            return new Mirrors.Remote(url, url.tokenUser(r.cloneUser()), r.cloneToken(), r.cloneKey(), r.cloneKnownHosts());
-        }));
+        return Optional.ofNullable(remotes.get(name));
     }
 
     /** The bare repository its commits are read from as they are now (a mirror as of its last fetch). */

@@ -38,7 +38,7 @@ public class Staleness {
     /** Why the job must not run any more, or empty when it must. */
     public Optional<String> of(Job job) {
         if (Job.FORK_UNLABELED.equals(job.reason())) {
-            String label = config.repository(job.repository()).map(ReviewenvConfig.Repository::forkLabel).orElse("preview");
+            String label = config.forkLabelFor(job.repository());
             return Optional.of("pull request " + job.branch().name() + " comes from a fork: it is deployed once someone with write"
                     + " access adds the label '" + label + "' to it");
         }

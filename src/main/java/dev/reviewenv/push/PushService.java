@@ -106,7 +106,7 @@ public class PushService {
         if (!pr.open()) {
             return stop(branch, null, EndReason.PR_CLOSED);
         }
-        String label = config.repository(repository).map(ReviewenvConfig.Repository::forkLabel).orElse("preview");
+        String label = config.forkLabelFor(repository);
         String reason = pr.fork() ? Job.FORK : Job.PULL_REQUEST;
         if (pr.fork() && !pr.labels().contains(label)) {
             if (names.existing(branch).isPresent()) {

@@ -1,6 +1,7 @@
 package dev.reviewenv.engine.git;
 
 import dev.reviewenv.config.CloneUrl;
+import dev.reviewenv.naming.EnvironmentNames;
 import dev.reviewenv.time.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -202,7 +203,7 @@ public class Mirrors {
             Map<String, String> heads = new HashMap<>();
             for (Ref ref : Git.lsRemoteRepository().setRemote(remote.url().toString()).setTransportConfigCallback(t)
                     .setCredentialsProvider(remote.credentials()).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
-                if ((ref.getName().startsWith(Constants.R_HEADS) || ref.getName().matches("refs/(pull|merge-requests)/[0-9]+/head"))
+                if ((ref.getName().startsWith(Constants.R_HEADS) || EnvironmentNames.pullRequestOf(ref.getName()).isPresent())
                         && ref.getObjectId() != null) {
                     heads.put(ref.getName(), ref.getObjectId().name());
                 }
