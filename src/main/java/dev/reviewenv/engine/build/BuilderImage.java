@@ -1,6 +1,7 @@
 package dev.reviewenv.engine.build;
 
 import dev.reviewenv.engine.process.CommandRunner;
+import dev.reviewenv.engine.process.HostBinaries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -69,7 +70,7 @@ public class BuilderImage {
         try {
             dir = Files.createTempDirectory("reviewenv-builder");
             Path root = Files.createDirectories(dir.resolve("rootfs"));
-            copyWithLibraries(buildah, root);
+            HostBinaries.copyWithLibraries(buildah, root);
             Path bin = Files.createDirectories(root.resolve("usr/bin"));
             Files.copy(busybox, bin.resolve("busybox"));
             for (String tool : List.of("sh", "timeout", "mkdir", "cat")) {
@@ -104,26 +105,6 @@ public class BuilderImage {
         } finally {
             if (dir != null) {
                 runner.run(List.of("rm", "-rf", dir.toString()), null, Map.of(), Duration.ofSeconds(30), line -> { });
-            }
-        }
-    }
-
-    /** The binary at its own path under {@code root}, and each library {@code ldd} says it loads, at theirs. */
-    private void copyWithLibraries(Path binary, Path root) throws IOException {
-        CommandRunner.Captured ldd = runner.capture(List.of("ldd", binary.toString()), null, Map.of(), Duration.ofSeconds(20),
-                1 << 16, line -> { });
-        Files.createDirectories(root.resolve(binary.toString().substring(1)).getParent());
-        Files.copy(binary.toRealPath(), root.resolve(binary.toString().substring(1)));
-        for (String line : new String(ldd.stdout(), StandardCharsets.UTF_8).split("\n")) {
-            for (String word : line.trim().split("\\s+")) {
-                if (word.startsWith("/")) {
-                    Path lib = Path.of(word);
-                    Path target = root.resolve(word.substring(1));
-                    if (Files.exists(lib) && !Files.exists(target)) {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(lib.toRealPath(), target);
-                    }
-                }
             }
         }
     }

@@ -15,6 +15,7 @@ import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,19 @@ public class DockerEngine implements Closeable, DiskUse {
     private final DockerNetworks networks;
     private final DockerObjects objects;
     private final DockerStats stats;
+    private final DockerVolumes volumes;
 
+    /** The engine {@code DOCKER_HOST} names (the local socket when unset). */
     public DockerEngine() {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        this(DefaultDockerClientConfig.createDefaultConfigBuilder().build(), Clock.systemUTC());
+    }
+
+    /** The engine at {@code dockerHost} ({@code unix:///path/docker.sock}, {@code tcp://host:port}), timed by {@code clock}. */
+    public DockerEngine(String dockerHost, Clock clock) {
+        this(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build(), clock);
+    }
+
+    private DockerEngine(DockerClientConfig config, Clock clock) {
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
@@ -54,6 +65,12 @@ public class DockerEngine implements Closeable, DiskUse {
         this.networks = new DockerNetworks(client);
         this.objects = new DockerObjects(client);
         this.stats = new DockerStats(client);
+        this.volumes = new DockerVolumes(client, clock);
+    }
+
+    /** Copies of the host's volumes. */
+    public DockerVolumes volumes() {
+        return volumes;
     }
 
     /** The host's image store. */
