@@ -5,6 +5,7 @@ import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.engine.build.Sandbox;
 import dev.reviewenv.engine.fs.DiskSpace;
 import dev.reviewenv.engine.stack.DiskUse;
+import dev.reviewenv.environment.DiskRoom;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
@@ -48,12 +49,11 @@ public class Capacity {
     private final Teardown teardown;
     private final ImageOwnership images;
     private final DiskUse disk;
+    private final DiskRoom room;
     private final Sandbox builds;
     private final Set<EnvironmentName> placed = new HashSet<>();
-    private volatile Path dataRoot;
-
     public Capacity(ReviewenvConfig config, RecordStore records, Activity activity, EnvironmentLocks locks, Teardown teardown,
-            ImageOwnership images, DiskUse disk, Sandbox builds) {
+            ImageOwnership images, DiskUse disk, DiskRoom room, Sandbox builds) {
         this.builds = builds;
         this.config = config;
         this.records = records;
@@ -62,6 +62,7 @@ public class Capacity {
         this.teardown = teardown;
         this.images = images;
         this.disk = disk;
+        this.room = room;
     }
 
     /** A place held for a deploy; closing it gives it back (the deploy's record counts from then on). */
@@ -145,7 +146,7 @@ public class Capacity {
         if (floor.isEmpty()) {
             return Optional.empty();
         }
-        Path root = dataRoot();
+        Path root = room.root();
         while (true) {
             DiskSpace.Space space = DiskSpace.of(root);
             long need = floor.get().bytesOf(space.total());
@@ -236,16 +237,7 @@ public class Capacity {
         }
     }
 
-    private Path dataRoot() {
-        Path root = dataRoot;
-        if (root == null) {
-            root = config.dockerDataRoot().orElseGet(disk::dataRoot);
-            dataRoot = root;
-        }
-        return root;
-    }
-
     private static String mib(long bytes) {
-        return bytes / (1 << 20) + " MiB";
+        return DiskRoom.mib(bytes);
     }
 }

@@ -465,6 +465,17 @@ public interface ReviewenvConfig {
         /** Limits of this repository's services instead of {@code reviewenv.limits}. */
         RepositoryLimits limits();
 
+        /**
+         * The branch whose environment a new environment's volumes start as a copy of (the file's
+         * {@code x-reviewenv.seed} wins); e.g. {@code main}.
+         */
+        @WithName("seed-from")
+        Optional<String> seedFrom();
+
+        /** The volumes (keys of the compose file's {@code volumes:}) that {@code seed-from} copies; default: every one the file defines. */
+        @WithName("seed-volumes")
+        Optional<List<String>> seedVolumes();
+
         /** At most this many environments of this repository at once. */
         @WithName("max-environments")
         Optional<Integer> maxEnvironments();

@@ -60,7 +60,8 @@ public class Admission {
      * What was admitted: the rendered file (its routed service and port) as YAML, the lifetime, and
      * the images to build (in reviewenv's sandbox) before it runs.
      */
-    public record Admitted(ComposeRenderer.Rendered rendered, String yaml, Lifetime lifetime, List<BuildSpec> builds) {
+    public record Admitted(ComposeRenderer.Rendered rendered, String yaml, Lifetime lifetime, List<BuildSpec> builds,
+            Lifecycle lifecycle) {
     }
 
     /** Admits the checkout of {@code commit} in {@code checkoutDir} for {@code request}, or throws saying why not. */
@@ -108,7 +109,8 @@ public class Admission {
             Lifetime lifetime = lifetimes.of(request.branch(), request.options(), rendered.lifetime());
             out.accept("routing " + request.address().host() + " to service " + rendered.service()
                     + ", port " + rendered.port() + "; lifetime " + lifetime);
-            return new Admitted(rendered, yaml, lifetime, builds);
+            Lifecycle lifecycle = rendered.lifecycle().withSeed(seed(request, found.label(), rendered, settings, out));
+            return new Admitted(rendered, yaml, lifetime, builds, lifecycle);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into " + own, e);
         } finally {
@@ -118,6 +120,50 @@ public class Admission {
                 // made anew by the next deploy
             }
         }
+    }
+
+    /**
+     * The seed a first deploy makes: the file's {@code x-reviewenv.seed}, else the repository's
+     * {@code seed-from}/{@code seed-volumes} (its volumes that this file defines). None for a fork's
+     * code (the base's data is not handed to code from outside the repository) nor for the base's own
+     * branch; refused where the engine copies no volumes.
+     */
+    private Optional<Lifecycle.Seed> seed(DeployRequest request, String file, ComposeRenderer.Rendered rendered,
+            Optional<ReviewenvConfig.Repository> settings, Consumer<String> out) {
+        String repository = request.branch().repository();
+        String key = ComposeRenderer.EXTENSION + ".seed";
+        Optional<Lifecycle.Seed> seed = rendered.lifecycle().seed();
+        if (seed.isEmpty() && settings.flatMap(ReviewenvConfig.Repository::seedFrom).isPresent()) {
+            key = "reviewenv.repositories.\"" + repository + "\".seed-from";
+            Map<?, ?> defined = rendered.document().get("volumes") instanceof Map<?, ?> v ? v : Map.of();
+            List<String> wanted = settings.flatMap(ReviewenvConfig.Repository::seedVolumes)
+                    .orElse(defined.keySet().stream().map(String::valueOf).toList());
+            List<String> kept = wanted.stream().filter(v -> dev.reviewenv.engine.stack.StackObjects.named(rendered.document(), "volumes", v, request.name()).isPresent())
+                    .toList();
+            wanted.stream().filter(v -> !kept.contains(v)).forEach(v -> out.accept("seed: volume " + v + " of "
+                    + "reviewenv.repositories.\"" + repository + "\".seed-volumes is not one this file defines; not seeded"));
+            if (kept.isEmpty()) {
+                return Optional.empty();
+            }
+            seed = Optional.of(new Lifecycle.Seed(settings.get().seedFrom().get().strip(), kept));
+        }
+        if (seed.isEmpty()) {
+            return seed;
+        }
+        if (seed.get().from().equals(request.branch().name())) {
+            out.accept("seed: " + key + " names this environment's own branch " + seed.get().from() + "; its volumes start empty");
+            return Optional.empty();
+        }
+        if (!request.trusted()) {
+            out.accept("seed: this environment runs a fork's code, which is not handed the data of " + seed.get().from()
+                    + "'s environment; its volumes start empty");
+            return Optional.empty();
+        }
+        Optional<String> cannot = engine.cannotCopyVolumes();
+        if (cannot.isPresent()) {
+            throw new dev.reviewenv.engine.compose.ComposeFileException(file, List.of(key + ": " + cannot.get()));
+        }
+        return seed;
     }
 
     /**

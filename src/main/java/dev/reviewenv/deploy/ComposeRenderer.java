@@ -42,7 +42,7 @@ public final class ComposeRenderer {
 
     /** The rendered file, the routed service and port, the lifetime the file asks for, and what was changed. */
     public record Rendered(Map<String, Object> document, String service, int port, Optional<Lifetime> lifetime,
-            List<String> notes) {
+            Lifecycle lifecycle, List<String> notes) {
         /** Where the route reaches the routed service: its alias on the environment's routing network. */
         public EnvironmentRecord.Route route(EnvironmentName name) {
             return new EnvironmentRecord.Route(service, port, EnvironmentNames.upstreamHost(name, service), routingNetwork(name));
@@ -84,6 +84,7 @@ public final class ComposeRenderer {
             }
         }
         RoutedService route = RoutedService.choose(services, mapAt(written, "services"), ext, problems);
+        Lifecycle lifecycle = Lifecycle.read(ext, services, mapAt(doc, "volumes"), problems);
         Map<String, Object> networks = mapAt(doc, "networks");
         EnvironmentNetworks.refuseOwnKeys(networks, problems);
         if (route.service().contains(".") || route.service().length() > EnvironmentNames.MAX_LENGTH) {
@@ -124,7 +125,7 @@ public final class ComposeRenderer {
         EnvironmentNetworks.addRouting(networks, name);
         EnvironmentNetworks.nameBridges(networks, name);
         BuiltImages.pointAtBuilds(services, notes);
-        return new Rendered(doc, route.service(), route.port(), lifetime, notes);
+        return new Rendered(doc, route.service(), route.port(), lifetime, lifecycle, notes);
     }
 
     /** {@code NET_RAW} lets a container forge packets (ARP replies among them) on its networks: dropped unless trusted. */

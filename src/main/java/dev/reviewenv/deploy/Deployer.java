@@ -7,9 +7,11 @@ import dev.reviewenv.engine.git.Workspaces;
 import dev.reviewenv.engine.record.EnvironmentRecord;
 import dev.reviewenv.engine.record.RecordStore;
 import dev.reviewenv.engine.stack.Images;
+import dev.reviewenv.engine.stack.ServiceCommand;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.engine.traefik.TraefikContainer;
+import dev.reviewenv.environment.Hooks;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.Recorded;
 import dev.reviewenv.environment.Sources;
@@ -48,12 +50,14 @@ public class Deployer {
     private final Sandbox builder;
     private final TraefikContainer traefik;
     private final Recorded recorded;
+    private final Seeding seeding;
+    private final Hooks hooks;
     private final Clock clock;
 
     public Deployer(ReviewenvConfig config, NameAllocator names, Sources sources, Workspaces workspaces,
             Admission admission, RecordStore records, StackEngine engine, Images store, Readiness readiness,
             Ownership ownership, ImageOwnership images, RouteFiles routes, Sandbox builder, TraefikContainer traefik,
-            Recorded recorded, Clock clock) {
+            Recorded recorded, Seeding seeding, Hooks hooks, Clock clock) {
         this.config = config;
         this.names = names;
         this.sources = sources;
@@ -69,6 +73,8 @@ public class Deployer {
         this.builder = builder;
         this.traefik = traefik;
         this.recorded = recorded;
+        this.seeding = seeding;
+        this.hooks = hooks;
         this.clock = clock;
     }
 
@@ -101,7 +107,9 @@ public class Deployer {
         Optional<EnvironmentRecord> existing = records.read(name);
         ownership.beforeDeploy(name, existing.isPresent(), rendered);
         Optional<Running> previous = existing.filter(EnvironmentRecord::upOrAsleep)
-                .flatMap(r -> records.readComposeFile(name).map(yaml -> new Running(r, yaml, records.removeAt(name))));
+                .flatMap(r -> records.readComposeFile(name).map(yaml -> new Running(r, yaml, records.removeAt(name),
+                        beforeStopOf(name))));
+        Lifecycle lifecycle = admitted.lifecycle();
         Set<String> before = images.recordedImages(name);
         Set<String> needed = ImageOwnership.pulledImages(rendered.document());
         Set<String> pulling = images.pinForDeploy(name, needed);
@@ -116,6 +124,7 @@ public class Deployer {
                     request.options().isEmpty() ? null : "options " + request.options(), commit, request.job()));
             records.writeComposeFile(name, admitted.yaml());
             records.writeRemoveAt(name, admitted.lifetime().removeAt(now));
+            hooks.remember(name, lifecycle.beforeStop());
             records.write(record);
             EnvironmentRecord.Route deployed;
             try {
@@ -127,8 +136,14 @@ public class Deployer {
                     engine.recreate(stack, out);
                 }
                 builder.build(name, admitted.builds(), out);
+                if (existing.isEmpty()) {
+                    lifecycle.seed().ifPresent(seed -> seeding.seed(name, request.branch(), seed, rendered.document(), out));
+                }
                 engine.up(stack, out);
                 readiness.await(name, out);
+                if (existing.isEmpty()) {
+                    lifecycle.afterCreate().ifPresent(hook -> hooks.afterCreate(name, hook, out));
+                }
                 EnvironmentRecord.Route route = rendered.route(name);
                 if (!traefik.join(route.network())) {
                     out.accept(traefik.missing(route.network()));
@@ -169,8 +184,17 @@ public class Deployer {
         return new Deployed(name, commit, request.address().url());
     }
 
-    /** What ran before an update: its record, its compose file and its removal time. */
-    private record Running(EnvironmentRecord record, String yaml, Optional<Instant> removeAt) {
+    /** What ran before an update: its record, its compose file, its removal time and its before-stop. */
+    private record Running(EnvironmentRecord record, String yaml, Optional<Instant> removeAt, Optional<ServiceCommand> beforeStop) {
+    }
+
+    /** The before-stop kept for {@code name}; an unreadable one is none (the update writes its own). */
+    private Optional<ServiceCommand> beforeStopOf(EnvironmentName name) {
+        try {
+            return records.readBeforeStop(name);
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -183,6 +207,7 @@ public class Deployer {
         out.accept("the update failed; bringing back commit " + commit);
         records.writeComposeFile(name, previous.yaml());
         records.writeRemoveAt(name, previous.removeAt());
+        hooks.remember(name, previous.beforeStop());
         EnvironmentRecord back = previous.record().with(new EnvironmentRecord.Event(clock.instant(), "update-failed",
                 "kept commit " + commit, commit, null));
         try {

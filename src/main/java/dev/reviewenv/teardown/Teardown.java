@@ -7,6 +7,7 @@ import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.compose.ComposeDocument;
 import dev.reviewenv.engine.traefik.RouteFiles;
 import dev.reviewenv.engine.traefik.TraefikContainer;
+import dev.reviewenv.environment.Hooks;
 import dev.reviewenv.environment.ImageOwnership;
 import dev.reviewenv.environment.Recorded;
 import dev.reviewenv.environment.NameAllocator;
@@ -50,11 +51,12 @@ public class Teardown {
     private final Forges forges;
     private final MeterRegistry meters;
     private final Recorded recorded;
+    private final Hooks hooks;
     private final Clock clock;
 
     public Teardown(RecordStore records, RouteFiles routes, TraefikContainer traefik, StackEngine engine, ImageOwnership images,
             Workspaces workspaces, NameAllocator names, EndingsLog audit, Notices notices, Forges forges, MeterRegistry meters, Recorded recorded,
-            Clock clock) {
+            Hooks hooks, Clock clock) {
         this.records = records;
         this.routes = routes;
         this.traefik = traefik;
@@ -67,6 +69,7 @@ public class Teardown {
         this.forges = forges;
         this.meters = meters;
         this.recorded = recorded;
+        this.hooks = hooks;
         this.clock = clock;
     }
 
@@ -114,6 +117,9 @@ public class Teardown {
                 .with(new EnvironmentRecord.Event(clock.instant(), "teardown", reason.key(), r.commit(), job))));
         Log.infof("tearing down %s (%s)", name, reason);
         out.accept("tearing down " + name + " (" + reason + ")");
+        if (record.isPresent() && reason != EndReason.FAILED) {
+            hooks.beforeStop(name, record.get().status() == EnvironmentRecord.Status.SLEEPING, out);
+        }
         if (!routes.remove(name, record.isPresent())) {
             out.accept("left the route file " + routes.file(name) + ": reviewenv did not write it");
         }

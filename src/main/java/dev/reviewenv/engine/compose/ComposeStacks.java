@@ -2,6 +2,7 @@ package dev.reviewenv.engine.compose;
 
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.docker.DockerObjects;
+import dev.reviewenv.engine.docker.DockerVolumes;
 import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.engine.stack.StackObjects;
 import dev.reviewenv.engine.stack.StackEngine;
@@ -32,6 +33,50 @@ public class ComposeStacks implements StackEngine {
     @Override
     public void ping() {
         docker.ping();
+    }
+
+    @Override
+    public Exec exec(EnvironmentName name, String service, List<String> command, java.time.Duration bound, Consumer<String> out) {
+        String container = docker.runningContainer(Map.of(Labels.ENVIRONMENT, name.value(), Labels.COMPOSE_PROJECT, name.value(),
+                Labels.COMPOSE_SERVICE, service)).orElseThrow(() -> new IllegalStateException("service " + service + " of " + name
+                        + " has no running container to run the command in"));
+        return docker.exec(container, command, bound, out);
+    }
+
+    @Override
+    public Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, java.time.Duration bound) {
+        if (!docker.volumes().exists(volume)) {
+            return Optional.empty();
+        }
+        requireOwn(owner, volume);
+        DockerVolumes.Measured m = docker.volumes().measure(volume, bound);
+        return Optional.of(new VolumeSize(m.bytes(), m.reflink()));
+    }
+
+    /** The copy carries Compose's labels of the target project's volume too, so Compose takes it as its own. */
+    @Override
+    public VolumeCopy copyVolume(EnvironmentName owner, String volume, EnvironmentName target, String key, String to,
+            Map<String, String> labels, VolumeSize measured, java.time.Duration bound) {
+        requireOwn(owner, volume);
+        Map<String, String> all = new java.util.LinkedHashMap<>(labels);
+        all.put(Labels.COMPOSE_PROJECT, target.value());
+        all.put(COMPOSE_VOLUME, key);
+        DockerVolumes.Copied c = docker.volumes().copy(volume, to, all, new DockerVolumes.Measured(measured.bytes(),
+                measured.reflink()), bound);
+        return new VolumeCopy(c.bytes(), c.reflink(), c.took(), c.paused());
+    }
+
+    /** Compose's label of a volume's key in its project. */
+    private static final String COMPOSE_VOLUME = "com.docker.compose.volume";
+
+    /** Only a volume that carries reviewenv's label for {@code owner} is ever read for a copy. */
+    private void requireOwn(EnvironmentName owner, String volume) {
+        Map<String, String> labels = docker.objects().labelsOf(DockerObjects.Kind.VOLUME, volume)
+                .orElseThrow(() -> new IllegalStateException("volume " + volume + " of " + owner + " is not there"));
+        if (!owner.value().equals(labels.get(Labels.ENVIRONMENT))) {
+            throw new IllegalStateException("volume " + volume + " is not " + owner + "'s" + whose(labels)
+                    + "; only an environment's own volumes are copied");
+        }
     }
 
     @Override

@@ -41,6 +41,7 @@ public class DockerEngine implements Closeable, DiskUse {
     private final DockerObjects objects;
     private final DockerStats stats;
     private final DockerVolumes volumes;
+    private final Clock clock;
 
     /** The engine {@code DOCKER_HOST} names (the local socket when unset). */
     public DockerEngine() {
@@ -66,6 +67,7 @@ public class DockerEngine implements Closeable, DiskUse {
         this.objects = new DockerObjects(client);
         this.stats = new DockerStats(client);
         this.volumes = new DockerVolumes(client, clock);
+        this.clock = clock;
     }
 
     /** Copies of the host's volumes. */
@@ -125,6 +127,86 @@ public class DockerEngine implements Closeable, DiskUse {
                     .exec(callback));
         } catch (NotFoundException e) {
             return List.of(); // gone already: no logs to show
+        }
+    }
+
+    /** The first running container (by name) that carries all of {@code labels}, if one runs. */
+    public Optional<String> runningContainer(Map<String, String> labels) {
+        return client.listContainersCmd().withLabelFilter(labels).exec().stream()
+                .sorted(java.util.Comparator.comparing(c -> String.join(",", c.getNames()))).map(Container::getId).findFirst();
+    }
+
+    /**
+     * Runs {@code command} in the running container {@code containerId} (as {@code docker exec}
+     * does), its output a line at a time to {@code out}, for at most {@code bound}: then reviewenv
+     * stops waiting and says so (the process goes with its container).
+     */
+    public StackEngine.Exec exec(String containerId, List<String> command, Duration bound, Consumer<String> out) {
+        String exec = client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withAttachStdout(true)
+                .withAttachStderr(true).exec().getId();
+        Lines lines = new Lines(out);
+        ResultCallback.Adapter<Frame> callback = client.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                lines.add(frame.getStreamType(), frame.getPayload());
+            }
+        });
+        java.time.Instant until = clock.instant().plus(bound);
+        boolean ended;
+        try {
+            ended = callback.awaitCompletion(bound.toMillis(), TimeUnit.MILLISECONDS);
+            // A stream the HTTP client's read timeout cut (a silent command) ends before the command does.
+            while (ended && Boolean.TRUE.equals(client.inspectExecCmd(exec).exec().isRunning())) {
+                if (!clock.instant().isBefore(until)) {
+                    ended = false;
+                    break;
+                }
+                Thread.sleep(250);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ended = false;
+        } finally {
+            try {
+                callback.close();
+            } catch (IOException ignored) {
+                // the stream is gone either way
+            }
+        }
+        lines.flush();
+        if (!ended) {
+            return new StackEngine.Exec(-1, true);
+        }
+        Long code = client.inspectExecCmd(exec).exec().getExitCodeLong();
+        return new StackEngine.Exec(code == null ? -1 : code.intValue(), false);
+    }
+
+    /** Whole lines out of a multiplexed stream: stdout's and stderr's kept apart, so neither splits the other's line. */
+    private static final class Lines {
+        private final Consumer<String> out;
+        private final Map<com.github.dockerjava.api.model.StreamType, java.io.ByteArrayOutputStream> partial = new java.util.EnumMap<>(
+                com.github.dockerjava.api.model.StreamType.class);
+
+        Lines(Consumer<String> out) {
+            this.out = out;
+        }
+
+        synchronized void add(com.github.dockerjava.api.model.StreamType stream, byte[] payload) {
+            java.io.ByteArrayOutputStream buf = partial.computeIfAbsent(stream, s -> new java.io.ByteArrayOutputStream());
+            for (byte b : payload) {
+                if (b == '\n') {
+                    out.accept(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    buf.reset();
+                } else {
+                    buf.write(b);
+                }
+            }
+        }
+
+        synchronized void flush() {
+            partial.values().stream().filter(b -> b.size() > 0)
+                    .forEach(b -> out.accept(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
+            partial.clear();
         }
     }
 

@@ -196,7 +196,7 @@ public class DockerVolumes {
     /** Runs {@code script} in the copier with {@code from} read-only at /from and {@code to} at /to; returns its output. */
     private List<String> run(String from, String to, Map<String, String> labels, String script, Duration bound) {
         Map<String, String> own = new LinkedHashMap<>(labels);
-        own.put(LABEL, "copy");
+        own.putIfAbsent(LABEL, "copy");
         HostConfig host = HostConfig.newHostConfig()
                 .withBinds(new Bind(from, new Volume("/from"), com.github.dockerjava.api.model.AccessMode.ro),
                         new Bind(to, new Volume("/to")))

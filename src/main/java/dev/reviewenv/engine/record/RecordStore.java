@@ -1,6 +1,7 @@
 package dev.reviewenv.engine.record;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewenv.engine.stack.ServiceCommand;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.reviewenv.engine.fs.AtomicFiles;
@@ -39,6 +40,8 @@ public class RecordStore {
     public static final String COMPOSE_FILE = "docker-compose.yml";
     public static final String REMOVE_AT = "removeat";
     public static final String ENVIRONMENT = "environment.json";
+    /** The command to run before every ending ({@code x-reviewenv.before-stop} of the last deploy). */
+    public static final String BEFORE_STOP = "before-stop.json";
     /** Epoch seconds of the last HTTP request Traefik logged for the environment. */
     public static final String LAST_REQUEST = "lastrequest";
 
@@ -262,6 +265,32 @@ public class RecordStore {
 
     public void writeComposeFile(EnvironmentName name, String yaml) {
         writeAtomically(composeFile(name), yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes the command to run before the environment ends ({@code before-stop.json}), or deletes it when there is none. */
+    public void writeBeforeStop(EnvironmentName name, Optional<ServiceCommand> hook) {
+        Path file = dir(name).resolve(BEFORE_STOP);
+        try {
+            if (hook.isEmpty()) {
+                Files.deleteIfExists(file);
+            } else {
+                writeAtomically(file, json.writeValueAsBytes(hook.get()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The command to run before the environment ends, if its last deploy gave one (an unreadable file gives none, said by the caller). */
+    public Optional<ServiceCommand> readBeforeStop(EnvironmentName name) {
+        Path file = dir(name).resolve(BEFORE_STOP);
+        try {
+            return Optional.of(json.readValue(Files.readAllBytes(file), ServiceCommand.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes {@code removeat}, or deletes it when the environment never expires. */

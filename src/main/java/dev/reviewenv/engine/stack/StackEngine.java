@@ -52,6 +52,21 @@ public interface StackEngine {
         }
     }
 
+    /** How a command run in a service's container ended: its exit code, or cut off at its bound. */
+    record Exec(int exitCode, boolean timedOut) {
+        public boolean ok() {
+            return !timedOut && exitCode == 0;
+        }
+    }
+
+    /** A volume about to be copied: the bytes it holds on disk, and whether a copy shares its blocks (a reflink). */
+    record VolumeSize(long bytes, boolean reflink) {
+    }
+
+    /** A volume copied: the bytes, whether by reflink, how long it took, and the containers paused for it. */
+    record VolumeCopy(long bytes, boolean reflink, java.time.Duration took, List<String> paused) {
+    }
+
     /** {@code compose} or {@code swarm}, for messages. */
     String kind();
 
@@ -72,6 +87,35 @@ public interface StackEngine {
     default List<String> adapt(String file, Map<String, Object> rendered, EnvironmentName name, String commit) {
         return List.of();
     }
+
+    /**
+     * Runs {@code command} in a running container of {@code service} of the environment (as
+     * {@code docker exec} does), its output to {@code out}, for at most {@code bound}. Throws when the
+     * service has no running container here.
+     */
+    Exec exec(EnvironmentName name, String service, List<String> command, java.time.Duration bound, Consumer<String> out);
+
+    /** Why this engine copies no volumes, if it does not (a swarm's volumes are each a node's). */
+    default Optional<String> cannotCopyVolumes() {
+        return Optional.empty();
+    }
+
+    /**
+     * Measures the volume {@code volume} of the environment {@code owner} for a copy; empty when it
+     * is not there. Throws when it is not the environment's (by reviewenv's label), or not one this
+     * engine copies.
+     */
+    Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, java.time.Duration bound);
+
+    /**
+     * Creates {@code target}'s volume {@code key}, named {@code to}, with {@code labels} (and what the
+     * engine marks its stacks' volumes with), as a copy of {@code owner}'s volume {@code volume}, as
+     * {@code measured} (by reflink or plainly), within {@code bound}; the running containers that
+     * mount the source are paused for the copy and resumed after, also on failure. The source is
+     * never changed.
+     */
+    VolumeCopy copyVolume(EnvironmentName owner, String volume, EnvironmentName target, String key, String to,
+            Map<String, String> labels, VolumeSize measured, java.time.Duration bound);
 
     /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
     void ensureNetwork(String network);

@@ -43,15 +43,24 @@ public final class StackObjects {
     public static List<String> defined(Map<String, Object> doc, String kind, EnvironmentName name) {
         List<String> out = new ArrayList<>();
         if (doc.get(kind) instanceof Map<?, ?> items) {
-            items.forEach((k, v) -> {
-                Map<?, ?> def = v instanceof Map<?, ?> m ? m : Map.of();
-                Object external = def.get("external");
-                if (Boolean.TRUE.equals(external) || "true".equals(String.valueOf(external)) || external instanceof Map) {
-                    return;
-                }
-                out.add(def.get("name") != null ? String.valueOf(def.get("name")) : name.value() + "_" + k);
-            });
+            items.keySet().forEach(k -> named(doc, kind, String.valueOf(k), name).ifPresent(out::add));
         }
         return out;
+    }
+
+    /**
+     * The Docker name of the network or volume {@code key} the file defines, if it defines it and
+     * does not take it from outside ({@code external}).
+     */
+    public static java.util.Optional<String> named(Map<String, Object> doc, String kind, String key, EnvironmentName name) {
+        if (!(doc.get(kind) instanceof Map<?, ?> items) || !items.containsKey(key)) {
+            return java.util.Optional.empty();
+        }
+        Map<?, ?> def = items.get(key) instanceof Map<?, ?> m ? m : Map.of();
+        Object external = def.get("external");
+        if (Boolean.TRUE.equals(external) || "true".equals(String.valueOf(external)) || external instanceof Map) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(def.get("name") != null ? String.valueOf(def.get("name")) : name.value() + "_" + key);
     }
 }

@@ -93,6 +93,32 @@ public class SwarmStacks implements StackEngine {
     }
 
     @Override
+    public Exec exec(EnvironmentName name, String service, List<String> command, Duration bound, Consumer<String> out) {
+        String container = docker.runningContainer(Map.of(SwarmApi.SERVICE_NAME, name.value() + "_" + service))
+                .orElseThrow(() -> new IllegalStateException("service " + service + " of " + name + " has no running task on this"
+                        + " host (the manager); commands run only in tasks here: constrain the service to the manager"
+                        + " (deploy.placement.constraints: [node.role == manager])"));
+        return docker.exec(container, command, bound, out);
+    }
+
+    @Override
+    public Optional<String> cannotCopyVolumes() {
+        return Optional.of("on the swarm engine a volume is a node's, and the new stack's tasks may be placed on any other"
+                + " node: volumes are not seeded here; fill them in after-create, or run this repository on the compose engine");
+    }
+
+    @Override
+    public Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, Duration bound) {
+        throw new IllegalStateException(cannotCopyVolumes().orElseThrow());
+    }
+
+    @Override
+    public VolumeCopy copyVolume(EnvironmentName owner, String volume, EnvironmentName target, String key, String to,
+            Map<String, String> labels, VolumeSize measured, Duration bound) {
+        throw new IllegalStateException(cannotCopyVolumes().orElseThrow());
+    }
+
+    @Override
     public void ensureNetwork(String network) {
         docker.networks().ensureOverlayNetwork(network);
     }
