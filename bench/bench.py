@@ -5,7 +5,8 @@ Starts its own Redis, Docker network, Traefik container and service (java -jar, 
 of deploy/start.sh), pushes through the real hook, and prints a Markdown table of medians and
 ratios. It is a harness, not a test: it asserts nothing but that what it measures happened.
 
-Usage: bench/run.sh [--runs N] [--records N] [--environments N] [--parallel N]
+Usage: bench/run.sh [--runs N] [--records N] [--environments N] [--parallel N] [--only push,...,seed]
+The seed part is bench/seed.py.
 """
 import argparse
 import json
@@ -21,6 +22,8 @@ import threading
 import time
 import urllib.request
 import uuid
+
+import seed
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(TOP, "target", "quarkus-app", "quarkus-run.jar")
@@ -212,13 +215,14 @@ class Bench:
                             GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@b", GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@b")
 
     def start_service(self, reaper_every="1h", **extra):
-        env = dict(os.environ, **extra)
+        env = dict(os.environ)
         env.update(MALLOC_ARENA_MAX="2", REVIEWENV_HOME=self.home, REVIEWENV_GIT_ROOT=self.git_root,
                    REVIEWENV_REDIS_URL="redis://127.0.0.1:%d" % self.redis_port, REVIEWENV_NETWORK=self.network,
                    REVIEWENV_API_TOKEN=TOKEN, REVIEWENV_REAPER_EVERY=reaper_every, QUARKUS_HTTP_PORT=str(self.http_port),
                    REVIEWENV_SPOOL_DIR=os.path.join(self.root, "spool"), REVIEWENV_JOBS_WORKERS=str(self.args.workers),
                    REVIEWENV_TRAEFIK_CONTAINER="reviewenv-bench-traefik-" + self.id,
                    REVIEWENV_BUILD_LOCAL_IMAGES="reviewenv/busybox:local")
+        env.update(extra)
         log = open(os.path.join(self.root, "service.log"), "a")
         t0 = time.monotonic()
         self.service = subprocess.Popen(["java"] + JVM_FLAGS + ["-jar", JAR], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -584,7 +588,7 @@ def main():
     p.add_argument("--environments", type=int, default=50)
     p.add_argument("--records", type=int, default=10000)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--only", default="", help="comma-separated parts: push,parallel,memory,records,load,wake (default: all)")
+    p.add_argument("--only", default="", help="comma-separated parts: push,parallel,memory,records,load,wake,seed (default: all)")
     args = p.parse_args()
     if not os.path.isfile(JAR):
         raise SystemExit(JAR + " is missing: ./mvnw package -DskipTests")
@@ -606,14 +610,23 @@ def main():
         b.row("service start to ready (s) vs java -version", median(starts), jvm, "")
         b.row("service idle RSS (MB) vs goal", idle, 120, "goal <= 120 MB")
         only = set(filter(None, args.only.split(",")))
+        seeding = []
         for part, run in (("push", b.push_and_teardown), ("parallel", b.parallel), ("memory", lambda: b.memory(idle)),
-                          ("records", b.records), ("load", lambda: b.load(idle)), ("wake", b.wake)):
+                          ("records", b.records), ("load", lambda: b.load(idle)), ("wake", b.wake),
+                          ("seed", lambda: seeding.append(seed.SeedPart(b, http).run()))):
             if not only or part in only:
                 run()
-        with open(os.path.join(TOP, "bench", "last-run.md"), "w") as f:
-            f.write("| measure | reviewenv | raw | ratio | goal |\n| --- | ---: | ---: | ---: | --- |\n")
-            for what, ours, raw, ratio, goal in b.results:
-                f.write("| %s | %.3f | %.3f | %.2fx | %s |\n" % (what, ours, raw, ratio, goal))
+        # A run of the seed part alone appends its table to the last full run's; any other run writes the file anew.
+        last = os.path.join(TOP, "bench", "last-run.md")
+        seed_only = only == {"seed"} and os.path.isfile(last)
+        with open(last, "a" if seed_only else "w") as f:
+            if not seed_only:
+                f.write("| measure | reviewenv | raw | ratio | goal |\n| --- | ---: | ---: | ---: | --- |\n")
+                for what, ours, raw, ratio, goal in b.results:
+                    f.write("| %s | %.3f | %.3f | %.2fx | %s |\n" % (what, ours, raw, ratio, goal))
+            for table in seeding:  # the seed part's own table, after the main one
+                print(table, end="")
+                f.write(table)
         print("written to bench/last-run.md")
     finally:
         b.close()
