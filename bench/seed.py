@@ -4,7 +4,7 @@ A branch whose compose file says x-reviewenv: {seed: {from: <base>, volumes: [db
 of the base environment's volume db. This part measures that copy as the packaged service makes it
 (the seconds its job log reports: "seed: volume db copied from <base>: <bytes> bytes by reflink in
 <seconds> s") against cp -a (coreutils 9 reflinks where it can by default), cp -a --reflink=never (with
-and without a sync after it: the copier's small memory limit makes its copy reach the disk) and cp -a
+and without a sync after it: the copier's copy is on the disk when its container has ended) and cp -a
 --reflink=always of the same data on the same file system (as root, on the volumes' _data
 directories), for 64 MiB and 1 GiB, on two daemons: one on btrfs that
 this part makes (CowDaemon, as the tests' testsupport/CowDaemon.java: a sparse file on a loop
@@ -141,7 +141,7 @@ def median(xs):
 
 def timed_cp(daemon, source, flags, synced=False):
     """cp -a (with flags) of the source volume's data into a fresh volume on the same daemon, and a sync after it when
-    synced (what is written is on the disk, as the copier's small memory limit makes it): seconds, or None when cp refuses."""
+    synced (what is written is on the disk, as the copier's is when it ends): seconds, or None when cp refuses."""
     target = "reviewenv-bench-rawseed-" + uuid.uuid4().hex[:8]
     daemon.docker("volume", "create", target)
     try:
@@ -175,7 +175,7 @@ class SeedPart:
         with open(os.path.join(b.work, "docker-compose.yml"), "w") as f:
             f.write((SEEDED.format(base=base) if base else "") + COMPOSE.format(mib=mib))
         git("add", "-A")
-        git("commit", "-q", "-m", branch)
+        git("commit", "-q", "--allow-empty", "-m", branch)
         return b.await_job(b.push(branch)[0])
 
     def volume(self, daemon, environment):
