@@ -39,6 +39,7 @@ public class DockerEngine implements Closeable, DiskUse {
     private final DockerNetworks networks;
     private final DockerObjects objects;
     private final DockerStats stats;
+    private final ContainerLogs logs = new ContainerLogs();
 
     public DockerEngine() {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
@@ -64,6 +65,11 @@ public class DockerEngine implements Closeable, DiskUse {
     /** The host's networks. */
     public DockerNetworks networks() {
         return networks;
+    }
+
+    /** The containers' output, followed (a client of its own; see {@link ContainerLogs}). */
+    public ContainerLogs logs() {
+        return logs;
     }
 
     /** The host's containers and volumes by label or name. */
@@ -299,6 +305,7 @@ public class DockerEngine implements Closeable, DiskUse {
 
     @Override
     public void close() throws IOException {
+        logs.close();
         client.close();
     }
 }
