@@ -176,7 +176,7 @@ class ServiceLogsTest {
                   flood:
                     image: IMAGE
                     init: true
-                    command: ["yes", "%s"]
+                    command: ["sh", "-c", "l=%s; while :; do echo $$l; done"]
                 """.formatted("x".repeat(200)));
         int droppedBefore = stream.dropped();
         int followingBefore = stream.following();

@@ -234,8 +234,8 @@ public class SwarmStacks implements StackEngine {
 
     /**
      * The containers of the stack's tasks that run on this host (the manager), by the labels Swarm
-     * and reviewenv put on them; tasks on other nodes are not shown (the service log API would
-     * need every node's log driver to serve reads through the manager; not done).
+     * and reviewenv put on them; tasks on other nodes are not shown (Swarm's service logs through
+     * the manager would show them; not tried on a multi-node swarm yet).
      */
     @Override
     public LogFollower logs(EnvironmentName name, Optional<String> service, LogQuery query, LogSink sink) {
