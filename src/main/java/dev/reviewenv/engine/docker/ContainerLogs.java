@@ -6,7 +6,6 @@ import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -62,8 +61,8 @@ public class ContainerLogs implements Closeable {
     private final DockerClient client;
     private final AtomicInteger open = new AtomicInteger();
 
-    ContainerLogs() {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    /** Logs of the engine {@code config} names (the one its {@link DockerEngine} speaks to). */
+    ContainerLogs(DockerClientConfig config) {
         // No response timeout: a followed log waits for as long as its service is silent.
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())

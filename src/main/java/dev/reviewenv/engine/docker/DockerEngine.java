@@ -39,7 +39,7 @@ public class DockerEngine implements Closeable, DiskUse {
     private final DockerNetworks networks;
     private final DockerObjects objects;
     private final DockerStats stats;
-    private final ContainerLogs logs = new ContainerLogs();
+    private final ContainerLogs logs;
 
     public DockerEngine() {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
@@ -50,6 +50,7 @@ public class DockerEngine implements Closeable, DiskUse {
                 .responseTimeout(Duration.ofMinutes(2))
                 .build();
         this.http = http;
+        this.logs = new ContainerLogs(config);
         this.client = DockerClientImpl.getInstance(config, http);
         this.images = new DockerImages(client);
         this.networks = new DockerNetworks(client);
