@@ -73,6 +73,11 @@ public class ComposeStacks implements StackEngine {
     /** Compose's label of a volume's key in its project. */
     private static final String COMPOSE_VOLUME = "com.docker.compose.volume";
 
+    @Override
+    public List<String> resume(EnvironmentName name) {
+        return docker.volumes().resumePaused(Map.of(Labels.ENVIRONMENT, name.value(), Labels.COMPOSE_PROJECT, name.value()));
+    }
+
     /** Only a volume that carries reviewenv's label for {@code owner} is ever read for a copy. */
     private void requireOwn(EnvironmentName owner, String volume) {
         Map<String, String> labels = docker.objects().labelsOf(DockerObjects.Kind.VOLUME, volume)

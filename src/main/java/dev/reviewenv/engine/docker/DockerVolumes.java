@@ -160,6 +160,13 @@ public class DockerVolumes {
         }
     }
 
+    /** Resumes every paused container that carries all of {@code labels}; returns their names. */
+    public List<String> resumePaused(Map<String, String> labels) {
+        List<Container> paused = client.listContainersCmd().withLabelFilter(labels).withStatusFilter(List.of("paused")).exec();
+        resume(paused);
+        return paused.stream().map(DockerVolumes::name).toList();
+    }
+
     /** Whether a volume of that name is there. */
     public boolean exists(String volume) {
         try {

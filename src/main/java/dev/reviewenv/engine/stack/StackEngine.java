@@ -117,6 +117,14 @@ public interface StackEngine {
     VolumeCopy copyVolume(EnvironmentName owner, String volume, EnvironmentName target, String key, String to,
             Map<String, String> labels, VolumeSize measured, java.time.Duration bound);
 
+    /**
+     * Resumes every paused part of the environment (left paused by a copy of its volumes that a
+     * crash cut short); returns what was resumed, one line each.
+     */
+    default List<String> resume(EnvironmentName name) {
+        return List.of();
+    }
+
     /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
     void ensureNetwork(String network);
 
