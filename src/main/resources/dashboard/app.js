@@ -1,5 +1,5 @@
 // The reviewenv dashboard: every environment, refreshed every few seconds; Stop (asked first) and
-// Extend; a job's log as it grows; the last endings. Signed in by cookie, every call that changes
+// Extend; a job's log as it grows; an environment's service logs, live, per service; the last endings. Signed in by cookie, every call that changes
 // something carries X-Requested-With, which the service requires of cookie sessions.
 'use strict';
 
@@ -11,6 +11,10 @@ const repositoriesSeen = new Set();
 const PAGE = 500;
 let more = false;
 let following = null;
+// The service logs being followed: their environment, and the fetch to abort on leaving or a change of service.
+let serviceLogs = null;
+// What the service log view keeps of its lines: the newest, about this many characters.
+const SERVICE_LOG_KEEP = 400000;
 // What a reviewer picked in a row survives the refreshes that redraw the rows.
 const chosenLifetime = {};
 
@@ -79,6 +83,9 @@ function row(env) {
   const extend = text('button', 'Extend', { type: 'button', class: 'extend quiet' });
   extend.onclick = () => extendEnvironment(env.name, lifetime.value);
   actions.append(stop, ' ', lifetime, extend);
+  const logs = text('button', 'Logs', { type: 'button', class: 'logs quiet', title: 'what its services print, live' });
+  logs.onclick = () => followServiceLogs(env.name, '');
+  actions.append(' ', logs);
   if (env.lastJob) {
     const log = text('button', 'Log', { type: 'button', class: 'log quiet' });
     log.onclick = () => followLog(env.lastJob);
@@ -171,6 +178,55 @@ async function followLog(job) {
   }
 }
 
+// The services' output of one environment (all, or the one picked), followed until the view closes,
+// the service changes or the page goes; the picker learns the services from the response's header.
+async function followServiceLogs(name, service) {
+  stopServiceLogs();
+  const controller = new AbortController();
+  serviceLogs = { name, controller };
+  const pre = document.getElementById('svclog');
+  const picker = document.getElementById('svcservice');
+  document.getElementById('svcenv').textContent = name;
+  document.getElementById('svcpanel').hidden = false;
+  pre.textContent = '';
+  try {
+    const r = await call('/api/environments/' + encodeURIComponent(name) + '/logs?tail=200'
+      + (service ? '&service=' + encodeURIComponent(service) : ''), { signal: controller.signal });
+    if (!r.ok) {
+      pre.textContent = (await r.json()).detail;
+      return;
+    }
+    const services = (r.headers.get('Reviewenv-Services') || '').split(',').map(s => s.trim()).filter(s => s);
+    picker.replaceChildren(text('option', 'all', { value: '' }), ...services.map(s => text('option', s, { value: s })));
+    picker.value = services.includes(service) ? service : '';
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      let shown = pre.textContent + decoder.decode(value, { stream: true });
+      if (shown.length > SERVICE_LOG_KEEP) shown = shown.substring(shown.indexOf('\n', shown.length - SERVICE_LOG_KEEP) + 1);
+      pre.textContent = shown;
+      pre.scrollTop = pre.scrollHeight;
+    }
+  } catch (e) {
+    if (e.name !== 'AbortError') pre.textContent += '\n(the logs stopped: ' + e.message + ')';
+  }
+}
+
+function stopServiceLogs() {
+  if (serviceLogs) serviceLogs.controller.abort();
+  serviceLogs = null;
+}
+
+document.getElementById('svcservice').onchange = () => {
+  if (serviceLogs) followServiceLogs(serviceLogs.name, document.getElementById('svcservice').value);
+};
+document.getElementById('svcclose').onclick = () => {
+  stopServiceLogs();
+  document.getElementById('svcpanel').hidden = true;
+};
+window.addEventListener('pagehide', stopServiceLogs);
 document.getElementById('repository').onchange = refresh;
 document.getElementById('logclose').onclick = () => {
   if (following) following.abort();

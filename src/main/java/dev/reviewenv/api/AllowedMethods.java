@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class AllowedMethods {
     private static final List<Class<?>> RESOURCES = List.of(PushResource.class, JobResource.class, EnvironmentResource.class,
-            EndingsResource.class, WebhookResource.class, DashboardResource.class, ExtendLinkResource.class, WakeResource.class);
+            ServiceLogsResource.class, EndingsResource.class, WebhookResource.class, DashboardResource.class, ExtendLinkResource.class,
+            WakeResource.class);
     private static final Pattern PARAM = Pattern.compile("\\{(\\w+)(?::([^}]+))?}");
     private static final List<Route> ROUTES = routes();
 

@@ -24,6 +24,12 @@ public class ApiErrors {
                 .header("Retry-After", "5").build();
     }
 
+    /** Too many container log streams open at once: a reader may try again shortly. */
+    @ServerExceptionMapper
+    public Response logsBusy(dev.reviewenv.engine.stack.LogsBusy e) {
+        return Response.fromResponse(of(503, "unavailable", e.getMessage())).header("Retry-After", "5").build();
+    }
+
     @ServerExceptionMapper
     public Response push(PushRefused e) {
         return of(e.status(), e.error(), e.getMessage());

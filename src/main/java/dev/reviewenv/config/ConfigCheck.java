@@ -124,6 +124,15 @@ public class ConfigCheck {
                     p.add(key + ".forge-url: missing; write the Gitea API base, e.g. https://gitea.example.com/api/v1");
                 }
             });
+            repo.seedFrom().ifPresent(b -> {
+                // git's own rules for a branch name, in short: no space, control character, ~^:?*[\ or "..".
+                if (!b.strip().matches("[^\\s\\p{Cntrl}~^:?*\\[\\\\]+") || b.contains("..") || b.startsWith("-")) {
+                    p.add(key + ".seed-from: '" + b + "' is not a branch name; write the branch whose environment new ones copy, e.g. main");
+                }
+            });
+            if (repo.seedVolumes().isPresent() && repo.seedFrom().isEmpty()) {
+                p.add(key + ".seed-volumes: set without seed-from; write the branch they are copied from, e.g. " + key + ".seed-from=main");
+            }
             repo.forgeUrl().ifPresent(u -> checkUrl(p, key + ".forge-url", u));
             repo.cloneUrl().ifPresent(u -> {
                 try {

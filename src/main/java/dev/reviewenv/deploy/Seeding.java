@@ -89,10 +89,39 @@ public class Seeding {
                 return;
             }
             Map<String, Object> baseModel = ComposeDocument.parse(records.composeFile(baseName).toString(), file.get());
+            // Marked while its containers may be paused: a service that dies mid-copy leaves the mark for recover().
+            records.markCopying(baseName, true);
             for (String key : seed.volumes()) {
                 copy(baseName, baseModel, name, key, rendered, out);
             }
+            records.markCopying(baseName, false);
         }
+    }
+
+    /**
+     * Resumes the containers of each base a copy was cut short in (the service died between the
+     * pause and the resume: the base is still marked, and no copy holds its lock); returns what was
+     * done, one line each. The reaper runs this first on every pass.
+     */
+    public List<String> recover() {
+        List<String> lines = new java.util.ArrayList<>();
+        for (EnvironmentName base : records.copying()) {
+            Optional<EnvironmentLocks.Held> lock = locks.tryHold(base);
+            if (lock.isEmpty()) {
+                continue; // a copy from it runs now
+            }
+            try (EnvironmentLocks.Held held = lock.get()) {
+                List<String> resumed = engine.resume(base);
+                records.markCopying(base, false);
+                if (!resumed.isEmpty()) {
+                    lines.add("resumed " + String.join(", ", resumed) + " of " + base + ", left paused by a copy of its volumes"
+                            + " that did not finish");
+                }
+            } catch (RuntimeException e) {
+                lines.add("could not resume the containers of " + base + " paused for a copy: " + e.getMessage());
+            }
+        }
+        return lines;
     }
 
     private void copy(EnvironmentName baseName, Map<String, Object> baseModel, EnvironmentName name, String key,

@@ -1,6 +1,7 @@
 package dev.reviewenv.reaper;
 
 import dev.reviewenv.capacity.Capacity;
+import dev.reviewenv.deploy.Seeding;
 import dev.reviewenv.capacity.Sleep;
 import dev.reviewenv.engine.record.EnvironmentLocks;
 import dev.reviewenv.engine.record.EnvironmentRecord;
@@ -33,6 +34,7 @@ import java.util.Set;
 public class Reaper {
     public static final int MAX_FAILURES = 5;
 
+    private final Seeding seeding;
     private final RecordStore records;
     private final Dues dues;
     private final Teardown teardown;
@@ -45,8 +47,9 @@ public class Reaper {
     private final TraefikContainer traefik;
 
     public Reaper(RecordStore records, Dues dues, Teardown teardown, EnvironmentLocks locks, ExpiryWarnings warnings,
-            Capacity capacity, Sleep sleep, NodeLoss nodeLoss, TraefikContainer traefik, MeterRegistry meters) {
+            Capacity capacity, Sleep sleep, NodeLoss nodeLoss, TraefikContainer traefik, Seeding seeding, MeterRegistry meters) {
         this.traefik = traefik;
+        this.seeding = seeding;
         this.capacity = capacity;
         this.sleep = sleep;
         this.nodeLoss = nodeLoss;
@@ -78,6 +81,13 @@ public class Reaper {
         List<String> failed = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<EndReason> ended = new ArrayList<>();
+        if (!dryRun) {
+            try {
+                reaped.addAll(seeding.recover());
+            } catch (RuntimeException e) {
+                failed.add("could not look for containers left paused by a copy: " + e.getMessage());
+            }
+        }
         for (Dues.Ending e : dues.at(now, skipped)) {
             if (dryRun) {
                 reaped.add("would reap " + e.name() + " (" + e.reason() + ")");

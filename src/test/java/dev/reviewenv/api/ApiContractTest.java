@@ -90,6 +90,22 @@ class ApiContractTest {
         given().auth().oauth2(HostServices.TOKEN).get("/api/environments").then().statusCode(200).body("size()", notNullValue());
     }
 
+    @Test
+    void theServiceLogsOperationIsDescribedWithItsParametersAndAnswers() {
+        io.restassured.path.json.JsonPath doc = given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .extract().jsonPath();
+        String op = "paths.'/api/environments/{name}/logs'.get";
+        List<String> parameters = doc.getList(op + ".parameters.name", String.class);
+        assertTrue(parameters.containsAll(List.of("name", "service", "tail", "follow", "since")), parameters.toString());
+        assertTrue(doc.getString(op + ".parameters.find { it.name == 'tail' }.schema.maximum").startsWith("10000"), "tail's bound");
+        assertTrue(doc.getString(op + ".parameters.find { it.name == 'since' }.schema.pattern").contains("[smhd]"), "since's forms");
+        for (String status : List.of("200", "400", "401", "404")) {
+            assertTrue(doc.getMap(op + ".responses").containsKey(status), status + " is described");
+        }
+        assertTrue(doc.getMap(op + ".responses.'200'.content").containsKey("text/plain"), "the lines are text");
+        assertTrue(doc.getMap(op + ".responses.'200'.headers").containsKey(ServiceLogsResource.SERVICES), "the services header");
+    }
+
     static io.restassured.response.Response push(String body) {
         return given().auth().oauth2(HostServices.TOKEN).contentType(ContentType.JSON).body(body).post("/api/push");
     }

@@ -87,11 +87,14 @@ class ConfigCheckTest {
                 "reviewenv.git-root", "relative/path",
                 "reviewenv.reaper.every", "often",
                 "reviewenv.repositories.\"team/shop\".prefix", "Shop_",
-                "reviewenv.repositories.\"team/shop\".compose-file", "../../etc/passwd"));
+                "reviewenv.repositories.\"team/shop\".compose-file", "../../etc/passwd",
+                "reviewenv.repositories.\"team/shop\".seed-from", "ma\u0001in",
+                "reviewenv.repositories.\"team/cart\".seed-volumes", "db"));
         List<String> problems = ConfigCheck.problems(c);
         for (String key : List.of("reviewenv.domain:", "reviewenv.api-token:", "reviewenv.network:", "reviewenv.git-root:",
                 "reviewenv.reaper.every:", "reviewenv.repositories.\"team/shop\".prefix:",
-                "reviewenv.repositories.\"team/shop\".compose-file:")) {
+                "reviewenv.repositories.\"team/shop\".compose-file:", "reviewenv.repositories.\"team/shop\".seed-from:",
+                "reviewenv.repositories.\"team/cart\".seed-volumes: set without seed-from")) {
             assertTrue(problems.stream().anyMatch(p -> p.startsWith(key)), key + " in " + problems);
         }
         assertTrue(problems.stream().noneMatch(p -> p.contains("tiny-tok")), "the token itself is never echoed");

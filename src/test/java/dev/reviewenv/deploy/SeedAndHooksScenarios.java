@@ -151,6 +151,32 @@ abstract class SeedAndHooksScenarios {
     }
 
     @Test
+    void containersLeftPausedByACopyThatACrashCutShortAreResumedByTheNextReaperPassAndNoOthers() throws Exception {
+        String base = Api.succeeded(push("main", stack(1, SEED))).getString("environment");
+        String db = container(base, "db");
+        String web = container(base, "web");
+        // What a service killed between the pause and the resume leaves: the base paused, and marked.
+        Cmd.ok("docker", "pause", db);
+        java.nio.file.Path mark = sut.home().resolve(".reviewenv/.copying").resolve(base);
+        Files.createDirectories(mark.getParent());
+        Files.writeString(mark, "");
+        try {
+            List<String> lines = reaper.reap(Instant.now(), false).reaped();
+            assertTrue(lines.contains("resumed " + base + "_db_1 of " + base + ", left paused by a copy of its volumes that did not"
+                    + " finish"), lines.toString());
+            assertEquals("false true", Cmd.ok("docker", "inspect", "-f", "{{.State.Paused}} {{.State.Running}}", db).strip());
+            assertFalse(Files.exists(mark), "the mark is gone with the pause");
+            // Without the mark, a paused container is not reviewenv's doing: it is left as it is.
+            Cmd.ok("docker", "pause", web);
+            reaper.reap(Instant.now(), false);
+            assertEquals("true", Cmd.ok("docker", "inspect", "-f", "{{.State.Paused}}", web).strip());
+        } finally {
+            Cmd.run(null, java.util.Map.of(), "docker", "unpause", web);
+            Cmd.run(null, java.util.Map.of(), "docker", "unpause", db);
+        }
+    }
+
+    @Test
     void aSeedFromABranchWithoutAnEnvironmentStartsEmptyAndSaysSo() {
         JsonPath job = Api.succeeded(push("seed/lonely", stack(1, "seed: {from: nowhere, volumes: [db]}")));
         assertTrue(job.getString("output").contains("seed: team/seed nowhere has no environment; db starts empty"),

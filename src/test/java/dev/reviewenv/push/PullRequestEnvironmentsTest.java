@@ -68,6 +68,11 @@ class PullRequestEnvironmentsTest {
                     expose: ["8080"]
                     environment:
                       SEEN: "${SHOP_SECRET:-none}"
+                    volumes: ["data:/data"]
+                volumes:
+                  data: {}
+                x-reviewenv:
+                  seed: {from: main, volumes: [data]}
                 """, "web/Dockerfile", """
                 FROM reviewenv/busybox:local
                 RUN mkdir -p /www && echo '%s' > /www/index.html
@@ -120,7 +125,8 @@ class PullRequestEnvironmentsTest {
         forge.push("refs/pull/7/head");
         JsonPath opened = deliver(event("opened", 7, first, "team/prs"));
         assertEquals("pr-7", opened.getString("environment"));
-        Api.succeeded(opened.getString("job"));
+        String log = Api.succeeded(opened.getString("job")).getString("output");
+        assertTrue(log.contains("seed: team/prs main has no environment; data starts empty"), "its own request is seeded: " + log);
         assertEquals(200, Traefik.await(sut.traefikPort(), "pr-7.localhost", "first of seven", Duration.ofSeconds(20)).status());
         assertEquals(SECRET_VALUE, seen("pr-7"), "the repository's own request gets its variables");
         assertTrue(!netRawDropped("pr-7"), "and its trusted rules (net-raw)");
@@ -155,7 +161,9 @@ class PullRequestEnvironmentsTest {
         assertTrue(job.getString("error").contains("adds the label 'preview'"), job.getString("error"));
         assertEquals(List.of(), Docker.environment("pr-8"), "nothing ran");
 
-        Api.succeeded(deliver(event("labeled", 8, sha, "stranger/prs", "preview")).getString("job"));
+        String log = Api.succeeded(deliver(event("labeled", 8, sha, "stranger/prs", "preview")).getString("job")).getString("output");
+        assertTrue(log.contains("seed: this environment runs a fork's code, which is not handed the data of main's environment;"
+                + " its volumes start empty"), log);
         assertEquals(200, Traefik.await(sut.traefikPort(), "pr-8.localhost", "from a fork", Duration.ofSeconds(20)).status());
         assertEquals("none", seen("pr-8"), "a fork's code never gets the repository's variables");
         assertTrue(netRawDropped("pr-8"), "nor its trusted rules: NET_RAW is dropped as for any branch");

@@ -1,9 +1,13 @@
 package dev.reviewenv.engine.compose;
 
+import dev.reviewenv.engine.docker.ContainerLogs;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.docker.DockerObjects;
 import dev.reviewenv.engine.docker.DockerVolumes;
 import dev.reviewenv.engine.docker.Labels;
+import dev.reviewenv.engine.stack.LogFollower;
+import dev.reviewenv.engine.stack.LogQuery;
+import dev.reviewenv.engine.stack.LogSink;
 import dev.reviewenv.engine.stack.StackObjects;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.naming.EnvironmentName;
@@ -68,6 +72,11 @@ public class ComposeStacks implements StackEngine {
 
     /** Compose's label of a volume's key in its project. */
     private static final String COMPOSE_VOLUME = "com.docker.compose.volume";
+
+    @Override
+    public List<String> resume(EnvironmentName name) {
+        return docker.volumes().resumePaused(Map.of(Labels.ENVIRONMENT, name.value(), Labels.COMPOSE_PROJECT, name.value()));
+    }
 
     /** Only a volume that carries reviewenv's label for {@code owner} is ever read for a copy. */
     private void requireOwn(EnvironmentName owner, String volume) {
@@ -152,6 +161,12 @@ public class ComposeStacks implements StackEngine {
     @Override
     public List<String> logTail(Unit unit, int lines) {
         return docker.logTail(unit.id(), lines);
+    }
+
+    @Override
+    public LogFollower logs(EnvironmentName name, Optional<String> service, LogQuery query, LogSink sink) {
+        return docker.logs().follow(new ContainerLogs.Selector(Map.of(Labels.COMPOSE_PROJECT, name.value(),
+                Labels.ENVIRONMENT, name.value()), Labels.COMPOSE_SERVICE, ""), service, query, sink);
     }
 
     @Override

@@ -42,6 +42,7 @@ public class DockerEngine implements Closeable, DiskUse {
     private final DockerStats stats;
     private final DockerVolumes volumes;
     private final Clock clock;
+    private final ContainerLogs logs;
 
     /** The engine {@code DOCKER_HOST} names (the local socket when unset). */
     public DockerEngine() {
@@ -61,6 +62,7 @@ public class DockerEngine implements Closeable, DiskUse {
                 .responseTimeout(Duration.ofMinutes(2))
                 .build();
         this.http = http;
+        this.logs = new ContainerLogs(config);
         this.client = DockerClientImpl.getInstance(config, http);
         this.images = new DockerImages(client);
         this.networks = new DockerNetworks(client);
@@ -83,6 +85,11 @@ public class DockerEngine implements Closeable, DiskUse {
     /** The host's networks. */
     public DockerNetworks networks() {
         return networks;
+    }
+
+    /** The containers' output, followed (a client of its own; see {@link ContainerLogs}). */
+    public ContainerLogs logs() {
+        return logs;
     }
 
     /** The host's containers and volumes by label or name. */
@@ -398,6 +405,7 @@ public class DockerEngine implements Closeable, DiskUse {
 
     @Override
     public void close() throws IOException {
+        logs.close();
         client.close();
     }
 }

@@ -42,7 +42,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * blocks and a large volume costs about as much as a small one), {@code du} and a static busybox,
  * in an image made from those files alone ({@code reviewenv/copier:<hash>}). The container gets no
  * network, a read-only root, the source volume read-only, and only the capabilities a faithful copy
- * needs (owners, modes, file capabilities). The service itself never needs to read Docker's data
+ * needs (owners, modes, file capabilities; no {@code MKNOD}: a device node in a volume fails its copy). The service itself never needs to read Docker's data
  * root, which is root's. Only plain {@code local} volumes are copied; the running containers that
  * mount the source are paused for the copy and resumed after, whatever happens.
  */
@@ -160,6 +160,13 @@ public class DockerVolumes {
         }
     }
 
+    /** Resumes every paused container that carries all of {@code labels}; returns their names. */
+    public List<String> resumePaused(Map<String, String> labels) {
+        List<Container> paused = client.listContainersCmd().withLabelFilter(labels).withStatusFilter(List.of("paused")).exec();
+        resume(paused);
+        return paused.stream().map(DockerVolumes::name).toList();
+    }
+
     /** Whether a volume of that name is there. */
     public boolean exists(String volume) {
         try {
@@ -204,7 +211,7 @@ public class DockerVolumes {
                 .withReadonlyRootfs(true)
                 .withCapDrop(Capability.ALL)
                 .withCapAdd(Capability.CHOWN, Capability.DAC_OVERRIDE, Capability.DAC_READ_SEARCH, Capability.FOWNER,
-                        Capability.FSETID, Capability.SETFCAP, Capability.MKNOD)
+                        Capability.FSETID, Capability.SETFCAP)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withMemory(256L << 20)
                 .withPidsLimit(64L);

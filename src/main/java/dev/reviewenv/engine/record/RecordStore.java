@@ -42,6 +42,8 @@ public class RecordStore {
     public static final String ENVIRONMENT = "environment.json";
     /** The command to run before every ending ({@code x-reviewenv.before-stop} of the last deploy). */
     public static final String BEFORE_STOP = "before-stop.json";
+    /** Where the bases whose containers are paused for a copy are marked. */
+    static final String COPYING = ".copying";
     /** Epoch seconds of the last HTTP request Traefik logged for the environment. */
     public static final String LAST_REQUEST = "lastrequest";
 
@@ -265,6 +267,38 @@ public class RecordStore {
 
     public void writeComposeFile(EnvironmentName name, String yaml) {
         writeAtomically(composeFile(name), yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Marks (or unmarks) {@code base} as having containers paused for a copy of its volumes
+     * ({@code <records>/.copying/<base>}): a service that dies mid-copy leaves the mark, and the
+     * next reaper pass resumes the base's containers.
+     */
+    public void markCopying(EnvironmentName base, boolean copying) {
+        Path file = root.resolve(COPYING).resolve(base.value());
+        try {
+            if (copying) {
+                Files.createDirectories(file.getParent());
+                writeAtomically(file, new byte[0]);
+            } else {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot " + (copying ? "write " : "delete ") + file, e);
+        }
+    }
+
+    /** The environments marked by {@link #markCopying}. */
+    public List<EnvironmentName> copying() {
+        Path dir = root.resolve(COPYING);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> EnvironmentName.parse(f.getFileName().toString())).flatMap(Optional::stream).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
     }
 
     /** Writes the command to run before the environment ends ({@code before-stop.json}), or deletes it when there is none. */

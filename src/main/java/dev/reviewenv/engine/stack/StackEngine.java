@@ -117,6 +117,14 @@ public interface StackEngine {
     VolumeCopy copyVolume(EnvironmentName owner, String volume, EnvironmentName target, String key, String to,
             Map<String, String> labels, VolumeSize measured, java.time.Duration bound);
 
+    /**
+     * Resumes every paused part of the environment (left paused by a copy of its volumes that a
+     * crash cut short); returns what was resumed, one line each.
+     */
+    default List<String> resume(EnvironmentName name) {
+        return List.of();
+    }
+
     /** Creates the shared network Traefik and the routed services meet on, if it is missing. */
     void ensureNetwork(String network);
 
@@ -137,6 +145,14 @@ public interface StackEngine {
 
     /** The last lines a unit printed, for a failure report. */
     List<String> logTail(Unit unit, int lines);
+
+    /**
+     * Opens the log streams of the environment's containers on this host (of {@code service} only,
+     * when given: the name in the compose file), as {@code query} asks, and returns at once; whole
+     * lines go to {@code sink} from the engine's threads until every stream ends or the follower is
+     * closed. Throws {@link LogsBusy} when the engine already keeps as many streams as it may.
+     */
+    LogFollower logs(EnvironmentName name, Optional<String> service, LogQuery query, LogSink sink);
 
     /** The environments that have any part, by reviewenv's label: what the reconcile compares with the records. */
     Set<EnvironmentName> environments();

@@ -1,11 +1,15 @@
 package dev.reviewenv.engine.swarm;
 
+import dev.reviewenv.engine.docker.ContainerLogs;
 import dev.reviewenv.engine.docker.DockerEngine;
 import dev.reviewenv.engine.docker.DockerObjects;
 import dev.reviewenv.engine.docker.Labels;
 import dev.reviewenv.engine.docker.SwarmApi;
 import dev.reviewenv.engine.process.CommandRunner;
 import dev.reviewenv.engine.registry.RegistryApi;
+import dev.reviewenv.engine.stack.LogFollower;
+import dev.reviewenv.engine.stack.LogQuery;
+import dev.reviewenv.engine.stack.LogSink;
 import dev.reviewenv.engine.stack.StackEngine;
 import dev.reviewenv.engine.stack.StackObjects;
 import dev.reviewenv.naming.EnvironmentName;
@@ -252,6 +256,17 @@ public class SwarmStacks implements StackEngine {
         }
         out.addAll(swarm.taskLogTail(unit.id(), lines));
         return out;
+    }
+
+    /**
+     * The containers of the stack's tasks that run on this host (the manager), by the labels Swarm
+     * and reviewenv put on them; tasks on other nodes are not shown (Swarm's service logs through
+     * the manager would show them; not tried on a multi-node swarm yet).
+     */
+    @Override
+    public LogFollower logs(EnvironmentName name, Optional<String> service, LogQuery query, LogSink sink) {
+        return docker.logs().follow(new ContainerLogs.Selector(Map.of(Labels.ENVIRONMENT, name.value(),
+                SwarmApi.STACK_NAMESPACE, name.value()), SwarmApi.SERVICE_NAME, name.value() + "_"), service, query, sink);
     }
 
     @Override
