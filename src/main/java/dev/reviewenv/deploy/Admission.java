@@ -141,7 +141,7 @@ public class Admission {
             List<String> kept = wanted.stream().filter(v -> dev.reviewenv.engine.stack.StackObjects.named(rendered.document(), "volumes", v, request.name()).isPresent())
                     .toList();
             wanted.stream().filter(v -> !kept.contains(v)).forEach(v -> out.accept("seed: volume " + v + " of "
-                    + "reviewenv.repositories.\"" + repository + "\".seed-volumes is not one this file defines; not seeded"));
+                    + "reviewenv.repositories.\"" + repository + "\".seed-volumes is not a volume this file creates (it has none of that name, or it is external); not seeded"));
             if (kept.isEmpty()) {
                 return Optional.empty();
             }

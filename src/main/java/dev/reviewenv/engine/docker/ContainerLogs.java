@@ -5,7 +5,6 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -13,15 +12,12 @@ import dev.reviewenv.engine.stack.LogFollower;
 import dev.reviewenv.engine.stack.LogQuery;
 import dev.reviewenv.engine.stack.LogSink;
 import dev.reviewenv.engine.stack.LogsBusy;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +151,7 @@ public class ContainerLogs implements Closeable {
         private final Follower follower;
         private final String service;
         private final Optional<Instant> since;
-        private final Map<StreamType, ByteArrayOutputStream> partial = new EnumMap<>(StreamType.class);
+        private final FrameLines lines = new FrameLines(MAX_LINE, this::hand);
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile Closeable response;
         private volatile boolean closing;
@@ -176,32 +172,12 @@ public class ContainerLogs implements Closeable {
 
         @Override
         public void onNext(Frame frame) {
-            if (closing) {
-                return;
+            if (!closing) {
+                lines.add(frame.getStreamType(), frame.getPayload());
             }
-            ByteArrayOutputStream line = partial.computeIfAbsent(frame.getStreamType(), t -> new ByteArrayOutputStream());
-            byte[] bytes = frame.getPayload();
-            int from = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    line.write(bytes, from, i - from);
-                    hand(line);
-                    from = i + 1;
-                } else if (line.size() + (i - from) >= MAX_LINE) {
-                    line.write(bytes, from, i - from);
-                    hand(line);
-                    from = i;
-                }
-            }
-            line.write(bytes, from, bytes.length - from);
         }
 
-        private void hand(ByteArrayOutputStream bytes) {
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            bytes.reset();
-            if (text.endsWith("\r")) {
-                text = text.substring(0, text.length() - 1);
-            }
+        private void hand(String text) {
             if (!closing && stampedSince(text)) {
                 follower.sink.line(service, text);
             }
@@ -228,7 +204,7 @@ public class ContainerLogs implements Closeable {
 
         @Override
         public void onComplete() {
-            partial.values().stream().filter(b -> b.size() > 0).forEach(this::hand);
+            lines.flush();
             end();
         }
 

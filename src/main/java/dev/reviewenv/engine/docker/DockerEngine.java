@@ -151,11 +151,13 @@ public class DockerEngine implements Closeable, DiskUse {
     public StackEngine.Exec exec(String containerId, List<String> command, Duration bound, Consumer<String> out) {
         String exec = client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withAttachStdout(true)
                 .withAttachStderr(true).exec().getId();
-        Lines lines = new Lines(out);
+        FrameLines lines = new FrameLines(ContainerLogs.MAX_LINE, out);
         ResultCallback.Adapter<Frame> callback = client.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
             @Override
             public void onNext(Frame frame) {
-                lines.add(frame.getStreamType(), frame.getPayload());
+                synchronized (lines) {
+                    lines.add(frame.getStreamType(), frame.getPayload());
+                }
             }
         });
         java.time.Instant until = clock.instant().plus(bound);
@@ -180,41 +182,14 @@ public class DockerEngine implements Closeable, DiskUse {
                 // the stream is gone either way
             }
         }
-        lines.flush();
+        synchronized (lines) {
+            lines.flush();
+        }
         if (!ended) {
             return new StackEngine.Exec(-1, true);
         }
         Long code = client.inspectExecCmd(exec).exec().getExitCodeLong();
         return new StackEngine.Exec(code == null ? -1 : code.intValue(), false);
-    }
-
-    /** Whole lines out of a multiplexed stream: stdout's and stderr's kept apart, so neither splits the other's line. */
-    private static final class Lines {
-        private final Consumer<String> out;
-        private final Map<com.github.dockerjava.api.model.StreamType, java.io.ByteArrayOutputStream> partial = new java.util.EnumMap<>(
-                com.github.dockerjava.api.model.StreamType.class);
-
-        Lines(Consumer<String> out) {
-            this.out = out;
-        }
-
-        synchronized void add(com.github.dockerjava.api.model.StreamType stream, byte[] payload) {
-            java.io.ByteArrayOutputStream buf = partial.computeIfAbsent(stream, s -> new java.io.ByteArrayOutputStream());
-            for (byte b : payload) {
-                if (b == '\n') {
-                    out.accept(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
-                    buf.reset();
-                } else {
-                    buf.write(b);
-                }
-            }
-        }
-
-        synchronized void flush() {
-            partial.values().stream().filter(b -> b.size() > 0)
-                    .forEach(b -> out.accept(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
-            partial.clear();
-        }
     }
 
     /** The lines a log call gives its callback, waited for up to 10 s. */

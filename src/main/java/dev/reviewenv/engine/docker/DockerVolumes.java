@@ -324,7 +324,7 @@ public class DockerVolumes {
             for (Path p : files(rootfs)) {
                 String name = "rootfs/" + rootfs.relativize(p);
                 TarArchiveEntry e = new TarArchiveEntry(p.toFile(), Files.isDirectory(p) ? name + "/" : name);
-                e.setMode(Files.isDirectory(p) ? 0755 : 0755);
+                e.setMode(0755); // directories, and binaries and libraries to load: all readable and executable
                 tar.putArchiveEntry(e);
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.copy(p, tar);
