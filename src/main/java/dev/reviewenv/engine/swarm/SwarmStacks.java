@@ -98,7 +98,9 @@ public class SwarmStacks implements StackEngine {
 
     @Override
     public Exec exec(EnvironmentName name, String service, List<String> command, Duration bound, Consumer<String> out) {
-        String container = docker.runningContainer(Map.of(SwarmApi.SERVICE_NAME, name.value() + "_" + service))
+        // reviewenv's label too: a service name alone is a label any stack's file could give its containers.
+        String container = docker.runningContainer(Map.of(Labels.ENVIRONMENT, name.value(), SwarmApi.STACK_NAMESPACE, name.value(),
+                SwarmApi.SERVICE_NAME, name.value() + "_" + service))
                 .orElseThrow(() -> new IllegalStateException("service " + service + " of " + name + " has no running task on this"
                         + " host (the manager); commands run only in tasks here: constrain the service to the manager"
                         + " (deploy.placement.constraints: [node.role == manager])"));
