@@ -50,9 +50,13 @@ public class CommandRunner {
                 if (ProcessHandle.of(Long.parseLong(owned[0])).isPresent()) {
                     continue; // its service (or one-shot reaper) still runs and ends it itself
                 }
-                String recorded = java.nio.file.Files.readString(f, StandardCharsets.UTF_8);
+                String[] lines = java.nio.file.Files.readString(f, StandardCharsets.UTF_8).split("\n", 2);
+                String started = lines.length == 2 ? lines[0] : "";
+                String recorded = lines.length == 2 ? lines[1] : lines[0];
                 long pid = Long.parseLong(owned[1]);
-                ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.equals(recorded)).orElse(false))
+                ProcessHandle.of(pid).filter(h -> started.isEmpty()
+                        ? h.info().commandLine().map(c -> c.equals(recorded)).orElse(false)
+                        : h.info().startInstant().map(i -> Long.toString(i.toEpochMilli()).equals(started)).orElse(false))
                         .ifPresent(h -> {
                             List<ProcessHandle> tree = new java.util.ArrayList<>(h.descendants().toList());
                             tree.add(h);
@@ -182,7 +186,10 @@ public class CommandRunner {
         try {
             java.nio.file.Files.createDirectories(pidDir);
             Path f = pidDir.resolve(ProcessHandle.current().pid() + "-" + process.pid());
-            java.nio.file.Files.writeString(f, process.info().commandLine().orElse(""), StandardCharsets.UTF_8);
+            // The start time names the process for good (a pid is reused; the command line read this early may
+            // still be Java's spawn helper's, before it execs the command): the first line, then the command line.
+            java.nio.file.Files.writeString(f, process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("")
+                    + "\n" + process.info().commandLine().orElse(""), StandardCharsets.UTF_8);
             return f;
         } catch (IOException e) {
             return null; // only the clean-up after a SIGKILL needs it
