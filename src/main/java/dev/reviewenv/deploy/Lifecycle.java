@@ -73,7 +73,7 @@ public record Lifecycle(Optional<Seed> seed, Optional<ServiceCommand> afterCreat
             if (volumes == null || !volumes.containsKey(volume)) {
                 problems.add(key + ".volumes: '" + volume + "' is not a volume this file defines; name one of "
                         + (volumes == null ? "its top-level volumes (it has none)" : volumes.keySet()));
-            } else if (def instanceof Map<?, ?> d && d.get("external") != null && !Boolean.FALSE.equals(d.get("external"))) {
+            } else if (def instanceof Map<?, ?> d && dev.reviewenv.engine.stack.StackObjects.external(d)) {
                 problems.add(key + ".volumes: '" + volume + "' is external: it is not the environment's to create, so it"
                         + " cannot start as a copy; seed a volume the file defines");
             } else if (!keys.contains(volume)) {

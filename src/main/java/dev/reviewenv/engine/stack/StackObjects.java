@@ -57,10 +57,15 @@ public final class StackObjects {
             return java.util.Optional.empty();
         }
         Map<?, ?> def = items.get(key) instanceof Map<?, ?> m ? m : Map.of();
-        Object external = def.get("external");
-        if (Boolean.TRUE.equals(external) || "true".equals(String.valueOf(external)) || external instanceof Map) {
+        if (external(def)) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(def.get("name") != null ? String.valueOf(def.get("name")) : name.value() + "_" + key);
+    }
+
+    /** Whether a network's or volume's definition takes it from outside ({@code external: true}, or {@code external: {name}}). */
+    public static boolean external(Map<?, ?> definition) {
+        Object external = definition.get("external");
+        return Boolean.TRUE.equals(external) || "true".equals(String.valueOf(external)) || external instanceof Map;
     }
 }
