@@ -1,8 +1,6 @@
 package dev.reviewenv.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.reviewenv.config.Limits;
 import dev.reviewenv.config.ReviewenvConfig;
 import dev.reviewenv.environment.ResourceUse;
@@ -28,6 +26,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriBuilder;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -52,14 +52,13 @@ public class EnvironmentResource {
     private final ResourceUse use;
     private final ReviewenvConfig config;
 
-    private final ObjectMapper mapper;
-    private final ObjectWriter viewWriter;
+    private final ViewBytes views;
+    /** Each repository's limits, as the configuration gives them (it does not change while the service runs). */
+    private final Map<String, Limits> limits = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EnvironmentResource(RecordStore records, Jobs jobs, Lifetimes lifetimes, Clock clock, ResourceUse use,
             ReviewenvConfig config, ObjectMapper mapper) {
-        this.mapper = mapper;
-        // One write to the response per buffer, not per environment.
-        this.viewWriter = mapper.writerFor(EnvironmentView.class).without(com.fasterxml.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        this.views = new ViewBytes(mapper.writerFor(EnvironmentView.class));
         this.use = use;
         this.config = config;
         this.records = records;
@@ -104,13 +103,19 @@ public class EnvironmentResource {
         boolean more = page.size() > size;
         List<EnvironmentRecord> shown = more ? page.subList(0, size) : page;
         StreamingOutput body = out -> {
-            try (JsonGenerator json = mapper.getFactory().createGenerator(out).configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false)) {
-                json.writeStartArray();
-                for (EnvironmentRecord r : shown) {
-                    viewWriter.writeValue(json, view(r));
+            OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+            buffered.write('[');
+            long now = clock.instant().getEpochSecond();
+            for (int i = 0; i < shown.size(); i++) {
+                if (i > 0) {
+                    buffered.write(',');
                 }
-                json.writeEndArray();
+                ViewBytes.Parts parts = parts(shown.get(i));
+                views.write(buffered, parts, expiresIn(parts, now), mark -> view(parts, mark));
             }
+            buffered.write(']');
+            buffered.flush();
+            views.prune(records.count(), name -> EnvironmentName.parse(name).map(records::exists).orElse(false));
         };
         Response.ResponseBuilder answer = Response.ok(body, MediaType.APPLICATION_JSON);
         if (more) {
@@ -212,23 +217,35 @@ public class EnvironmentResource {
     }
 
     private EnvironmentView view(EnvironmentRecord r) {
-        Optional<Instant> removeAt;
-        try {
-            removeAt = records.removeAt(r.environmentName());
-        } catch (IllegalStateException e) {
-            removeAt = Optional.empty();
-        }
-        Long expiresIn = removeAt.map(at -> Math.max(0, at.getEpochSecond() - clock.instant().getEpochSecond())).orElse(null);
-        return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status().key(),
-                r.createdAt(), r.deployedAt(), removeAt.orElse(null), expiresIn, r.service(), r.port(), r.lastJob(),
-                records.lastRequest(r.environmentName()).orElse(null), resources(r));
+        ViewBytes.Parts parts = parts(r);
+        return view(parts, expiresIn(parts, clock.instant().getEpochSecond()));
     }
 
-    private EnvironmentView.Resources resources(EnvironmentRecord r) {
-        Limits limits = config.limitsFor(r.repository());
-        Optional<ResourceUse.Sample> s = use.of(r.environmentName());
-        return new EnvironmentView.Resources(s.map(ResourceUse.Sample::memory).orElse(null),
-                s.map(ResourceUse.Sample::cpuPercent).orElse(null), s.map(ResourceUse.Sample::pids).orElse(null),
-                s.map(ResourceUse.Sample::at).orElse(null), limits.memory(), limits.cpus(), limits.pids());
+    /** What the view of a record is made of: its times, its last sample, its repository's limits. */
+    private ViewBytes.Parts parts(EnvironmentRecord r) {
+        EnvironmentName env = r.environmentName();
+        Optional<Instant> removeAt;
+        try {
+            removeAt = records.removeAtForView(env);
+        } catch (IllegalStateException unreadable) {
+            removeAt = Optional.empty();
+        }
+        return new ViewBytes.Parts(r, removeAt, records.lastRequestSeen(env), use.of(env).orElse(null),
+                limits.computeIfAbsent(r.repository(), config::limitsFor));
+    }
+
+    private static Long expiresIn(ViewBytes.Parts p, long nowSeconds) {
+        return p.removeAt().map(at -> Math.max(0, at.getEpochSecond() - nowSeconds)).orElse(null);
+    }
+
+    private static EnvironmentView view(ViewBytes.Parts p, Long expiresIn) {
+        EnvironmentRecord r = p.record();
+        ResourceUse.Sample s = p.sample();
+        Limits limits = p.limits();
+        var resources = new EnvironmentView.Resources(s == null ? null : s.memory(), s == null ? null : s.cpuPercent(),
+                s == null ? null : s.pids(), s == null ? null : s.at(), limits.memory(), limits.cpus(), limits.pids());
+        return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status().key(),
+                r.createdAt(), r.deployedAt(), p.removeAt().orElse(null), expiresIn, r.service(), r.port(), r.lastJob(),
+                p.lastRequest().orElse(null), resources);
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -69,10 +70,25 @@ public class RecordStore {
     private volatile FileTime indexed;
 
     private final RecordTimes times;
+    /** Nanoseconds, for how long ago a record's files were looked at (System::nanoTime in the service). */
+    private final LongSupplier ticker;
+
+    /**
+     * How long a look at a record's files stands for a page of views ({@link #page}): readers of
+     * the list share the looks of the last second. Every other read looks at the disk, and every
+     * write of this store is seen at once; a change made by another process or by hand shows in
+     * the list within this time.
+     */
+    public static final long VIEW_LOOK_NANOS = 1_000_000_000L;
 
     public RecordStore(Path root) {
+        this(root, System::nanoTime);
+    }
+
+    public RecordStore(Path root, LongSupplier ticker) {
         this.root = root;
-        this.times = new RecordTimes(this::dir, this::exists);
+        this.ticker = ticker;
+        this.times = new RecordTimes(this::dir, this::exists, ticker);
     }
 
     /** The record directory of an environment. */
@@ -94,15 +110,17 @@ public class RecordStore {
      * in), so listing many records costs a look at each file, not a parse.
      */
     public Optional<EnvironmentRecord> read(EnvironmentName name) {
-        Path file = dir(name).resolve(ENVIRONMENT);
+        Cached known = cache.get(name);
+        Path file = known != null ? known.file : dir(name).resolve(ENVIRONMENT);
         try {
+            long lookedAt = ticker.getAsLong();
             BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
-            Cached known = cache.get(name);
             if (known != null && known.same(now)) {
-                return Optional.of(known.record());
+                known.lookedAt = lookedAt;
+                return Optional.of(known.record);
             }
             EnvironmentRecord record = json.readValue(Files.readAllBytes(file), EnvironmentRecord.class);
-            cache.put(name, new Cached(now.fileKey(), now.size(), now.lastModifiedTime(), record));
+            cache.put(name, new Cached(file, now, record, lookedAt));
             return Optional.of(record);
         } catch (NoSuchFileException e) {
             cache.remove(name);
@@ -112,7 +130,33 @@ public class RecordStore {
         }
     }
 
-    private record Cached(Object fileKey, long size, FileTime modified, EnvironmentRecord record) {
+    /** The record as a view may show it: the one read less than {@link #VIEW_LOOK_NANOS} ago, else read. */
+    private Optional<EnvironmentRecord> readForView(EnvironmentName name) {
+        Cached known = cache.get(name);
+        if (known != null && ticker.getAsLong() - known.lookedAt < VIEW_LOOK_NANOS) {
+            return Optional.of(known.record);
+        }
+        return read(name);
+    }
+
+    /** A record as read, with its file's path (made once), what the file was then, and when it was last looked at. */
+    private static final class Cached {
+        final Path file;
+        final Object fileKey;
+        final long size;
+        final FileTime modified;
+        final EnvironmentRecord record;
+        volatile long lookedAt;
+
+        Cached(Path file, BasicFileAttributes a, EnvironmentRecord record, long lookedAt) {
+            this.file = file;
+            this.fileKey = a.fileKey();
+            this.size = a.size();
+            this.modified = a.lastModifiedTime();
+            this.record = record;
+            this.lookedAt = lookedAt;
+        }
+
         boolean same(BasicFileAttributes a) {
             return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
         }
@@ -137,7 +181,8 @@ public class RecordStore {
 
     /**
      * At most {@code limit} records in name order, after the name {@code after} (null: from the
-     * first), that {@code wanted} accepts; the cost is the records looked at, not all of them.
+     * first), that {@code wanted} accepts, for views; the cost is the records looked at, not all of
+     * them, and a record looked at in the last {@link #VIEW_LOOK_NANOS} is not looked at again.
      */
     public List<EnvironmentRecord> page(String after, int limit, java.util.function.Predicate<EnvironmentRecord> wanted) {
         index();
@@ -149,7 +194,7 @@ public class RecordStore {
                 break;
             }
             try {
-                Optional<EnvironmentRecord> r = read(name);
+                Optional<EnvironmentRecord> r = readForView(name);
                 if (r.isEmpty()) {
                     forget(name);
                 } else if (wanted.test(r.get())) {
@@ -160,6 +205,11 @@ public class RecordStore {
             }
         }
         return page;
+    }
+
+    /** How many records the index knew when it was last made or kept (no look at the disk). */
+    public int count() {
+        return index.names().size();
     }
 
     /** The indexes, made again when the directory changed in a way this store did not make. */
@@ -187,6 +237,8 @@ public class RecordStore {
     }
 
     private void forget(EnvironmentName name) {
+        cache.remove(name);
+        times.forget(name);
         Index i = index;
         i.names().remove(name.value());
         i.byBranch().values().removeIf(name::equals);
@@ -247,6 +299,8 @@ public class RecordStore {
             writeAtomically(dir(record.environmentName()).resolve(ENVIRONMENT), json.writeValueAsBytes(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the record of " + record.name(), e);
+        } finally {
+            cache.remove(record.environmentName()); // the next read, for a view too, reads what was written
         }
         remember(record);
         if (created) {
@@ -340,6 +394,11 @@ public class RecordStore {
         return times.removeAt(name);
     }
 
+    /** The same for a view: the one looked at in the last {@link #VIEW_LOOK_NANOS}, else looked at. */
+    public Optional<Instant> removeAtForView(EnvironmentName name) {
+        return times.removeAtForView(name, VIEW_LOOK_NANOS);
+    }
+
     /** Writes when the environment was last requested (only while its record exists). */
     public void writeLastRequest(EnvironmentName name, Instant at) {
         times.writeLastRequest(name, at);
@@ -348,6 +407,11 @@ public class RecordStore {
     /** When the environment was last requested through Traefik; empty when never (or unreadable: it is only a hint). */
     public Optional<Instant> lastRequest(EnvironmentName name) {
         return times.lastRequest(name);
+    }
+
+    /** The same as this store last knew it: no look at the disk once known (for views; see {@link RecordTimes#lastRequestSeen}). */
+    public Optional<Instant> lastRequestSeen(EnvironmentName name) {
+        return times.lastRequestSeen(name);
     }
 
     /** Deletes the whole record directory; called last in a teardown. */

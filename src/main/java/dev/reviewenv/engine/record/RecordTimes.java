@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -27,32 +28,47 @@ final class RecordTimes {
     private final ConcurrentHashMap<EnvironmentName, RemoveAt> removeAts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<EnvironmentName, LastRequest> lastRequests = new ConcurrentHashMap<>();
 
-    RecordTimes(Function<EnvironmentName, Path> dir, Predicate<EnvironmentName> exists) {
+    private final LongSupplier ticker;
+
+    RecordTimes(Function<EnvironmentName, Path> dir, Predicate<EnvironmentName> exists, LongSupplier ticker) {
         this.dir = dir;
         this.exists = exists;
+        this.ticker = ticker;
     }
 
-    /** A {@code removeat} as read, while its file is the same (an edit by hand changes its time or size). */
-    private record RemoveAt(Object fileKey, long size, FileTime modified, Instant at) {
+    /**
+     * A {@code removeat} as read, while its file is the same (an edit by hand changes its time or
+     * size), and when it was looked at ({@code at} null: there was none then).
+     */
+    private record RemoveAt(Path file, Object fileKey, long size, FileTime modified, Instant at, long lookedAt) {
         boolean same(BasicFileAttributes a) {
-            return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
+            return at != null && java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
         }
     }
 
-    private record LastRequest(long modified, long size, Instant at) {
+    /** A {@code lastrequest} as last looked at ({@code at} null: there was none, or it was unreadable). */
+    private record LastRequest(java.io.File file, long modified, long size, Instant at) {
+    }
+
+    /** Drops what was kept of an environment whose record is gone. */
+    void forget(EnvironmentName name) {
+        removeAts.remove(name);
+        lastRequests.remove(name);
     }
 
     /** Writes {@code removeat}, or deletes it when the environment never expires. */
     void writeRemoveAt(EnvironmentName name, Optional<Instant> at) {
         Path file = dir.apply(name).resolve(RecordStore.REMOVE_AT);
-        if (at.isPresent()) {
-            AtomicFiles.write(file, (at.get().getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
-        } else {
-            try {
+        try {
+            if (at.isPresent()) {
+                AtomicFiles.write(file, (at.get().getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
+            } else {
                 Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + file, e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        } finally {
+            removeAts.remove(name); // the next look, for a view too, reads what was written
         }
     }
 
@@ -61,19 +77,23 @@ final class RecordTimes {
      * A file that cannot be read as epoch seconds is reported, not guessed at.
      */
     Optional<Instant> removeAt(EnvironmentName name) {
-        Path file = dir.apply(name).resolve(RecordStore.REMOVE_AT);
+        RemoveAt known = removeAts.get(name);
+        Path file = known != null ? known.file() : dir.apply(name).resolve(RecordStore.REMOVE_AT);
+        long lookedAt = ticker.getAsLong();
         try {
             BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
-            RemoveAt known = removeAts.get(name);
             if (known != null && known.same(now)) {
+                if (lookedAt - known.lookedAt() > 1_000_000L) {
+                    removeAts.put(name, new RemoveAt(file, known.fileKey(), known.size(), known.modified(), known.at(), lookedAt));
+                }
                 return Optional.of(known.at());
             }
             String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
             Instant at = Instant.ofEpochSecond(Long.parseLong(text));
-            removeAts.put(name, new RemoveAt(now.fileKey(), now.size(), now.lastModifiedTime(), at));
+            removeAts.put(name, new RemoveAt(file, now.fileKey(), now.size(), now.lastModifiedTime(), at, lookedAt));
             return Optional.of(at);
         } catch (NoSuchFileException e) {
-            removeAts.remove(name);
+            removeAts.put(name, new RemoveAt(file, null, 0, null, null, lookedAt));
             return Optional.empty();
         } catch (NumberFormatException e) {
             throw new IllegalStateException(file + ": expected epoch seconds on one line, e.g. 1767225600");
@@ -82,34 +102,54 @@ final class RecordTimes {
         }
     }
 
+    /** The same for a view: the one looked at less than {@code window} nanoseconds ago, else looked at. */
+    Optional<Instant> removeAtForView(EnvironmentName name, long window) {
+        RemoveAt known = removeAts.get(name);
+        if (known != null && ticker.getAsLong() - known.lookedAt() < window) {
+            return Optional.ofNullable(known.at());
+        }
+        return removeAt(name);
+    }
+
     /** Writes when the environment was last requested (only while its record exists). */
     void writeLastRequest(EnvironmentName name, Instant at) {
         if (exists.test(name)) {
-            AtomicFiles.write(dir.apply(name).resolve(RecordStore.LAST_REQUEST), (at.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
+            Path file = dir.apply(name).resolve(RecordStore.LAST_REQUEST);
+            AtomicFiles.write(file, (at.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
+            lastRequests.put(name, new LastRequest(file.toFile(), -1, -1, at)); // -1: the next look reads the file again
         }
     }
 
     /**
+     * The last request as this store last knew it, without a look at the disk once it knows one:
+     * for views. This service writes every {@code lastrequest} it reads from Traefik's log; one the
+     * one-shot reaper wrote is seen at this service's next read of the same log.
+     */
+    Optional<Instant> lastRequestSeen(EnvironmentName name) {
+        LastRequest known = lastRequests.get(name);
+        return known != null ? Optional.ofNullable(known.at()) : lastRequest(name);
+    }
+
+    /**
      * When the environment was last requested through Traefik; empty when never (or unreadable: it
-     * is only a hint). Read again only when the file changed (a look at its modification time).
+     * is only a hint). Read again only when the file changed (one look at it).
      */
     Optional<Instant> lastRequest(EnvironmentName name) {
-        java.io.File file = dir.apply(name).resolve(RecordStore.LAST_REQUEST).toFile();
-        long modified = file.lastModified(); // 0 when there is none, without an exception
-        if (modified == 0) {
-            lastRequests.remove(name);
-            return Optional.empty();
-        }
         LastRequest known = lastRequests.get(name);
-        if (known != null && known.modified() == modified && known.size() == file.length()) {
-            return Optional.of(known.at());
+        java.io.File file = known != null ? known.file() : dir.apply(name).resolve(RecordStore.LAST_REQUEST).toFile();
+        long modified = file.lastModified(); // 0 when there is none, without an exception
+        if (known != null && known.modified() == modified && (modified == 0 || known.size() == file.length())) {
+            return Optional.ofNullable(known.at());
         }
-        try {
-            Instant at = Instant.ofEpochSecond(Long.parseLong(Files.readString(file.toPath(), StandardCharsets.US_ASCII).trim()));
-            lastRequests.put(name, new LastRequest(modified, file.length(), at));
-            return Optional.of(at);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
+        Instant at = null;
+        if (modified != 0) {
+            try {
+                at = Instant.ofEpochSecond(Long.parseLong(Files.readString(file.toPath(), StandardCharsets.US_ASCII).trim()));
+            } catch (IOException | NumberFormatException unreadable) {
+                // only a hint: none
+            }
         }
+        lastRequests.put(name, new LastRequest(file, modified, modified == 0 ? 0 : file.length(), at));
+        return Optional.ofNullable(at);
     }
 }

@@ -114,4 +114,43 @@ class RecordStoreTest {
         assertEquals(Optional.empty(), store.read(name));
         assertEquals(Optional.empty(), store.lastRequest(name));
     }
+
+    @Test
+    void viewsShareALookAtTheFilesForASecondAndSeeEveryWriteOfTheirOwnStoreAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        RecordStore store = new RecordStore(root, nanos::get);
+        EnvironmentName name = EnvironmentName.of("shop");
+        Instant at = Instant.ofEpochSecond(1767225600);
+        store.write(record("shop", "team/shop", "shop"));
+        store.writeRemoveAt(name, Optional.of(at));
+        assertEquals(EnvironmentRecord.Status.DEPLOYING, store.page(null, 10, r -> true).get(0).status());
+        assertEquals(Optional.of(at), store.removeAtForView(name));
+
+        // Edited by another process (or by hand) in the same second: views still show the last look, reads do not.
+        Path json = store.dir(name).resolve(RecordStore.ENVIRONMENT);
+        Files.writeString(json, Files.readString(json).replace("\"deploying\"", "\"running\""));
+        Files.writeString(store.dir(name).resolve(RecordStore.REMOVE_AT), (at.getEpochSecond() + 60) + "\n");
+        nanos.addAndGet(RecordStore.VIEW_LOOK_NANOS - 1);
+        assertEquals(EnvironmentRecord.Status.DEPLOYING, store.page(null, 10, r -> true).get(0).status(), "within the second");
+        assertEquals(Optional.of(at), store.removeAtForView(name), "within the second");
+        assertEquals(Optional.of(at.plusSeconds(60)), store.removeAt(name), "a read that is no view looks");
+        assertEquals(EnvironmentRecord.Status.RUNNING, store.read(name).orElseThrow().status(), "a read that is no view looks");
+
+        // A second later the views look again; a write of this store is seen by them at once.
+        nanos.addAndGet(RecordStore.VIEW_LOOK_NANOS);
+        EnvironmentRecord unlooked = store.page(null, 10, r -> true).get(0);
+        nanos.addAndGet(RecordStore.VIEW_LOOK_NANOS);
+        assertEquals(EnvironmentRecord.Status.RUNNING, store.page(null, 10, r -> true).get(0).status());
+        assertEquals(Optional.of(at.plusSeconds(60)), store.removeAtForView(name));
+        store.write(unlooked.withStatus(EnvironmentRecord.Status.TEARDOWN_FAILED));
+        store.writeRemoveAt(name, Optional.empty());
+        assertEquals(EnvironmentRecord.Status.TEARDOWN_FAILED, store.page(null, 10, r -> true).get(0).status(), "its own write");
+        assertEquals(Optional.empty(), store.removeAtForView(name), "its own write: never expires");
+
+        // The last request: looked at once, then as this store knows it (it writes every one it reads from Traefik's log).
+        assertEquals(Optional.empty(), store.lastRequestSeen(name));
+        store.writeLastRequest(name, at);
+        assertEquals(Optional.of(at), store.lastRequestSeen(name));
+        assertEquals(Optional.of(at), store.lastRequest(name));
+    }
 }
