@@ -110,7 +110,7 @@ public class EnvironmentResource {
                 if (i > 0) {
                     buffered.write(',');
                 }
-                ViewBytes.Parts parts = parts(shown.get(i));
+                ViewBytes.Parts parts = parts(shown.get(i), true);
                 views.write(buffered, parts, expiresIn(parts, now), mark -> view(parts, mark));
             }
             buffered.write(']');
@@ -217,16 +217,19 @@ public class EnvironmentResource {
     }
 
     private EnvironmentView view(EnvironmentRecord r) {
-        ViewBytes.Parts parts = parts(r);
+        ViewBytes.Parts parts = parts(r, false);
         return view(parts, expiresIn(parts, clock.instant().getEpochSecond()));
     }
 
-    /** What the view of a record is made of: its times, its last sample, its repository's limits. */
-    private ViewBytes.Parts parts(EnvironmentRecord r) {
+    /**
+     * What the view of a record is made of: its times, its last sample, its repository's limits;
+     * in a page of the list, its {@code removeat} as looked at in the last second.
+     */
+    private ViewBytes.Parts parts(EnvironmentRecord r, boolean inPage) {
         EnvironmentName env = r.environmentName();
         Optional<Instant> removeAt;
         try {
-            removeAt = records.removeAtForView(env);
+            removeAt = inPage ? records.removeAtForView(env) : records.removeAt(env);
         } catch (IllegalStateException unreadable) {
             removeAt = Optional.empty();
         }
