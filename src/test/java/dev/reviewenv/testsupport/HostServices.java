@@ -92,8 +92,7 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
             Path home = Files.createDirectories(root.resolve("home"));
             Path gitRoot = Files.createDirectories(root.resolve("git"));
             Path routes = Files.createDirectories(home.resolve(".reviewenv-traefik/dynamic"));
-            cachesBefore = new java.util.HashSet<>(Cmd.lines(Cmd.run(null, Map.of(), "docker", "volume", "ls", "-q", "--filter",
-                    "label=dev.reviewenv.build-cache").text()));
+            cachesBefore = Stacks.buildCaches();
             redis = RedisServer.start(aof);
             current = redis;
             String id = UUID.randomUUID().toString().substring(0, 8);
@@ -190,12 +189,7 @@ public class HostServices implements QuarkusTestResourceLifecycleManager {
                 // no records
             }
         }
-        for (String v : Cmd.lines(Cmd.run(null, Map.of(), "docker", "volume", "ls", "-q", "--filter",
-                "label=dev.reviewenv.build-cache").text())) {
-            if (!cachesBefore.contains(v)) {
-                Cmd.run(null, Map.of(), "docker", "volume", "rm", "-f", v);
-            }
-        }
+        Stacks.removeBuildCachesSince(cachesBefore);
         if (traefik != null) {
             Cmd.run(null, Map.of(), "docker", "rm", "-f", traefik);
         }

@@ -26,11 +26,14 @@ public final class JarService implements AutoCloseable {
     public final String network;
     public final Map<String, String> env = new HashMap<>();
     private Process process;
+    /** The build caches there were before: the ones this service's builds make are removed by {@link #close()}. */
+    private final java.util.Set<String> cachesBefore;
 
     public JarService(boolean aof) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is built by `mvn package`");
         }
+        cachesBefore = Stacks.buildCaches();
         redis = RedisServer.start(aof);
         root = Files.createTempDirectory("reviewenv-process");
         home = Files.createDirectories(root.resolve("home"));
@@ -116,6 +119,7 @@ public final class JarService implements AutoCloseable {
             process.destroyForcibly();
         }
         Cmd.run(null, Map.of(), "docker", "network", "rm", network);
+        Stacks.removeBuildCachesSince(cachesBefore);
         redis.close();
         Cmd.run(null, Map.of(), "rm", "-rf", root.toString());
         RestAssured.reset();

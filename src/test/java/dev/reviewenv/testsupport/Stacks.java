@@ -90,4 +90,18 @@ public final class Stacks {
                 builtImages(project).stream().map(i -> "image " + i)).flatMap(s -> s).toList();
     }
 
+    /** The repositories' build caches (volumes labelled {@code dev.reviewenv.build-cache}) there are now. */
+    public static java.util.Set<String> buildCaches() {
+        return new java.util.HashSet<>(Cmd.lines(Cmd.run(null, Map.of(), "docker", "volume", "ls", "-q", "--filter",
+                "label=dev.reviewenv.build-cache").text()));
+    }
+
+    /** Removes the build caches made since {@code before} was taken (a test's builds made them). */
+    public static void removeBuildCachesSince(java.util.Set<String> before) {
+        for (String v : buildCaches()) {
+            if (!before.contains(v)) {
+                Cmd.run(null, Map.of(), "docker", "volume", "rm", "-f", v);
+            }
+        }
+    }
 }
