@@ -79,9 +79,10 @@ public class Sleep {
     /**
      * The reaper's part: a running environment whose containers all stopped without reviewenv
      * (a restart of Docker or of the host) is put to sleep, so the next request starts it again;
-     * every running environment idle for {@code reviewenv.idle-after} goes to sleep. Says which.
+     * every running environment idle for {@code reviewenv.idle-after} goes to sleep, of {@code all}
+     * (the records as the pass listed them; each is looked at again under its lock). Says which.
      */
-    public List<String> sleepIdle(Instant now) {
+    public List<String> sleepIdle(Instant now, List<EnvironmentRecord> all) {
         List<String> lines = new ArrayList<>();
         restStopped(lines);
         Optional<Duration> idle = config.idleAfter().flatMap(l -> l.duration());
@@ -94,7 +95,7 @@ public class Sleep {
             Log.warnf("could not read Traefik's access log (%s); nothing is put to sleep this pass", e.getMessage());
             return lines;
         }
-        for (EnvironmentRecord record : records.list()) {
+        for (EnvironmentRecord record : all) {
             if (record.status() != EnvironmentRecord.Status.RUNNING || activity.lastUsed(record).plus(idle.get()).isAfter(now)) {
                 continue;
             }

@@ -132,7 +132,18 @@ public final class EnvironmentNames {
     }
 
     public static boolean isValid(String name) {
-        return name != null && VALID.matcher(name).matches();
+        // VALID, spelled as a loop: every record name goes through here on each list and reaper pass.
+        if (name == null || name.isEmpty() || name.length() > 63) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!alnum && (c != '-' || i == 0 || i == name.length() - 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String trimDashes(String s) {

@@ -12,6 +12,7 @@ import dev.reviewenv.notice.Notices;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,11 +37,12 @@ public class ExpiryWarnings {
     }
 
     /** Warns every environment that is due a warning at {@code now}; returns how many were warned. */
-    public int send(Instant now) {
+    public int send(Instant now, List<EnvironmentRecord> all) {
         int sent = 0;
-        for (EnvironmentName name : records.names()) {
+        for (EnvironmentRecord listed : all) {
+            EnvironmentName name = listed.environmentName();
             try {
-                if (due(name, now).isPresent()) {
+                if (due(listed, now).isPresent()) {
                     Optional<EnvironmentLocks.Held> lock = locks.tryHold(name);
                     if (lock.isPresent()) {
                         try (EnvironmentLocks.Held held = lock.get()) {
@@ -55,27 +57,29 @@ public class ExpiryWarnings {
         return sent;
     }
 
+    /** Looked at again under the lock: a deploy may have renewed or ended it meanwhile. */
     private boolean warn(EnvironmentName name, Instant now) {
-        Optional<Instant> removeAt = due(name, now);
+        Optional<EnvironmentRecord> record = records.read(name);
+        Optional<Instant> removeAt = record.flatMap(r -> due(r, now));
         if (removeAt.isEmpty()) {
             return false;
         }
-        EnvironmentRecord record = records.read(name).orElseThrow();
-        notices.send(Notice.EXPIRING, record, removeAt, null, null, links.link(name, removeAt.get()));
-        records.write(record.warned(removeAt.get().getEpochSecond()));
+        notices.send(Notice.EXPIRING, record.get(), removeAt, null, null, links.link(name, removeAt.get()));
+        records.write(record.get().warned(removeAt.get().getEpochSecond()));
         return true;
     }
 
     /** The {@code removeat} to warn about now, if the environment is due its warning and has not had it. */
-    private Optional<Instant> due(EnvironmentName name, Instant now) {
-        Optional<Instant> removeAt = records.removeAt(name);
-        Optional<EnvironmentRecord> record = records.read(name);
-        if (removeAt.isEmpty() || record.isEmpty() || record.get().status() != EnvironmentRecord.Status.RUNNING
-                || !now.isBefore(removeAt.get())
-                || Long.valueOf(removeAt.get().getEpochSecond()).equals(record.get().expiryWarned())) {
+    private Optional<Instant> due(EnvironmentRecord record, Instant now) {
+        if (record.status() != EnvironmentRecord.Status.RUNNING) {
             return Optional.empty();
         }
-        Duration lifetime = Lifetimes.of(record.get(), removeAt.get());
+        Optional<Instant> removeAt = records.removeAt(record.environmentName());
+        if (removeAt.isEmpty() || !now.isBefore(removeAt.get())
+                || Long.valueOf(removeAt.get().getEpochSecond()).equals(record.expiryWarned())) {
+            return Optional.empty();
+        }
+        Duration lifetime = Lifetimes.of(record, removeAt.get());
         Duration warning = config.notifications().expiryWarning().duration().orElse(Duration.ZERO);
         if (warning.compareTo(lifetime.dividedBy(4)) > 0) {
             warning = lifetime.dividedBy(4);

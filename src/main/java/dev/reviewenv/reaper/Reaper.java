@@ -102,19 +102,25 @@ public class Reaper {
                 end(e, now, reaped, failed, skipped).ifPresent(ended::add);
             }
         }
+        // The records as they are after the endings, looked at once for the rest of the pass (each
+        // step that acts on one looks at it again under its lock).
+        List<EnvironmentRecord> all = records.list();
         if (!dryRun) {
             try {
                 Capacity.FloorPass floor = capacity.enforceFloor();
                 reaped.addAll(floor.lines());
                 floor.evicted().forEach(name -> ended.add(EndReason.EVICTED));
-                sleep.sleepIdle(now).forEach(reaped::add);
+                if (!floor.evicted().isEmpty()) {
+                    all = records.list();
+                }
+                sleep.sleepIdle(now, all).forEach(reaped::add);
                 nodeLoss.check().forEach(reaped::add);
-                rejoin().forEach(reaped::add);
+                rejoin(all).forEach(reaped::add);
             } catch (RuntimeException e) {
                 failed.add("could not look at the disk floor, idle environments, lost nodes and Traefik's networks: "
                         + e.getMessage());
             }
-            int warned = warnings.send(now);
+            int warned = warnings.send(now, all);
             if (warned > 0) {
                 Log.infof("%d environment(s) warned that they expire soon", warned);
             }
@@ -126,7 +132,7 @@ public class Reaper {
         // Environments ended, by reason; not the pass's other lines (sleeps, cache trims, lost nodes, what a dry run would do).
         ended.forEach(reason -> meters.counter("reviewenv.reaper.ended", "reason", reason.key()).increment());
         meters.counter("reviewenv.failures", "reason", "teardown").increment(failed.size());
-        Log.infof("reaper pass over %d records: %d ended, %d failed, %d left, in %d ms", records.names().size(), ended.size(),
+        Log.infof("reaper pass over %d records: %d ended, %d failed, %d left, in %d ms", all.size(), ended.size(),
                 failed.size(), skipped.size(), ms);
         return new Report(reaped, failed, skipped);
     }
@@ -135,10 +141,10 @@ public class Reaper {
      * Traefik on the routing network of every environment that has one (a Traefik container made
      * anew, by a restart of its unit, is on none of them): what had to be joined again, one line each.
      */
-    private List<String> rejoin() {
+    private List<String> rejoin(List<EnvironmentRecord> all) {
         Set<String> joined = traefik.networks();
         List<String> lines = new ArrayList<>();
-        for (EnvironmentRecord r : records.list()) {
+        for (EnvironmentRecord r : all) {
             String network = r.upOrAsleep() ? r.routingNetwork() : null;
             if (network != null && !joined.contains(network)) {
                 try {

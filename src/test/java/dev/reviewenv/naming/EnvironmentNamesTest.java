@@ -138,4 +138,22 @@ class EnvironmentNamesTest {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Branch("team/shop", ref), ref);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theLoopThatChecksANameSaysWhatThePatternSays() {
+        java.util.Random random = new java.util.Random(20261202);
+        String alphabet = "abz09-_A.";
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder name = new StringBuilder();
+            int length = random.nextInt(n % 10 == 0 ? 70 : 8);
+            for (int i = 0; i < length; i++) {
+                name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String s = name.toString();
+            assertEquals(EnvironmentNames.VALID.matcher(s).matches(), EnvironmentNames.isValid(s), "'" + s + "'");
+        }
+        for (String s : java.util.List.of("a", "0", "a-b", "a".repeat(63), "a".repeat(64), "-a", "a-", "", "a--b")) {
+            assertEquals(EnvironmentNames.VALID.matcher(s).matches(), EnvironmentNames.isValid(s), "'" + s + "'");
+        }
+    }
 }
