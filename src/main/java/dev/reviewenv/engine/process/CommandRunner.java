@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,15 +55,16 @@ public class CommandRunner {
                 String started = lines.length == 2 ? lines[0] : "";
                 String recorded = lines.length == 2 ? lines[1] : lines[0];
                 long pid = Long.parseLong(owned[1]);
-                ProcessHandle.of(pid).filter(h -> started.isEmpty()
-                        ? h.info().commandLine().map(c -> c.equals(recorded)).orElse(false)
-                        : h.info().startInstant().map(i -> Long.toString(i.toEpochMilli()).equals(started)).orElse(false))
-                        .ifPresent(h -> {
-                            List<ProcessHandle> tree = new java.util.ArrayList<>(h.descendants().toList());
-                            tree.add(h);
-                            tree.forEach(ProcessHandle::destroyForcibly);
-                            ended.add("ended " + recorded + " (pid " + pid + "), left running by a service that was killed");
-                        });
+                Optional<ProcessHandle> alive = ProcessHandle.of(pid);
+                if (alive.isPresent() && sameProcess(alive.get(), started, recorded)) {
+                    List<ProcessHandle> tree = new java.util.ArrayList<>(alive.get().descendants().toList());
+                    tree.add(alive.get());
+                    tree.forEach(ProcessHandle::destroyForcibly);
+                    ended.add("ended " + recorded + " (pid " + pid + "), left running by a service that was killed");
+                } else if (alive.isPresent()) {
+                    ended.add("left pid " + pid + " alone: it is not the command a killed service left (" + recorded
+                            + ", started " + started + "), its pid was taken again");
+                }
                 java.nio.file.Files.deleteIfExists(f);
             }
         } catch (IOException | NumberFormatException e) {
@@ -182,14 +184,43 @@ public class CommandRunner {
         }
     }
 
+    /**
+     * Whether the process is the one a pid file names: by its start in clock ticks since boot, as
+     * the kernel gives it ({@code proc <ticks>}); by the start Java computed (epoch milliseconds,
+     * pid files of an older service); else by its command line (the oldest, one-line files).
+     */
+    private static boolean sameProcess(ProcessHandle h, String started, String recorded) {
+        if (started.startsWith(PROC_START)) {
+            return startTicks(h.pid()).map(t -> (PROC_START + t).equals(started)).orElse(false);
+        }
+        if (!started.isEmpty()) {
+            return h.info().startInstant().map(i -> Long.toString(i.toEpochMilli()).equals(started)).orElse(false);
+        }
+        return h.info().commandLine().map(c -> c.equals(recorded)).orElse(false);
+    }
+
+    private static final String PROC_START = "proc ";
+
+    /** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks after boot (exec does not change it). */
+    static Optional<String> startTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return after.length > 19 ? Optional.of(after[19]) : Optional.empty();
+        } catch (IOException | RuntimeException gone) {
+            return Optional.empty();
+        }
+    }
+
     private Path remember(Process process) {
         try {
             java.nio.file.Files.createDirectories(pidDir);
             Path f = pidDir.resolve(ProcessHandle.current().pid() + "-" + process.pid());
-            // The start time names the process for good (a pid is reused; the command line read this early may
-            // still be Java's spawn helper's, before it execs the command): the first line, then the command line.
-            java.nio.file.Files.writeString(f, process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("")
-                    + "\n" + process.info().commandLine().orElse(""), StandardCharsets.UTF_8);
+            // The start names the process for good (a pid is reused; the command line read this early may still be
+            // Java's spawn helper's, before it execs the command): the first line, then the command line.
+            String start = startTicks(process.pid()).map(t -> PROC_START + t)
+                    .orElseGet(() -> process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse(""));
+            java.nio.file.Files.writeString(f, start + "\n" + process.info().commandLine().orElse(""), StandardCharsets.UTF_8);
             return f;
         } catch (IOException e) {
             return null; // only the clean-up after a SIGKILL needs it

@@ -97,6 +97,38 @@ class CommandRunnerTest {
         }
     }
 
+    @Test
+    void aCommandIsKnownByTheStartThePidFileGivesAndAPidTakenAgainIsLeftAlone() throws Exception {
+        Path dir = pids.resolve("running");
+        CommandRunner runner = new CommandRunner(dir);
+        var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> runner.run(List.of("sleep", "60"), null, Map.of(),
+                Duration.ofSeconds(90), line -> { }));
+        Path file = null;
+        for (int i = 0; i < 200 && file == null; i++) {
+            Thread.sleep(25);
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    file = files.findFirst().orElse(null);
+                }
+            }
+        }
+        assertTrue(file != null, "the running command has its pid file");
+        String written = Files.readString(file, StandardCharsets.UTF_8);
+        long pid = Long.parseLong(file.getFileName().toString().split("-")[1]);
+        assertTrue(written.startsWith("proc " + CommandRunner.startTicks(pid).orElseThrow() + "\n"), written);
+        // The same file, as a service that was killed would have left it; and one naming the same pid with another start.
+        Path stranger = pids.resolve("left");
+        Files.createDirectories(stranger);
+        Files.writeString(stranger.resolve("999999999-" + pid), "proc 1\nsleep 60", StandardCharsets.UTF_8);
+        assertEquals(List.of("left pid " + pid + " alone: it is not the command a killed service left (sleep 60, started proc 1),"
+                + " its pid was taken again"), new CommandRunner(stranger).endLeftovers());
+        assertFalse(running.isDone(), "a process that is not the one named is not ended");
+        Files.writeString(stranger.resolve("999999999-" + pid), written, StandardCharsets.UTF_8);
+        List<String> ended = new CommandRunner(stranger).endLeftovers();
+        assertEquals(1, ended.size(), ended.toString());
+        assertFalse(running.get(30, java.util.concurrent.TimeUnit.SECONDS).ok(), "the command was ended");
+    }
+
     private List<Path> listing() {
         try (var files = Files.list(pids)) {
             return files.filter(f -> !f.getFileName().toString().equals("child.pid")).toList();
