@@ -241,7 +241,8 @@ public class EnvironmentResource {
         return p.removeAt().map(at -> Math.max(0, at.getEpochSecond() - nowSeconds)).orElse(null);
     }
 
-    private static EnvironmentView view(ViewBytes.Parts p, Long expiresIn) {
+    /** The view made of {@code parts}, with {@code expiresIn} as its expiresInSeconds. */
+    static EnvironmentView view(ViewBytes.Parts p, Long expiresIn) {
         EnvironmentRecord r = p.record();
         ResourceUse.Sample s = p.sample();
         Limits limits = p.limits();

@@ -31,12 +31,7 @@ class ViewBytesTest {
 
     private EnvironmentView view(ViewBytes.Parts p, Long expiresIn) {
         made.incrementAndGet();
-        EnvironmentRecord r = p.record();
-        ResourceUse.Sample s = p.sample();
-        return new EnvironmentView(r.name(), r.repository(), r.branch(), r.ref(), r.commit(), r.url(), r.status().key(),
-                r.createdAt(), r.deployedAt(), p.removeAt().orElse(null), expiresIn, "web", 80, r.lastJob(),
-                p.lastRequest().orElse(null), new EnvironmentView.Resources(s == null ? null : s.memory(), null, null,
-                        s == null ? null : s.at(), LIMITS.memory(), LIMITS.cpus(), LIMITS.pids()));
+        return EnvironmentResource.view(p, expiresIn);
     }
 
     private String written(ViewBytes.Parts parts, Long expiresIn) throws Exception {

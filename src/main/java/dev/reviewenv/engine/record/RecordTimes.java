@@ -40,7 +40,23 @@ final class RecordTimes {
      * A {@code removeat} as read, while its file is the same (an edit by hand changes its time or
      * size), and when it was looked at ({@code at} null: there was none then).
      */
-    private record RemoveAt(Path file, Object fileKey, long size, FileTime modified, Instant at, long lookedAt) {
+    private static final class RemoveAt {
+        final Path file;
+        final Object fileKey;
+        final long size;
+        final FileTime modified;
+        final Instant at;
+        volatile long lookedAt;
+
+        RemoveAt(Path file, BasicFileAttributes a, Instant at, long lookedAt) {
+            this.file = file;
+            this.fileKey = a == null ? null : a.fileKey();
+            this.size = a == null ? 0 : a.size();
+            this.modified = a == null ? null : a.lastModifiedTime();
+            this.at = at;
+            this.lookedAt = lookedAt;
+        }
+
         boolean same(BasicFileAttributes a) {
             return at != null && java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
         }
@@ -78,22 +94,20 @@ final class RecordTimes {
      */
     Optional<Instant> removeAt(EnvironmentName name) {
         RemoveAt known = removeAts.get(name);
-        Path file = known != null ? known.file() : dir.apply(name).resolve(RecordStore.REMOVE_AT);
+        Path file = known != null ? known.file : dir.apply(name).resolve(RecordStore.REMOVE_AT);
         long lookedAt = ticker.getAsLong();
         try {
             BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
             if (known != null && known.same(now)) {
-                if (lookedAt - known.lookedAt() > 1_000_000L) {
-                    removeAts.put(name, new RemoveAt(file, known.fileKey(), known.size(), known.modified(), known.at(), lookedAt));
-                }
-                return Optional.of(known.at());
+                known.lookedAt = lookedAt;
+                return Optional.of(known.at);
             }
             String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
             Instant at = Instant.ofEpochSecond(Long.parseLong(text));
-            removeAts.put(name, new RemoveAt(file, now.fileKey(), now.size(), now.lastModifiedTime(), at, lookedAt));
+            removeAts.put(name, new RemoveAt(file, now, at, lookedAt));
             return Optional.of(at);
         } catch (NoSuchFileException e) {
-            removeAts.put(name, new RemoveAt(file, null, 0, null, null, lookedAt));
+            removeAts.put(name, new RemoveAt(file, null, null, lookedAt));
             return Optional.empty();
         } catch (NumberFormatException e) {
             throw new IllegalStateException(file + ": expected epoch seconds on one line, e.g. 1767225600");
@@ -105,8 +119,8 @@ final class RecordTimes {
     /** The same for a view: the one looked at less than {@code window} nanoseconds ago, else looked at. */
     Optional<Instant> removeAtForView(EnvironmentName name, long window) {
         RemoveAt known = removeAts.get(name);
-        if (known != null && ticker.getAsLong() - known.lookedAt() < window) {
-            return Optional.ofNullable(known.at());
+        if (known != null && ticker.getAsLong() - known.lookedAt < window) {
+            return Optional.ofNullable(known.at);
         }
         return removeAt(name);
     }
