@@ -114,6 +114,8 @@ class SeedOnBtrfsIT {
         long bytes = Long.parseLong(m.group(2));
         assertTrue(bytes >= GIB && bytes < GIB + 16 * MIB, "a GiB and a little: " + bytes);
         assertTrue(Double.parseDouble(m.group(3)) < 1.0, "in under a second: " + m.group(0));
+        assertTrue(output.contains("its files were written to disk first, before the pause"),
+                "main's GiB, just written, was synced before main was paused, not by the reflink under the pause:\n" + output);
         assertTrue(taken < 100 * MIB, "a seeded GiB on btrfs takes next to no space: " + taken / MIB + " MiB for the whole deploy");
         System.out.printf("SeedOnBtrfsIT: %s; the whole deploy took %d KiB of free space%n", m.group(0), taken / 1024);
         assertTrue(output.contains("Traefik"), "the deploy says Traefik is missing on that daemon:\n" + output);

@@ -145,8 +145,13 @@ public class Seeding {
             out.accept("seed: paused " + String.join(", ", copy.paused()) + " of " + baseName + " for the copy, and resumed");
         }
         out.accept("seed: volume " + key + " copied from " + baseName + ": " + copy.bytes() + " bytes by "
-                + (copy.reflink() ? "reflink" : "plain copy") + " in " + String.format(java.util.Locale.ROOT, "%.3f",
-                        copy.took().toNanos() / 1e9) + " s");
+                + (copy.reflink() ? "reflink" : "plain copy") + " in " + seconds(copy.took()) + " s"
+                + (copy.reflink() ? " (its files were written to disk first, before the pause: " + seconds(size.get().measured())
+                        + " s with measuring)" : ""));
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.3f", d.toNanos() / 1e9);
     }
 
     /** The labels the rendered file gives the volume (reviewenv's among them), and where it was copied from. */

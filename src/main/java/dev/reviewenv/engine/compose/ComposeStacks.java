@@ -54,7 +54,7 @@ public class ComposeStacks implements StackEngine {
         }
         requireOwn(owner, volume);
         DockerVolumes.Measured m = docker.volumes().measure(volume, bound);
-        return Optional.of(new VolumeSize(m.bytes(), m.reflink()));
+        return Optional.of(new VolumeSize(m.bytes(), m.reflink(), m.took()));
     }
 
     /** The copy carries Compose's labels of the target project's volume too, so Compose takes it as its own. */
@@ -66,7 +66,7 @@ public class ComposeStacks implements StackEngine {
         all.put(Labels.COMPOSE_PROJECT, target.value());
         all.put(COMPOSE_VOLUME, key);
         DockerVolumes.Copied c = docker.volumes().copy(volume, to, all, new DockerVolumes.Measured(measured.bytes(),
-                measured.reflink()), bound);
+                measured.reflink(), measured.measured()), bound);
         return new VolumeCopy(c.bytes(), c.reflink(), c.took(), c.paused());
     }
 

@@ -64,8 +64,12 @@ public class DockerVolumes {
         this.clock = clock;
     }
 
-    /** How much a volume holds on disk, and whether a copy on the engine's volume file system shares blocks. */
-    public record Measured(long bytes, boolean reflink) {
+    /**
+     * How much a volume holds on disk, whether a copy on the engine's volume file system shares
+     * blocks, and how long measuring it took, with writing its files' pending data to disk where a
+     * reflink will be made.
+     */
+    public record Measured(long bytes, boolean reflink, Duration took) {
     }
 
     /** A copy made: the bytes copied, whether by reflink, how long it took, and the containers paused meanwhile. */
@@ -74,28 +78,36 @@ public class DockerVolumes {
 
     /**
      * Measures {@code volume}: the bytes its files take ({@code du}) and whether a reflink works
-     * where volumes live (tried in a scratch volume of reviewenv's, removed after).
+     * where volumes live (tried in a scratch volume of reviewenv's, removed after). Where it does,
+     * each file of the volume is then synced to disk: a reflink first writes out what the source
+     * has not written yet (btrfs and XFS both do), which for a GiB just written takes seconds to
+     * half a minute on a busy disk. Done here, before anything is paused, that wait is not part
+     * of the pause the copy needs; only what is written between the two is left for the copy.
      */
     public Measured measure(String volume, Duration bound) {
         requirePlainLocal(volume);
         String probe = "reviewenv-copier-probe-" + java.util.UUID.randomUUID().toString().substring(0, 12);
         client.createVolumeCmd().withName(probe).withLabels(Map.of(LABEL, "probe")).exec();
         try {
+            Instant start = clock.instant();
             List<String> out = run(volume, probe, Map.of(LABEL, "probe"), MEASURE, bound);
             long bytes = -1;
             Boolean reflink = null;
+            boolean flushed = false;
             for (String line : out) {
                 String[] words = line.trim().split("\\s+");
                 if (words.length >= 2 && words[1].equals("/from")) {
                     bytes = Long.parseLong(words[0]);
                 } else if (line.startsWith("reflink ")) {
                     reflink = line.endsWith("yes");
+                } else if (line.equals("flushed")) {
+                    flushed = true;
                 }
             }
-            if (bytes < 0 || reflink == null) {
+            if (bytes < 0 || reflink == null || reflink && !flushed) {
                 throw new IllegalStateException("the copier did not say how large volume " + volume + " is: " + out);
             }
-            return new Measured(bytes, reflink);
+            return new Measured(bytes, reflink, Duration.between(start, clock.instant()));
         } finally {
             removeQuietly(probe);
         }
@@ -191,10 +203,16 @@ public class DockerVolumes {
         }
     }
 
-    /** What the copier runs: the size, then whether a reflink works in the scratch volume. */
+    /**
+     * What the copier runs: the size, then whether a reflink works in the scratch volume, and if it
+     * does, every regular file of the volume synced (fsync on each; a file it cannot sync is left to
+     * the copy, which then writes it out itself).
+     */
     private static final String MEASURE = "/usr/bin/du -s -B1 /from\n"
             + "busybox head -c 65536 /dev/zero > /to/probe\n"
-            + "if /bin/cp --reflink=always /to/probe /to/probe2 2>/dev/null; then echo reflink yes; else echo reflink no; fi\n";
+            + "if /bin/cp --reflink=always /to/probe /to/probe2 2>/dev/null; then echo reflink yes\n"
+            + "  busybox find /from -xdev -type f -exec busybox sync {} + 2>/dev/null; echo flushed\n"
+            + "else echo reflink no; fi\n";
     /** Every file with its owner, modes, times, links and extended attributes; blocks shared, or the copy fails. */
     private static final String COPY_REFLINK = "set -e\n/bin/cp -a --reflink=always /from/. /to/\n";
     /** The same where blocks cannot be shared: a plain copy, sparse files kept sparse. */

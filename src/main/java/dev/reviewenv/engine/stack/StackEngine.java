@@ -59,8 +59,11 @@ public interface StackEngine {
         }
     }
 
-    /** A volume about to be copied: the bytes it holds on disk, and whether a copy shares its blocks (a reflink). */
-    record VolumeSize(long bytes, boolean reflink) {
+    /**
+     * A volume about to be copied: the bytes it holds on disk, whether a copy shares its blocks (a
+     * reflink), and how long measuring it took (with, before a reflink, its files synced to disk).
+     */
+    record VolumeSize(long bytes, boolean reflink, java.time.Duration measured) {
     }
 
     /** A volume copied: the bytes, whether by reflink, how long it took, and the containers paused for it. */
