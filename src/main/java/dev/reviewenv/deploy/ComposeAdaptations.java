@@ -31,7 +31,12 @@ import java.util.regex.Pattern;
  * <li>a bind mount whose source resolves inside the checkout (links followed): mounted read-only
  * from the checkout; SELinux relabelling and consistency flags are dropped. One whose source is not
  * in the repository becomes a volume of the environment's own (Docker would have made an empty
- * directory there). A source outside the checkout is left for the policy to refuse.</li>
+ * directory there). A path of the host outside the checkout is never mounted: a writable one becomes
+ * a volume of the environment's own too (empty at first, as on a new host, where Docker makes an
+ * empty directory for a path that is not there), a read-only one is dropped (the container sees
+ * what its image has there, as for {@code /etc/localtime}). A path that stands for the host itself
+ * rather than for data (its root, devices, kernel, runtime sockets, Docker's own data, its logs),
+ * which no volume stands in for, is left for the policy to refuse.</li>
  * <li>services in profiles are not run (no profile is active); {@code restart} becomes {@code "no"}
  * and {@code deploy.restart_policy} goes (review environments do not restart by themselves);
  * {@code version} is ignored.</li>
@@ -39,6 +44,14 @@ import java.util.regex.Pattern;
  */
 final class ComposeAdaptations {
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
+    /**
+     * Host paths that stand for the host itself rather than for data: what a mount of them asks
+     * (devices, the kernel and its modules, the runtime's sockets, Docker's data, the host's logs)
+     * no volume of the environment's can give, so the policy refuses them.
+     */
+    private static final List<Path> HOST_ITSELF = java.util.stream.Stream.of("/dev", "/proc", "/sys", "/run", "/var/run",
+            "/lib/modules", "/usr/lib/modules", "/usr/src", "/boot", "/var/lib/docker", "/var/lib/containerd", "/var/log")
+            .map(Path::of).toList();
     /** Mount options of a short volume entry that only matter to a host path or to SELinux. */
     private static final Set<String> DROPPED_FLAGS = Set.of("z", "Z", "cached", "delegated", "consistent");
 
@@ -115,7 +128,10 @@ final class ComposeAdaptations {
         if (s.get("volumes") instanceof List<?> volumes && !trusted.contains(PolicyRule.BIND_MOUNTS)) {
             List<Object> adapted = new ArrayList<>();
             for (int i = 0; i < volumes.size(); i++) {
-                adapted.add(mount(at + ".volumes[" + i + "]", volumes.get(i)));
+                Object mount = mount(at + ".volumes[" + i + "]", volumes.get(i));
+                if (mount != null) {
+                    adapted.add(mount);
+                }
             }
             s.put("volumes", adapted);
         }
@@ -199,7 +215,10 @@ final class ComposeAdaptations {
                 + " instead (a fixed name would clash between branches)");
     }
 
-    /** One entry of a service's {@code volumes}: a bind of the checkout read-only, a missing one a volume, the rest as it was. */
+    /**
+     * One entry of a service's {@code volumes}: a bind of the checkout read-only, a missing one a
+     * volume, one of the host a volume or nothing (null), the rest as it was.
+     */
     private Object mount(String at, Object entry) {
         String source;
         String target;
@@ -226,9 +245,15 @@ final class ComposeAdaptations {
             Set<String> flags = parts.length > 2 ? Set.of(parts[2].split(",")) : Set.of();
             readOnly = flags.contains("ro");
         }
+        if (!Path.of(source).isAbsolute()) {
+            return entry; // not as Compose resolves it: the policy refuses it, naming why
+        }
+        if (!Path.of(source).normalize().startsWith(checkout)) {
+            return hostPath(at, source, target, readOnly, entry);
+        }
         Path real = Beneath.resolve(checkout, Path.of(source)).orElse(null);
-        if (real == null || !Path.of(source).isAbsolute()) {
-            return entry; // outside the checkout: the policy refuses it, naming why
+        if (real == null) {
+            return entry; // in the checkout, but its links lead out: the policy refuses it, naming why
         }
         if (!Files.exists(real)) {
             String key = volumeKey(checkout.relativize(real).toString());
@@ -274,6 +299,32 @@ final class ComposeAdaptations {
                 + (readOnly ? "" : " (a branch never writes into it)")
                 + (dropped.isEmpty() ? "" : "; " + String.join(", ", dropped) + " dropped (only a host path needs them)"));
         return bind;
+    }
+
+    /**
+     * A bind of a path of the host: a volume of the environment's own in its place when writable,
+     * nothing when read-only; as it was (for the policy to refuse) when the path stands for the host itself.
+     */
+    private Object hostPath(String at, String source, String target, boolean readOnly, Object entry) {
+        Path path = Path.of(source).normalize();
+        if (path.getNameCount() == 0 || source.endsWith(".sock") || HOST_ITSELF.stream().anyMatch(path::startsWith)) {
+            return entry;
+        }
+        if (readOnly) {
+            notes.add(at + ": " + path + " of the host is not mounted (a review environment never reads the host's files);"
+                    + " " + target + " is what the image has there");
+            return null;
+        }
+        String key = volumeKey("host" + path);
+        Map<String, Object> volume = new LinkedHashMap<>();
+        volume.put("type", "volume");
+        volume.put("source", key);
+        volume.put("target", target);
+        newVolumes.putIfAbsent(key, new LinkedHashMap<>());
+        notes.add(at + ": " + path + " of the host is not mounted (a review environment never writes the host's files); "
+                + target + " is a volume of the environment's own instead (" + key + ": empty at first, as on a new host where"
+                + " Docker makes an empty directory; kept across updates, removed with the environment)");
+        return volume;
     }
 
     /** The key of the volume that stands for a bind source the repository does not have: readable, and one per path. */

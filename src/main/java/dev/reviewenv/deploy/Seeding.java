@@ -128,7 +128,7 @@ public class Seeding {
             Map<String, Object> rendered, Consumer<String> out) {
         Duration bound = config.compose().timeout();
         Optional<String> from = StackObjects.named(baseModel, "volumes", key, baseName);
-        Optional<StackEngine.VolumeSize> size = from.flatMap(v -> engine.measureVolume(baseName, v, bound));
+        Optional<StackEngine.VolumeSize> size = from.flatMap(v -> engine.measureVolume(baseName, v, name, bound));
         if (size.isEmpty()) {
             out.accept("seed: the environment " + baseName + " has no volume " + key + "; it starts empty");
             return;

@@ -147,25 +147,63 @@ class ComposeAdaptationsTest {
     }
 
     @Test
-    void aBindThatLeadsOutIsLeftForThePolicyToRefuse() {
+    void aBindThatLeadsOutOrStandsForTheHostItselfIsLeftForThePolicyToRefuse() {
+        List<String> notes = new java.util.ArrayList<>();
+        List<String> asWritten = List.of(checkout + "/out/passwd:/p", "/var/run/docker.sock:/var/run/docker.sock", "/:/host",
+                "/proc:/host/proc:ro", "/sys/fs/cgroup:/cg:ro", "/dev/sda:/d", "/lib/modules:/lib/modules",
+                "/var/lib/docker:/docker:ro", "/var/log:/logs:ro", "/run/containerd/containerd.sock:/c.sock", "/home/u/app.sock:/s");
+        Map<String, Object> web = service("services:\n  web:\n    image: x\n    volumes:\n"
+                + asWritten.stream().map(v -> "      - " + v + "\n").collect(java.util.stream.Collectors.joining()), notes);
+        assertEquals(asWritten, web.get("volumes"), "a link out is not followed out; the host itself is not stood in for");
+        assertEquals(List.of(), notes);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.reviewenv.engine.compose.ComposeFileException.class,
+                () -> ComposePolicy.enforce("f", Map.of("services", Map.of("web", web)), "x", checkout, Set.of()));
+        assertEquals(asWritten.size(), e.problems().size(), e.problems().toString());
+    }
+
+    @Test
+    void aPathOfTheHostIsNeverMountedAWritableOneIsAVolumeOfTheEnvironmentsAndAReadOnlyOneIsDropped() {
         List<String> notes = new java.util.ArrayList<>();
         Map<String, Object> web = service("""
                 services:
                   web:
                     image: x
                     volumes:
-                      - $CHECKOUT/out/passwd:/p
-                      - /etc:/host-etc
-                      - $CHECKOUT/../..:/up
-                      - /var/run/docker.sock:/var/run/docker.sock
+                      - /root/minecraft_data:/data:rw
+                      - {type: bind, source: /etc, target: /host-etc, bind: {create_host_path: true}}
+                      - $CHECKOUT/../shared:/shared
+                      - /etc/localtime:/etc/localtime:ro
+                      - {type: bind, source: /home/u/.aws, target: /root/.aws, read_only: true}
+                      - data:/named
+                volumes:
+                  data: {}
                 """, notes);
-        List<?> volumes = (List<?>) web.get("volumes");
-        assertEquals(checkout + "/out/passwd:/p", volumes.get(0), "a link out is not followed out");
-        assertEquals("/etc:/host-etc", volumes.get(1));
+        String minecraft = ComposeAdaptations.volumeKey("host/root/minecraft_data");
+        String etc = ComposeAdaptations.volumeKey("host/etc");
+        String shared = ComposeAdaptations.volumeKey("host" + checkout.getParent().resolve("shared"));
+        assertTrue(minecraft.matches("bind-host-root-minecraft-data-[0-9a-f]{6}"), minecraft);
+        assertEquals(List.of(Map.of("type", "volume", "source", minecraft, "target", "/data"),
+                Map.of("type", "volume", "source", etc, "target", "/host-etc"),
+                Map.of("type", "volume", "source", shared, "target", "/shared"),
+                "data:/named"), web.get("volumes"), "no bind of the host is left; the named volume is as it was");
+        assertEquals(5, notes.size(), notes.toString());
+        assertTrue(notes.get(0).startsWith("services.web.volumes[0]: /root/minecraft_data of the host is not mounted (a review"
+                + " environment never writes the host's files); /data is a volume of the environment's own instead (" + minecraft
+                + ": empty at first"), notes.get(0));
+        assertTrue(notes.get(3).equals("services.web.volumes[3]: /etc/localtime of the host is not mounted (a review environment"
+                + " never reads the host's files); /etc/localtime is what the image has there"), notes.get(3));
+        assertTrue(notes.get(4).startsWith("services.web.volumes[4]: /home/u/.aws of the host is not mounted"), notes.get(4));
+        ComposePolicy.enforce("f", Map.of("services", Map.of("web", web), "volumes", Map.of("data", Map.of(), minecraft, Map.of(),
+                etc, Map.of(), shared, Map.of())), "x", checkout, Set.of());
+    }
+
+    @Test
+    void aTrustedRepositoryKeepsItsBindsOfTheHost() {
+        List<String> notes = new java.util.ArrayList<>();
+        Map<String, Object> web = service("services:\n  web:\n    image: x\n    volumes: [\"/srv/media:/media:ro\", \"/srv/up:/up\"]\n",
+                notes, EnumSet.of(PolicyRule.BIND_MOUNTS));
+        assertEquals(List.of("/srv/media:/media:ro", "/srv/up:/up"), web.get("volumes"));
         assertEquals(List.of(), notes);
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.reviewenv.engine.compose.ComposeFileException.class,
-                () -> ComposePolicy.enforce("f", Map.of("services", Map.of("web", web)), "x", checkout, Set.of()));
-        assertEquals(4, e.problems().size(), e.problems().toString());
     }
 
     @Test

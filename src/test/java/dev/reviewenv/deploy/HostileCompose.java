@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Compose models that would reach outside their environment, each with the path its refusal must
- * name, as the policy sees them (after the adaptations, which leave each of these as it is).
+ * name, given to the policy as they are: it refuses each whatever came before it (the adaptations
+ * leave most of them as they are; a bind of a host path for data they turn into a volume first).
  */
 public final class HostileCompose {
     private HostileCompose() {

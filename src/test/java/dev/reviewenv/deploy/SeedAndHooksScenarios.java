@@ -117,6 +117,10 @@ abstract class SeedAndHooksScenarios {
         String log = job.getString("output");
         assertTrue(log.matches("(?s).*seed: volume db copied from " + base + ": \\d+ bytes by plain copy in [0-9.]+ s.*"), log);
         assertTrue(log.contains("seed: paused " + base + "_db_1 of " + base + " for the copy, and resumed"), log);
+        assertFalse(events(before, "label=dev.reviewenv.copier=probe", "label=dev.reviewenv.environment=" + name,
+                "label=com.docker.compose.project=" + name, "event=start").isEmpty(),
+                "the measuring container ran with the new environment's labels, as its probe volume has them: what a service"
+                        + " killed meanwhile leaves is swept with that environment");
 
         // The base's db was paused before the copy started and resumed after it ended, by Docker's own account.
         List<String> paused = events(before, "container=" + baseDb, "event=pause", "event=unpause");

@@ -109,8 +109,24 @@ final class Escapes {
         c.add(refused("oom_score_adj below zero", web("    oom_score_adj: -1000\n"), "services.web.oom_score_adj"));
         // Every mount form.
         c.add(refused("bind of the root", web("    volumes: [\"/:/host\"]\n"), "services.web.volumes[0]"));
-        c.add(refused("bind, long form", web("    volumes:\n      - {type: bind, source: /etc, target: /h}\n"), "services.web.volumes[0]"));
-        c.add(refused("bind interpolated", web("    volumes: [\"${HOME:-/root}:/h\"]\n"), "services.web.volumes[0]"));
+        c.add(refused("bind of the host's kernel interfaces", web("    volumes: [\"/sys:/host-sys:ro\"]\n"), "services.web.volumes[0]"));
+        c.add(refused("bind of Docker's data, read-only", web("    volumes: [\"/var/lib/docker:/d:ro\"]\n"), "services.web.volumes[0]"));
+        // A path of the host for data is never mounted: a volume of the environment's own stands for a
+        // writable one, a read-only one is dropped; what the container then sees is checked.
+        c.add(new Case("bind of the host's /etc, long form", compose(web("    volumes:\n      - {type: bind, source: /etc, target: /h}\n")),
+                Map.of(), new Runs(containers -> assertVolumeAt(containers.get(0), "/h"))));
+        c.add(new Case("bind interpolated to the home of the host", compose(web("    volumes: [\"${HOME:-/root}:/h\"]\n")), Map.of(),
+                new Runs(containers -> assertVolumeAt(containers.get(0), "/h"))));
+        c.add(new Case("a writable bind of the host's directory, written at start", compose(WEB.replace(
+                "command: [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/\"]",
+                "command: [\"sh\", \"-c\", \"echo pwned > /m/written; exec httpd -f -p 8080 -h /\"]")
+                + "    volumes: [\"" + h.markerDir() + ":/m\"]\n"), Map.of(), new Runs(containers -> assertVolumeAt(containers.get(0), "/m"))));
+        c.add(new Case("a read-only bind of the host's secret", compose(web("    volumes: [\"" + h.secret() + ":/s:ro\"]\n")), Map.of(),
+                new Runs(containers -> {
+                    for (JsonNode m : containers.get(0).at("/Mounts")) {
+                        assertNotEquals("/s", m.at("/Destination").asText(), "nothing is mounted at /s: " + m);
+                    }
+                })));
         c.add(refused("docker socket", web("    volumes: [\"/var/run/docker.sock:/s\"]\n"), "Docker socket"));
         c.add(refused("volume backed by a host path", web("    volumes: [\"vol:/v\"]\nvolumes:\n  vol:\n    driver_opts: {type: none, o: bind, device: "
                 + h.markerDir() + "}\n"), "volumes.vol.driver_opts"));
@@ -257,6 +273,19 @@ final class Escapes {
             prev = n;
         }
         return sb + WEB + "    labels: {bomb: *i}\n";
+    }
+
+    /** The container has a volume of its environment's own at {@code target}, where the file asked for a path of the host. */
+    static void assertVolumeAt(JsonNode ct, String target) {
+        String environment = ct.at("/Config/Labels/dev.reviewenv.environment").asText();
+        for (JsonNode m : ct.at("/Mounts")) {
+            if (target.equals(m.at("/Destination").asText())) {
+                assertEquals("volume", m.at("/Type").asText(), "a volume at " + target + ": " + m);
+                assertTrue(m.at("/Name").asText().startsWith(environment + "_bind-host-"), "the environment's own: " + m);
+                return;
+            }
+        }
+        throw new AssertionError("nothing is mounted at " + target + ": " + ct.at("/Mounts"));
     }
 
     /** The cgroup namespace the daemon gives containers that ask for none: host on cgroup v1, private on v2. */

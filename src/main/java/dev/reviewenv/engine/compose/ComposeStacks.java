@@ -48,12 +48,14 @@ public class ComposeStacks implements StackEngine {
     }
 
     @Override
-    public Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, java.time.Duration bound) {
+    public Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, EnvironmentName target,
+            java.time.Duration bound) {
         if (!docker.volumes().exists(volume)) {
             return Optional.empty();
         }
         requireOwn(owner, volume);
-        DockerVolumes.Measured m = docker.volumes().measure(volume, bound);
+        DockerVolumes.Measured m = docker.volumes().measure(volume, Map.of(Labels.ENVIRONMENT, target.value(),
+                Labels.COMPOSE_PROJECT, target.value()), bound);
         return Optional.of(new VolumeSize(m.bytes(), m.reflink(), m.took()));
     }
 

@@ -85,12 +85,23 @@ public class DockerVolumes {
      * of the pause the copy needs; only what is written between the two is left for the copy.
      */
     public Measured measure(String volume, Duration bound) {
+        return measure(volume, Map.of(), bound);
+    }
+
+    /**
+     * The same, the probe volume and the copier's container also carrying {@code labels} (those of
+     * the environment the copy is for): one a service killed meanwhile leaves behind is swept with
+     * that environment.
+     */
+    public Measured measure(String volume, Map<String, String> labels, Duration bound) {
         requirePlainLocal(volume);
         String probe = "reviewenv-copier-probe-" + java.util.UUID.randomUUID().toString().substring(0, 12);
-        client.createVolumeCmd().withName(probe).withLabels(Map.of(LABEL, "probe")).exec();
+        Map<String, String> own = new LinkedHashMap<>(labels);
+        own.put(LABEL, "probe");
+        client.createVolumeCmd().withName(probe).withLabels(own).exec();
         try {
             Instant start = clock.instant();
-            List<String> out = run(volume, probe, Map.of(LABEL, "probe"), MEASURE, bound);
+            List<String> out = run(volume, probe, own, MEASURE, bound);
             long bytes = -1;
             Boolean reflink = null;
             boolean flushed = false;

@@ -114,7 +114,7 @@ public class SwarmStacks implements StackEngine {
     }
 
     @Override
-    public Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, Duration bound) {
+    public Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, EnvironmentName target, Duration bound) {
         throw new IllegalStateException(cannotCopyVolumes().orElseThrow());
     }
 
