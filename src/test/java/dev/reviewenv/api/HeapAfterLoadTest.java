@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** When the heap is given back: once after each burst of work, when a whole look saw no collection. */
+/**
+ * When the heap is given back: once after each burst of work, when a whole look saw no collection
+ * and enough reached the old generation since its last full collection.
+ */
 class HeapAfterLoadTest {
     final AtomicLong count = new AtomicLong();
-    final AtomicLong committed = new AtomicLong(64L << 20);
+    final AtomicLong promoted = new AtomicLong(20L << 20);
     final AtomicLong asked = new AtomicLong();
-    final HeapAfterLoad trim = new HeapAfterLoad(count::get, committed::get, () -> {
+    final HeapAfterLoad trim = new HeapAfterLoad(count::get, promoted::get, () -> {
         asked.incrementAndGet();
         count.incrementAndGet(); // the collection asked for counts like any other
     });
@@ -37,8 +40,8 @@ class HeapAfterLoadTest {
     }
 
     @Test
-    void aSmallHeapIsLeftAsItIs() {
-        committed.set(16L << 20);
+    void littlePromotedSinceTheLastFullCollectionIsLeftAsItIs() {
+        promoted.set(3L << 20); // what a quiet service's reaper passes leave
         trim.trim();
         count.addAndGet(4);
         trim.trim();
