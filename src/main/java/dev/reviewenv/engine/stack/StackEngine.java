@@ -106,8 +106,8 @@ public interface StackEngine {
     /**
      * Measures the volume {@code volume} of the environment {@code owner} for a copy into
      * {@code target}'s (whatever the measuring leaves carries {@code target}'s labels, so its
-     * teardown takes it); empty when it is not there. Throws when it is not the environment's (by reviewenv's label), or not one this
-     * engine copies.
+     * teardown takes it); empty when it is not there. Throws when it is not the environment's (by
+     * reviewenv's label), or not one this engine copies.
      */
     Optional<VolumeSize> measureVolume(EnvironmentName owner, String volume, EnvironmentName target, java.time.Duration bound);
 
