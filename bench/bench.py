@@ -198,7 +198,12 @@ class Bench:
         self.redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port), "--save", "",
                                        "--appendonly", "yes", "--dir", self.root], stdout=subprocess.DEVNULL)
 
+    def build_caches(self):
+        """The build caches (volumes) of the bench's repository: reviewenv makes one per repository."""
+        return set(sh("docker", "volume", "ls", "-q", "--filter", "label=dev.reviewenv.build-cache=bench/app", check=False).split())
+
     def start_parts(self):
+        self.caches_before = self.build_caches()
         self.start_redis()
         sh("docker", "network", "create", self.network)
         self.traefik = sh("docker", "run", "-d", "--name", "reviewenv-bench-traefik-" + self.id, "--network", self.network,
@@ -265,6 +270,8 @@ class Bench:
         for img in sh("docker", "images", "--format", "{{.Repository}}", check=False).split():
             if re.match(r"(bench|par|mem|wake)\d+(/web|-web)$|rawbench", img):
                 sh("docker", "rmi", "-f", img, check=False)
+        for v in self.build_caches() - getattr(self, "caches_before", set()):
+            sh("docker", "volume", "rm", v, check=False)
         self.redis.terminate()
         shutil.rmtree(self.root, ignore_errors=True)
 
