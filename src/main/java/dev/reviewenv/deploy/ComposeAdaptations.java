@@ -245,13 +245,14 @@ final class ComposeAdaptations {
             Set<String> flags = parts.length > 2 ? Set.of(parts[2].split(",")) : Set.of();
             readOnly = flags.contains("ro");
         }
-        if (!Path.of(source).isAbsolute()) {
+        Path sourcePath = Path.of(source);
+        if (!sourcePath.isAbsolute()) {
             return entry; // not as Compose resolves it: the policy refuses it, naming why
         }
-        if (!Path.of(source).normalize().startsWith(checkout)) {
+        if (!sourcePath.normalize().startsWith(checkout)) {
             return hostPath(at, source, target, readOnly, entry);
         }
-        Path real = Beneath.resolve(checkout, Path.of(source)).orElse(null);
+        Path real = Beneath.resolve(checkout, sourcePath).orElse(null);
         if (real == null) {
             return entry; // in the checkout, but its links lead out: the policy refuses it, naming why
         }

@@ -115,7 +115,7 @@ public class RecordStore {
         try {
             long lookedAt = ticker.getAsLong();
             BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
-            if (known != null && known.same(now)) {
+            if (known != null && known.stamp.same(now)) {
                 known.lookedAt = lookedAt;
                 return Optional.of(known.record);
             }
@@ -142,23 +142,15 @@ public class RecordStore {
     /** A record as read, with its file's path (made once), what the file was then, and when it was last looked at. */
     private static final class Cached {
         final Path file;
-        final Object fileKey;
-        final long size;
-        final FileTime modified;
+        final FileStamp stamp;
         final EnvironmentRecord record;
         volatile long lookedAt;
 
         Cached(Path file, BasicFileAttributes a, EnvironmentRecord record, long lookedAt) {
             this.file = file;
-            this.fileKey = a.fileKey();
-            this.size = a.size();
-            this.modified = a.lastModifiedTime();
+            this.stamp = FileStamp.of(a);
             this.record = record;
             this.lookedAt = lookedAt;
-        }
-
-        boolean same(BasicFileAttributes a) {
-            return java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
         }
     }
 

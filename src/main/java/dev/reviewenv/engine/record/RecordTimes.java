@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,23 +41,20 @@ final class RecordTimes {
      */
     private static final class RemoveAt {
         final Path file;
-        final Object fileKey;
-        final long size;
-        final FileTime modified;
+        /** Null when there was no file. */
+        final FileStamp stamp;
         final Instant at;
         volatile long lookedAt;
 
         RemoveAt(Path file, BasicFileAttributes a, Instant at, long lookedAt) {
             this.file = file;
-            this.fileKey = a == null ? null : a.fileKey();
-            this.size = a == null ? 0 : a.size();
-            this.modified = a == null ? null : a.lastModifiedTime();
+            this.stamp = a == null ? null : FileStamp.of(a);
             this.at = at;
             this.lookedAt = lookedAt;
         }
 
         boolean same(BasicFileAttributes a) {
-            return at != null && java.util.Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
+            return at != null && stamp.same(a);
         }
     }
 
